@@ -1,0 +1,99 @@
+import { and, eq, gte, lte, sql } from 'drizzle-orm';
+import type { Clock, IdGenerator, PlatformData } from '../../src/core/ports.ts';
+import { DeskError } from '../../src/core/errors.ts';
+import { type LedgerEntry, RefundRequest, type TimeRange } from '../../src/core/platform-types.ts';
+import type { DeskDb } from './desk-db.ts';
+import { accountFromRow, generationFromRow, ledgerFromRow, ledgerToRow } from './platform-rows.ts';
+import { accounts, generations, ledger } from './schema.ts';
+
+/** Recomputes an account's stored balance from its ledger, inside whatever batch it is part of. */
+export function refreshBalance(db: DeskDb['db'], accountId: string) {
+  return db
+    .update(accounts)
+    .set({ balance: sql`(SELECT coalesce(sum(${ledger.amount}), 0) FROM ${ledger} WHERE ${ledger.accountId} = ${accountId})` })
+    .where(eq(accounts.id, accountId));
+}
+
+/**
+ * The platform's records kept in the desk's own database (embedded mode: `npm start`, demos,
+ * imports). Refunds are written here too, idempotently.
+ */
+export function createDrizzlePlatformData(
+  { db, atomic }: DeskDb,
+  deps: { now: Clock; newId: IdGenerator },
+): PlatformData {
+  return {
+    async findAccountByEmail(email) {
+      const [row] = await db.select().from(accounts).where(eq(accounts.emailKey, email.toLowerCase()));
+      return row ? accountFromRow(row) : null;
+    },
+
+    async getAccount(id) {
+      const [row] = await db.select().from(accounts).where(eq(accounts.id, id));
+      return row ? accountFromRow(row) : null;
+    },
+
+    async listGenerations(accountId, range: TimeRange) {
+      const rows = await db
+        .select()
+        .from(generations)
+        .where(
+          and(
+            eq(generations.accountId, accountId),
+            gte(generations.createdAtMs, range.since),
+            lte(generations.createdAtMs, range.until),
+          ),
+        );
+      return rows.map(generationFromRow);
+    },
+
+    async listLedger(accountId, range: TimeRange) {
+      const rows = await db
+        .select()
+        .from(ledger)
+        .where(
+          and(eq(ledger.accountId, accountId), gte(ledger.createdAtMs, range.since), lte(ledger.createdAtMs, range.until)),
+        );
+      const [account] = await db.select({ balance: accounts.balance }).from(accounts).where(eq(accounts.id, accountId));
+      return { entries: rows.map(ledgerFromRow), balance: account?.balance ?? 0 };
+    },
+
+    async issueRefund(accountId, request, idempotencyKey) {
+      const refund = RefundRequest.parse(request);
+      const existing = await findByKey(idempotencyKey);
+      if (existing) return sameAccount(existing, accountId, idempotencyKey);
+      const [account] = await db.select({ id: accounts.id }).from(accounts).where(eq(accounts.id, accountId));
+      if (!account) throw new DeskError('not_found', `no account with id ${accountId}`);
+      const entry: LedgerEntry = {
+        id: deps.newId('led'),
+        accountId,
+        type: 'refund',
+        amount: refund.amount,
+        generationId: refund.generationId,
+        createdAt: new Date(deps.now()).toISOString(),
+        description: refund.reason,
+      };
+      try {
+        await atomic([db.insert(ledger).values(ledgerToRow(entry, idempotencyKey)), refreshBalance(db, accountId)]);
+      } catch (error) {
+        // Another writer used the same key between our read and our write: theirs is the refund.
+        const raced = await findByKey(idempotencyKey);
+        if (raced) return sameAccount(raced, accountId, idempotencyKey);
+        throw error;
+      }
+      return entry;
+    },
+  };
+
+  function sameAccount(entry: LedgerEntry, accountId: string, key: string): LedgerEntry {
+    if (entry.accountId !== accountId) {
+      throw new DeskError('conflict', `idempotency key ${key} was already used for another account`);
+    }
+    return entry;
+  }
+
+  async function findByKey(key: string): Promise<LedgerEntry | null> {
+    const [row] = await db.select().from(ledger).where(eq(ledger.idempotencyKey, key));
+    return row ? ledgerFromRow(row) : null;
+  }
+}

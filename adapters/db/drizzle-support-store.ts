@@ -1,0 +1,246 @@
+import { and, asc, count, eq, inArray, lt, lte, min, sql } from 'drizzle-orm';
+import type { BatchItem } from 'drizzle-orm/batch';
+import { caseKey } from '../../src/core/build-packet.ts';
+import { Packet } from '../../src/core/support-packet.ts';
+import type { ConversationRecord, OutboxRow, StoredMessage, SupportStore } from '../../src/core/support-store.ts';
+import type { DeskDb } from './desk-db.ts';
+import { auditLog, conversations, messages, outbox, packets } from './schema.ts';
+
+type MessageRow = typeof messages.$inferSelect;
+type OutboxDbRow = typeof outbox.$inferSelect;
+
+const messageFromRow = (row: MessageRow): StoredMessage => ({
+  id: row.id,
+  from: row.from,
+  text: row.text,
+  ...(row.options != null && { options: row.options }),
+  at: row.at,
+});
+
+const outboxFromRow = (row: OutboxDbRow): OutboxRow => ({
+  id: row.id,
+  kind: row.kind,
+  destination: row.destination,
+  payload: row.payload,
+  dedupeKey: row.dedupeKey,
+  packetRef: row.packetRef,
+  status: row.status,
+  attempts: row.attempts,
+  nextAttemptAt: row.nextAttemptAt,
+  lastError: row.lastError,
+  externalId: row.externalId,
+  createdAt: row.createdAt,
+  deliveredAt: row.deliveredAt,
+});
+
+/** The desk's own records over drizzle: the same code on better-sqlite3 and on D1. */
+export function createDrizzleSupportStore({ db, atomic }: DeskDb): SupportStore {
+  const messageRows = (conversationId: string, firstSeq: number, list: StoredMessage[]) =>
+    list.map((m, i) => ({
+      id: m.id,
+      conversationId,
+      seq: firstSeq + i,
+      from: m.from,
+      text: m.text,
+      options: m.options ?? null,
+      at: m.at,
+    }));
+
+  async function nextSeq(conversationId: string): Promise<number> {
+    const [row] = await db
+      .select({ last: sql<number | null>`max(${messages.seq})` })
+      .from(messages)
+      .where(eq(messages.conversationId, conversationId));
+    return (row?.last ?? -1) + 1;
+  }
+
+  return {
+    async createConversation(record, list) {
+      const statements: BatchItem<'sqlite'>[] = [db.insert(conversations).values(record)];
+      if (list.length > 0) statements.push(db.insert(messages).values(messageRows(record.id, 0, list)));
+      await atomic(statements);
+    },
+
+    async getConversation(id) {
+      const [row] = await db.select().from(conversations).where(eq(conversations.id, id));
+      return row ?? null;
+    },
+
+    async listMessages(conversationId) {
+      const rows = await db
+        .select()
+        .from(messages)
+        .where(eq(messages.conversationId, conversationId))
+        .orderBy(asc(messages.seq));
+      return rows.map(messageFromRow);
+    },
+
+    async saveTurn(update, expectedVersion, list) {
+      const seq = await nextSeq(update.id);
+      const version = expectedVersion + 1;
+      try {
+        // The version check and the messages' unique (conversation, seq) make a concurrent turn fail
+        // as a whole: whichever writer comes second changes nothing.
+        const statements: BatchItem<'sqlite'>[] = [
+          db
+            .update(conversations)
+            .set({
+              state: update.state,
+              snapshot: update.snapshot,
+              packetRef: update.packetRef,
+              updatedAt: update.updatedAt,
+              expiresAt: update.expiresAt,
+              version: sql`CASE WHEN ${conversations.version} = ${expectedVersion} THEN ${version} ELSE NULL END`,
+            })
+            .where(eq(conversations.id, update.id)),
+        ];
+        if (list.length > 0) statements.push(db.insert(messages).values(messageRows(update.id, seq, list)));
+        await atomic(statements);
+      } catch (error) {
+        if (isConstraintError(error)) return { status: 'conflict' };
+        throw error;
+      }
+      return { status: 'saved', version };
+    },
+
+    async deleteExpiredConversations(now) {
+      const expired = await db.select({ id: conversations.id }).from(conversations).where(lt(conversations.expiresAt, now));
+      if (expired.length === 0) return 0;
+      const ids = expired.map((r) => r.id);
+      await atomic([
+        db.delete(messages).where(inArray(messages.conversationId, ids)),
+        db.delete(conversations).where(inArray(conversations.id, ids)),
+      ]);
+      return ids.length;
+    },
+
+    async getPacket(ref) {
+      const [row] = await db.select({ data: packets.data }).from(packets).where(eq(packets.ref, ref));
+      return row ? Packet.parse(row.data) : null;
+    },
+
+    async findPacketByCase(accountKey, runsKey) {
+      if (!accountKey || !runsKey) return null;
+      const [row] = await db
+        .select({ data: packets.data })
+        .from(packets)
+        .where(and(eq(packets.accountKey, accountKey), eq(packets.runsKey, runsKey)));
+      return row ? Packet.parse(row.data) : null;
+    },
+
+    async savePacket(packet, { outbox: items, audit, now }) {
+      const key = caseKey(packet.accountEmail, packet.generationIds);
+      const statements: BatchItem<'sqlite'>[] = [
+        db
+          .insert(packets)
+          .values({
+            ref: packet.ref,
+            ...key,
+            channel: packet.channel,
+            status: packet.status,
+            data: packet,
+            createdAt: Date.parse(packet.createdAt),
+            updatedAt: now,
+          })
+          .onConflictDoUpdate({
+            target: packets.ref,
+            set: { status: packet.status, data: packet, updatedAt: now, accountKey: key.accountKey, runsKey: key.runsKey },
+          }),
+      ];
+      if (items.length > 0) {
+        statements.push(
+          db
+            .insert(outbox)
+            .values(items.map((item) => ({ ...item, status: 'pending' as const, nextAttemptAt: now, createdAt: now })))
+            .onConflictDoNothing({ target: outbox.dedupeKey }),
+        );
+      }
+      if (audit.length > 0) statements.push(db.insert(auditLog).values(audit));
+      await atomic(statements);
+    },
+
+    async claimOutbox(now, limit, leaseMs) {
+      const due = await db
+        .select({ id: outbox.id })
+        .from(outbox)
+        .where(and(eq(outbox.status, 'pending'), lte(outbox.nextAttemptAt, now), lte(outbox.leaseUntil, now)))
+        .orderBy(asc(outbox.nextAttemptAt))
+        .limit(limit);
+      if (due.length === 0) return [];
+      // Claim with a guarded update: a row another relay claimed meanwhile is not taken twice.
+      const claimed = await db
+        .update(outbox)
+        .set({ leaseUntil: now + leaseMs, attempts: sql`${outbox.attempts} + 1` })
+        .where(
+          and(
+            inArray(
+              outbox.id,
+              due.map((r) => r.id),
+            ),
+            eq(outbox.status, 'pending'),
+            lte(outbox.leaseUntil, now),
+          ),
+        )
+        .returning();
+      return claimed.map(outboxFromRow).sort((a, b) => a.nextAttemptAt - b.nextAttemptAt);
+    },
+
+    async markDelivered(id, externalId, now) {
+      await db
+        .update(outbox)
+        .set({ status: 'delivered', externalId, deliveredAt: now, leaseUntil: 0, lastError: null })
+        .where(eq(outbox.id, id));
+    },
+
+    async markFailed(id, error, nextAttemptAt) {
+      await db
+        .update(outbox)
+        .set(
+          nextAttemptAt === null
+            ? { status: 'dead', lastError: error, leaseUntil: 0 }
+            : { lastError: error, nextAttemptAt, leaseUntil: 0 },
+        )
+        .where(and(eq(outbox.id, id), eq(outbox.status, 'pending')));
+    },
+
+    async outboxBacklog(now) {
+      const [pending] = await db
+        .select({ n: count(), oldest: min(outbox.createdAt) })
+        .from(outbox)
+        .where(eq(outbox.status, 'pending'));
+      const [due] = await db
+        .select({ n: count() })
+        .from(outbox)
+        .where(and(eq(outbox.status, 'pending'), lte(outbox.nextAttemptAt, now)));
+      const [dead] = await db.select({ n: count() }).from(outbox).where(eq(outbox.status, 'dead'));
+      return { pending: pending?.n ?? 0, due: due?.n ?? 0, dead: dead?.n ?? 0, oldestPendingAt: pending?.oldest ?? null };
+    },
+
+    async listOutbox(filter = {}) {
+      const rows = await db
+        .select()
+        .from(outbox)
+        .where(filter.packetRef ? eq(outbox.packetRef, filter.packetRef) : undefined)
+        .orderBy(asc(outbox.createdAt), asc(outbox.id));
+      return rows.map(outboxFromRow);
+    },
+
+    async appendAudit(entry) {
+      await db.insert(auditLog).values(entry);
+    },
+
+    async listAudit(packetRef) {
+      return db.select().from(auditLog).where(eq(auditLog.packetRef, packetRef)).orderBy(asc(auditLog.id));
+    },
+  };
+}
+
+/** A unique key or NOT NULL check refused the write (better-sqlite3 and D1 both say "constraint"). */
+function isConstraintError(error: unknown): boolean {
+  let current: unknown = error;
+  while (current instanceof Error) {
+    if (/constraint/i.test(current.message) || /CONSTRAINT/.test(String((current as { code?: unknown }).code))) return true;
+    current = current.cause;
+  }
+  return false;
+}

@@ -1,0 +1,136 @@
+import { getTableColumns, inArray, type SQL, sql } from 'drizzle-orm';
+import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
+import type { BatchItem } from 'drizzle-orm/batch';
+import type { z } from 'zod';
+import { DeskError } from '../../src/core/errors.ts';
+import { Account, Generation, ImportFile, LedgerEntry } from '../../src/core/platform-types.ts';
+import type { DeskDb } from './desk-db.ts';
+import { refreshBalance } from './drizzle-platform-data.ts';
+import { accountToRow, generationToRow, ledgerToRow } from './platform-rows.ts';
+import { accounts, generations, ledger } from './schema.ts';
+
+export interface ImportSummary {
+  accounts: number;
+  generations: number;
+  ledger: number;
+}
+
+function describeIssue(collection: string, index: number, raw: unknown, error: z.ZodError): string {
+  const id = typeof raw === 'object' && raw !== null && 'id' in raw ? JSON.stringify((raw as { id: unknown }).id) : '(no id)';
+  const issue = error.issues[0];
+  const field = issue && issue.path.length > 0 ? issue.path.join('.') : '(record)';
+  return `${collection}[${index}] id ${id}: field "${field}": ${issue?.message ?? 'invalid'}`;
+}
+
+function parseAll<T>(collection: string, items: readonly unknown[] | undefined, schema: z.ZodType<T>): T[] {
+  return (items ?? []).map((raw, index) => {
+    const parsed = schema.safeParse(raw);
+    if (!parsed.success) throw new DeskError('invalid_import', describeIssue(collection, index, raw, parsed.error));
+    return parsed.data;
+  });
+}
+
+function reject(collection: string, index: number, id: string, field: string, message: string): never {
+  throw new DeskError('invalid_import', `${collection}[${index}] id "${id}": field "${field}": ${message}`);
+}
+
+/** `SET col = excluded.col` for an upsert: a re-import brings the row to the file's values. */
+function excluded<T extends SQLiteTable>(keys: readonly (keyof T['$inferInsert'] & string)[], table: T): Record<string, SQL> {
+  const columns = getTableColumns(table) as Record<string, { name: string } | undefined>;
+  const set: Record<string, SQL> = {};
+  for (const key of keys) {
+    const column = columns[key];
+    if (column) set[key] = sql.raw(`excluded."${column.name}"`);
+  }
+  return set;
+}
+
+/** SQLite binds at most this many parameters a statement; rows are inserted in chunks below it. */
+const MAX_PARAMS = 30_000;
+
+function chunks<T>(rows: T[], columns: number): T[][] {
+  const size = Math.max(1, Math.floor(MAX_PARAMS / columns));
+  const out: T[][] = [];
+  for (let i = 0; i < rows.length; i += size) out.push(rows.slice(i, i + size));
+  return out;
+}
+
+/**
+ * Imports platform-data.md's import file: every record is checked first, then everything is
+ * written in one atomic step. Any bad record rejects the whole file with its id and field, and
+ * nothing is written. Importing the same file twice changes nothing.
+ */
+export async function importPlatformData({ db, atomic }: DeskDb, input: unknown): Promise<ImportSummary> {
+  const file = ImportFile.safeParse(input);
+  if (!file.success) {
+    const issue = file.error.issues[0];
+    throw new DeskError('invalid_import', `import file: field "${issue?.path.join('.') || '(root)'}": ${issue?.message}`);
+  }
+  const accountList = parseAll('accounts', file.data.accounts, Account);
+  const generationList = parseAll('generations', file.data.generations, Generation);
+  const entries = parseAll('ledger', file.data.ledger, LedgerEntry);
+
+  // References: an account named by a run or an entry is in the file or already in the store.
+  const fileAccountIds = new Set(accountList.map((a) => a.id));
+  const referenced = [...new Set([...generationList, ...entries].map((r) => r.accountId))].filter(
+    (id) => !fileAccountIds.has(id),
+  );
+  const known = new Set<string>();
+  for (const part of chunks(referenced, 1)) {
+    const rows = await db.select({ id: accounts.id }).from(accounts).where(inArray(accounts.id, part));
+    for (const row of rows) known.add(row.id);
+  }
+  generationList.forEach((g, i) => {
+    if (!fileAccountIds.has(g.accountId) && !known.has(g.accountId))
+      reject('generations', i, g.id, 'accountId', `no account "${g.accountId}" in the file or the store`);
+  });
+  entries.forEach((e, i) => {
+    if (!fileAccountIds.has(e.accountId) && !known.has(e.accountId))
+      reject('ledger', i, e.id, 'accountId', `no account "${e.accountId}" in the file or the store`);
+  });
+
+  // Emails are unique, case-insensitively, within the file and against other accounts in the store.
+  const seenEmails = new Map<string, string>();
+  for (const [i, a] of accountList.entries()) {
+    const key = a.email.toLowerCase();
+    const other = seenEmails.get(key);
+    if (other !== undefined && other !== a.id) reject('accounts', i, a.id, 'email', `${a.email} is also the email of "${other}"`);
+    seenEmails.set(key, a.id);
+  }
+  for (const part of chunks([...seenEmails.keys()], 1)) {
+    const rows = await db.select({ id: accounts.id, emailKey: accounts.emailKey }).from(accounts).where(inArray(accounts.emailKey, part));
+    for (const row of rows) {
+      const mine = seenEmails.get(row.emailKey);
+      if (mine !== undefined && mine !== row.id) {
+        const i = accountList.findIndex((a) => a.id === mine);
+        reject('accounts', i, mine, 'email', `${row.emailKey} already belongs to account "${row.id}"`);
+      }
+    }
+  }
+
+  const statements: BatchItem<'sqlite'>[] = [];
+  for (const part of chunks(accountList.map(accountToRow), 6)) {
+    statements.push(db.insert(accounts).values(part).onConflictDoUpdate({ target: accounts.id, set: excluded(['email', 'emailKey', 'name', 'timezone'], accounts) }));
+  }
+  for (const part of chunks(generationList.map(generationToRow), 12)) {
+    statements.push(
+      db.insert(generations).values(part).onConflictDoUpdate({
+        target: generations.id,
+        set: excluded(['accountId', 'studio', 'prompt', 'settings', 'status', 'errorCode', 'errorMessage', 'createdAt', 'createdAtMs', 'finishedAt', 'libraryItemId'], generations),
+      }),
+    );
+  }
+  for (const part of chunks(entries.map((e) => ledgerToRow(e)), 10)) {
+    statements.push(
+      db.insert(ledger).values(part).onConflictDoUpdate({
+        target: ledger.id,
+        set: excluded(['accountId', 'type', 'amount', 'generationId', 'refundOf', 'createdAt', 'createdAtMs', 'description'], ledger),
+      }),
+    );
+  }
+  for (const id of new Set([...accountList.map((a) => a.id), ...entries.map((e) => e.accountId)])) {
+    statements.push(refreshBalance(db, id));
+  }
+  if (statements.length > 0) await atomic(statements);
+  return { accounts: accountList.length, generations: generationList.length, ledger: entries.length };
+}

@@ -1,0 +1,42 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import type { DeskDb, DeskDatabase } from './desk-db.ts';
+import * as schema from './schema.ts';
+
+export const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url));
+
+export interface SqliteHandle extends DeskDb {
+  sqlite: Database.Database;
+  close(): void;
+}
+
+/**
+ * Opens (creating if needed) the desk's SQLite file with WAL, a busy timeout and foreign keys,
+ * and applies drizzle-kit's migrations. `:memory:` gives a private in-memory database.
+ */
+export function openSqlite(path: string, options: { busyTimeoutMs?: number } = {}): SqliteHandle {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const sqlite = new Database(path);
+  sqlite.pragma('journal_mode = WAL');
+  // NORMAL in WAL mode: a commit survives a process crash; a power loss may lose the last commits.
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+  sqlite.pragma('foreign_keys = ON');
+  const db = drizzle(sqlite, { schema });
+  migrate(db, { migrationsFolder });
+  return {
+    sqlite,
+    db: db as unknown as DeskDatabase,
+    atomic: async (statements) => {
+      // better-sqlite3 transactions are synchronous: every statement runs inside one BEGIN…COMMIT.
+      sqlite.transaction(() => {
+        for (const statement of statements) (statement as unknown as { run(): unknown }).run();
+      }).immediate();
+    },
+    close: () => sqlite.close(),
+  };
+}

@@ -1,0 +1,170 @@
+import { sql } from 'drizzle-orm';
+import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+/*
+ * One schema for every SQLite the desk runs on (better-sqlite3 on Node, D1 on Workers).
+ * Times are kept twice where they are queried by range: the platform's own ISO text (with the
+ * offset the user saw) and epoch milliseconds for the indexes.
+ */
+
+// --- The platform's records, in embedded mode (platform-data.md) ---
+
+export const accounts = sqliteTable(
+  'accounts',
+  {
+    id: text('id').primaryKey(),
+    email: text('email').notNull(),
+    /** lowercase(email): the unique, case-insensitive key. */
+    emailKey: text('email_key').notNull(),
+    name: text('name'),
+    timezone: text('timezone'),
+    /** Sum of the account's ledger amounts, kept in the same transaction as every ledger write. */
+    balance: integer('balance').notNull().default(0),
+  },
+  (t) => [uniqueIndex('accounts_email_key').on(t.emailKey)],
+);
+
+export const generations = sqliteTable(
+  'generations',
+  {
+    id: text('id').primaryKey(),
+    accountId: text('account_id')
+      .notNull()
+      .references(() => accounts.id),
+    studio: text('studio', { enum: ['image', 'video', 'music', 'storyboard'] }).notNull(),
+    prompt: text('prompt').notNull(),
+    settings: text('settings', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+    status: text('status', { enum: ['queued', 'processing', 'completed', 'failed', 'canceled'] }).notNull(),
+    errorCode: text('error_code'),
+    errorMessage: text('error_message'),
+    createdAt: text('created_at').notNull(),
+    createdAtMs: integer('created_at_ms').notNull(),
+    finishedAt: text('finished_at'),
+    libraryItemId: text('library_item_id'),
+  },
+  (t) => [index('generations_account_created').on(t.accountId, t.createdAtMs)],
+);
+
+export const ledger = sqliteTable(
+  'ledger',
+  {
+    id: text('id').primaryKey(),
+    accountId: text('account_id')
+      .notNull()
+      .references(() => accounts.id),
+    type: text('type', { enum: ['purchase', 'grant', 'spend', 'refund', 'adjustment'] }).notNull(),
+    amount: integer('amount').notNull(),
+    generationId: text('generation_id'),
+    refundOf: text('refund_of'),
+    createdAt: text('created_at').notNull(),
+    createdAtMs: integer('created_at_ms').notNull(),
+    description: text('description'),
+    /** Set on refunds written by the desk: the same key never writes twice. */
+    idempotencyKey: text('idempotency_key'),
+  },
+  (t) => [
+    index('ledger_account_created').on(t.accountId, t.createdAtMs),
+    uniqueIndex('ledger_idempotency_key').on(t.idempotencyKey),
+  ],
+);
+
+// --- The desk's own records ---
+
+export const conversations = sqliteTable(
+  'conversations',
+  {
+    id: text('id').primaryKey(),
+    channel: text('channel', { enum: ['widget', 'email', 'slack'] }).notNull(),
+    /** lowercase email of a verified user; null for an anonymous one. */
+    ownerEmail: text('owner_email'),
+    /** The anonymous owner's token hash, so that only they can read the conversation. */
+    ownerToken: text('owner_token'),
+    state: text('state').notNull(),
+    /** The flow's persisted snapshot (JSON). */
+    snapshot: text('snapshot', { mode: 'json' }).$type<unknown>().notNull(),
+    packetRef: text('packet_ref'),
+    /** Bumped on every turn: a write with a stale version is refused (two tabs, one conversation). */
+    version: integer('version').notNull().default(0),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+  },
+  (t) => [index('conversations_expires').on(t.expiresAt), index('conversations_owner').on(t.ownerEmail)],
+);
+
+export const messages = sqliteTable(
+  'messages',
+  {
+    id: text('id').primaryKey(),
+    conversationId: text('conversation_id')
+      .notNull()
+      .references(() => conversations.id, { onDelete: 'cascade' }),
+    seq: integer('seq').notNull(),
+    from: text('from', { enum: ['bot', 'user', 'agent'] }).notNull(),
+    text: text('text').notNull(),
+    options: text('options', { mode: 'json' }).$type<{ id: string; label: string }[]>(),
+    at: integer('at').notNull(),
+  },
+  (t) => [uniqueIndex('messages_conversation_seq').on(t.conversationId, t.seq)],
+);
+
+export const packets = sqliteTable(
+  'packets',
+  {
+    ref: text('ref').primaryKey(),
+    /** lowercase account email, '' when unknown. */
+    accountKey: text('account_key').notNull(),
+    /** The sorted generation ids joined by ',', '' when the packet names no run. */
+    runsKey: text('runs_key').notNull(),
+    channel: text('channel', { enum: ['widget', 'email', 'slack'] }).notNull(),
+    status: text('status', { enum: ['open', 'needs_info', 'refunded', 'resolved'] }).notNull(),
+    /** The whole packet of support-packet.md (JSON). */
+    data: text('data', { mode: 'json' }).$type<unknown>().notNull(),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('packets_account_runs')
+      .on(t.accountKey, t.runsKey)
+      .where(sql`${t.runsKey} <> '' AND ${t.accountKey} <> ''`),
+  ],
+);
+
+export const outbox = sqliteTable(
+  'outbox',
+  {
+    id: text('id').primaryKey(),
+    /** What to deliver: 'slack.packet', 'email.packet', 'email.reply', … */
+    kind: text('kind').notNull(),
+    /** Where: a Slack channel, an email address. */
+    destination: text('destination').notNull(),
+    payload: text('payload', { mode: 'json' }).$type<unknown>().notNull(),
+    /** One delivery per key, however often it is queued. */
+    dedupeKey: text('dedupe_key').notNull(),
+    packetRef: text('packet_ref'),
+    status: text('status', { enum: ['pending', 'delivered', 'dead'] }).notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: integer('next_attempt_at').notNull(),
+    /** A relay that claims a row holds it until then; a crashed relay's claim simply lapses. */
+    leaseUntil: integer('lease_until').notNull().default(0),
+    lastError: text('last_error'),
+    externalId: text('external_id'),
+    createdAt: integer('created_at').notNull(),
+    deliveredAt: integer('delivered_at'),
+  },
+  (t) => [uniqueIndex('outbox_dedupe').on(t.dedupeKey), index('outbox_due').on(t.status, t.nextAttemptAt)],
+);
+
+export const auditLog = sqliteTable(
+  'audit_log',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    at: integer('at').notNull(),
+    actor: text('actor').notNull(),
+    action: text('action').notNull(),
+    packetRef: text('packet_ref'),
+    /** What the decision was based on, as it stood (JSON). */
+    evidence: text('evidence', { mode: 'json' }).$type<unknown>(),
+  },
+  (t) => [index('audit_packet').on(t.packetRef)],
+);

@@ -1,0 +1,53 @@
+import { Hono } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { DeskError, type DeskErrorCode } from './core/errors.ts';
+import type { Clock } from './core/ports.ts';
+import type { SupportStore } from './core/support-store.ts';
+
+/** What the HTTP app is built from; the composition roots (Node, Workers) fill it in. */
+export interface AppDeps {
+  store: SupportStore;
+  now: Clock;
+  /** Answers whether the database can be reached; `/health` says so. */
+  checkDatabase(): Promise<boolean>;
+}
+
+const statusOf: Record<DeskErrorCode, ContentfulStatusCode> = {
+  bad_request: 400,
+  invalid_import: 400,
+  unauthorized: 401,
+  not_found: 404,
+  conflict: 409,
+  payload_too_large: 413,
+  rate_limited: 429,
+  platform_unavailable: 503,
+  internal: 500,
+};
+
+/** The desk's HTTP app: one for Node and Workers. Errors become `{ error: { code, message } }` here only. */
+export function createApp(deps: AppDeps) {
+  const app = new Hono();
+
+  app.get('/health', async (c) => {
+    const [database, outbox] = await Promise.all([deps.checkDatabase(), deps.store.outboxBacklog(deps.now())]);
+    return c.json({ status: database ? 'ok' : 'degraded', database: database ? 'ok' : 'unreachable', outbox }, database ? 200 : 503);
+  });
+
+  app.notFound((c) => c.json({ error: { code: 'not_found', message: `no route for ${c.req.method} ${c.req.path}` } }, 404));
+
+  app.onError((error, c) => {
+    if (error instanceof DeskError) {
+      return c.json({ error: { code: error.code, message: error.message } }, statusOf[error.code]);
+    }
+    if (error instanceof HTTPException) {
+      const status = error.status;
+      const code = status === 413 ? 'payload_too_large' : status === 401 ? 'unauthorized' : 'bad_request';
+      return c.json({ error: { code, message: error.message || 'bad request' } }, status as ContentfulStatusCode);
+    }
+    console.error('unexpected error', error);
+    return c.json({ error: { code: 'internal', message: 'something went wrong on our side' } }, 500);
+  });
+
+  return app;
+}

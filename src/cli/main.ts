@@ -1,0 +1,140 @@
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { importPlatformData } from '../../adapters/db/import-platform-data.ts';
+import { loadConfig } from '../config.ts';
+import { DeskError } from '../core/errors.ts';
+import { reconcileWithPlatform, requireAccount } from '../core/reconcile-service.ts';
+import { createNodeDeps } from '../node-deps.ts';
+import { formatReconciliation } from './format-reconciliation.ts';
+
+const USAGE = `usage: npm run cli -- <command> [options]
+
+commands:
+  import FILE                         import platform records (all or nothing)
+  reconcile --email E [--since ISO] [--until ISO] [--now ISO] [--json]
+  packet --email E [--now ISO] [--json]
+                                      the packet a report from that account would produce
+
+every command takes --db PATH (default: $SUPPORT_DB_PATH or data/support.db)`;
+
+/** A mistake in how the command was called: exit 2 with the usage. */
+class UsageError extends Error {}
+
+function parseTime(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const ms = Date.parse(value);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(ms)) throw new UsageError(`--${flag}: not an ISO 8601 time: ${value}`);
+  return ms;
+}
+
+/** Runs one CLI command; answers the exit code. Output goes through the given writers. */
+export async function runCli(
+  argv: string[],
+  io: { out: (s: string) => void; err: (s: string) => void; env: Record<string, string | undefined> },
+): Promise<number> {
+  let parsed: ReturnType<typeof parse>;
+  function parse() {
+    return parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        db: { type: 'string' },
+        email: { type: 'string' },
+        since: { type: 'string' },
+        until: { type: 'string' },
+        now: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  }
+  try {
+    parsed = parse();
+  } catch (error) {
+    io.err(`${(error as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  const [command, ...rest] = positionals;
+  if (values.help || !command) {
+    (values.help ? io.out : io.err)(USAGE);
+    return values.help ? 0 : 2;
+  }
+
+  let deps: ReturnType<typeof createNodeDeps> | undefined;
+  try {
+    const config = loadConfig({ ...io.env, ...(values.db !== undefined && { SUPPORT_DB_PATH: values.db }) });
+    const now = parseTime('now', values.now) ?? Date.now();
+    const needEmail = () => {
+      if (!values.email) throw new UsageError(`${command} needs --email`);
+      return values.email;
+    };
+    switch (command) {
+      case 'import': {
+        const file = rest[0];
+        if (!file || rest.length > 1) throw new UsageError('import needs exactly one FILE');
+        let data: unknown;
+        try {
+          data = JSON.parse(readFileSync(file, 'utf8'));
+        } catch (error) {
+          throw new DeskError('invalid_import', `${file}: ${(error as Error).message}`);
+        }
+        deps = createNodeDeps(config);
+        if (!deps.embedded) throw new DeskError('bad_request', 'import writes the embedded store; unset PLATFORM_API_URL');
+        const summary = await importPlatformData(deps.sqlite, data);
+        io.out(`imported ${summary.accounts} accounts, ${summary.generations} generations, ${summary.ledger} ledger entries into ${config.dbPath}`);
+        return 0;
+      }
+      case 'reconcile': {
+        const email = needEmail();
+        const from = parseTime('since', values.since);
+        const to = parseTime('until', values.until);
+        deps = createNodeDeps(config, { now: () => now });
+        const account = await requireAccount(deps.platform, email);
+        const result = await reconcileWithPlatform(deps.platform, account, {
+          now,
+          ...(from !== undefined && { from }),
+          ...(to !== undefined && { to }),
+        });
+        io.out(values.json ? JSON.stringify(result, null, 2) : formatReconciliation(result));
+        return 0;
+      }
+      case 'packet': {
+        const email = needEmail();
+        deps = createNodeDeps(config, { now: () => now });
+        await requireAccount(deps.platform, email);
+        const { packet, created } = await deps.packets.preview({ channel: 'email', accountEmail: email, verified: true });
+        if (values.json) io.out(JSON.stringify(packet, null, 2));
+        else {
+          io.out(`${created ? 'New packet' : 'Joins existing packet'} ${packet.ref} for ${packet.accountEmail}`);
+          io.out(`runs: ${packet.generationIds.join(', ') || '(none)'}   refund due: ${packet.findings?.refundDue ?? 0} credits`);
+          io.out(`studio: ${packet.studio ?? '?'}   prompt: ${packet.prompt ?? '?'}   error: ${packet.errorMessage ?? '-'}`);
+          io.out(`missing: ${packet.missing.join(', ') || 'nothing'}`);
+        }
+        return 0;
+      }
+      default:
+        throw new UsageError(`unknown command: ${command}`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.err(`${error.message}\n\n${USAGE}`);
+      return 2;
+    }
+    io.err(error instanceof DeskError || error instanceof Error ? error.message : String(error));
+    return 1;
+  } finally {
+    deps?.close();
+  }
+}
+
+const isMain = process.argv[1] !== undefined && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/'));
+if (isMain) {
+  const code = await runCli(process.argv.slice(2), {
+    out: (s) => process.stdout.write(`${s}\n`),
+    err: (s) => process.stderr.write(`${s}\n`),
+    env: process.env,
+  });
+  process.exitCode = code;
+}

@@ -1,0 +1,108 @@
+import { maskSecrets } from './mask-secrets.ts';
+import type { ReconciliationResult } from './reconcile-account.ts';
+import type { Findings, MissingField, Packet, Report, Step, TranscriptEntry } from './support-packet.ts';
+
+/** Which of the things support needs are still unknown, in the order they are asked for. */
+export function computeMissing(p: Pick<Packet, 'accountEmail' | 'studio' | 'prompt' | 'occurredAt'>): MissingField[] {
+  const missing: MissingField[] = [];
+  if (!p.accountEmail) missing.push('accountEmail');
+  if (!p.studio) missing.push('studio');
+  if (!p.prompt) missing.push('prompt');
+  if (!p.occurredAt) missing.push('timestamp');
+  return missing;
+}
+
+/** The case's key: the same runs of the same account are one case. Empty when there is no key. */
+export function caseKey(accountEmail: string | null, generationIds: readonly string[]) {
+  return {
+    accountKey: accountEmail?.toLowerCase() ?? '',
+    runsKey: [...new Set(generationIds)].sort().join(','),
+  };
+}
+
+/** The reconciliation restricted to the case's runs, with `refundDue` in credits. */
+export function findingsFor(result: ReconciliationResult, generationIds: readonly string[]): Findings {
+  const wanted = new Set(generationIds);
+  const runs = result.runs.filter((r) => wanted.has(r.generationId));
+  const refundDue = runs.filter((r) => r.verdict === 'refund_due').reduce((sum, r) => sum + r.outstanding, 0);
+  return {
+    ...result,
+    runs,
+    totals: {
+      refundDue,
+      failedRuns: runs.filter((r) => r.status === 'failed').length,
+      stuckRuns: runs.filter((r) => r.stuck).length,
+    },
+    refundDue,
+  };
+}
+
+const maskTranscript = (entries: readonly TranscriptEntry[]): TranscriptEntry[] =>
+  entries.map((e) => ({ ...e, text: maskSecrets(e.text) }));
+
+/**
+ * A new packet from a report and, when the sender was verified, the account's reconciliation.
+ * An unverified report carries no account data: its findings are null.
+ */
+export function buildPacket(
+  report: Report,
+  reconciliation: ReconciliationResult | null,
+  meta: { ref: string; now: number },
+): Packet {
+  const generationIds = [...new Set(report.generationIds)].sort();
+  const fields = {
+    accountEmail: report.accountEmail,
+    studio: report.studio,
+    prompt: report.prompt === null ? null : maskSecrets(report.prompt),
+    occurredAt: report.occurredAt,
+  };
+  return {
+    ref: meta.ref,
+    channel: report.channel,
+    ...fields,
+    verified: report.verified,
+    settings: report.settings,
+    errorMessage: report.errorMessage,
+    timezone: report.timezone,
+    generationIds,
+    stepsTried: uniqueSteps(report.stepsTried),
+    findings: report.verified && reconciliation ? findingsFor(reconciliation, generationIds) : null,
+    missing: computeMissing(fields),
+    transcript: maskTranscript(report.transcript),
+    status: 'open',
+    createdAt: new Date(meta.now).toISOString(),
+  };
+}
+
+function uniqueSteps(steps: readonly Step[]): Step[] {
+  const order: Step[] = ['retry', 'simplify', 'checked_credits'];
+  return order.filter((s) => steps.includes(s));
+}
+
+/**
+ * A second report about the same runs joins the first packet: gaps are filled, steps and
+ * transcript are added, the findings are brought up to date. The ref, channel and creation time stay.
+ */
+export function joinPacket(existing: Packet, report: Report, reconciliation: ReconciliationResult | null): Packet {
+  const incoming = buildPacket(report, reconciliation, { ref: existing.ref, now: Date.parse(existing.createdAt) });
+  const fields = {
+    accountEmail: existing.accountEmail ?? incoming.accountEmail,
+    studio: existing.studio ?? incoming.studio,
+    prompt: existing.prompt ?? incoming.prompt,
+    occurredAt: existing.occurredAt ?? incoming.occurredAt,
+  };
+  const missing = computeMissing(fields);
+  return {
+    ...existing,
+    ...fields,
+    verified: existing.verified || incoming.verified,
+    settings: existing.settings ?? incoming.settings,
+    errorMessage: existing.errorMessage ?? incoming.errorMessage,
+    timezone: existing.timezone ?? incoming.timezone,
+    stepsTried: uniqueSteps([...existing.stepsTried, ...incoming.stepsTried]),
+    findings: incoming.findings ?? existing.findings,
+    missing,
+    transcript: [...existing.transcript, ...incoming.transcript],
+    status: existing.status === 'needs_info' && missing.length === 0 ? 'open' : existing.status,
+  };
+}

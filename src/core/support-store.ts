@@ -1,0 +1,98 @@
+import type { Channel, Packet } from './support-packet.ts';
+
+/** A message of a conversation, as the chat API shows it. */
+export interface StoredMessage {
+  id: string;
+  from: 'bot' | 'user' | 'agent';
+  text: string;
+  options?: { id: string; label: string }[];
+  /** Epoch milliseconds. */
+  at: number;
+}
+
+export interface ConversationRecord {
+  id: string;
+  channel: Channel;
+  ownerEmail: string | null;
+  ownerToken: string | null;
+  state: string;
+  snapshot: unknown;
+  packetRef: string | null;
+  /** How many turns have been written; a write must name the version it read. */
+  version: number;
+  createdAt: number;
+  updatedAt: number;
+  expiresAt: number;
+}
+
+/** A delivery waiting in the outbox (Slack post, email), written with the record that caused it. */
+export interface OutboxItem {
+  id: string;
+  kind: string;
+  destination: string;
+  payload: unknown;
+  /** One delivery per key, however often it is queued. */
+  dedupeKey: string;
+  packetRef: string | null;
+}
+
+export interface OutboxRow extends OutboxItem {
+  status: 'pending' | 'delivered' | 'dead';
+  attempts: number;
+  nextAttemptAt: number;
+  lastError: string | null;
+  externalId: string | null;
+  createdAt: number;
+  deliveredAt: number | null;
+}
+
+export interface AuditEntry {
+  at: number;
+  actor: string;
+  action: string;
+  packetRef: string | null;
+  evidence: unknown;
+}
+
+/** Thrown (as a value of `saveTurn`) when another writer got there first. */
+export type SaveTurnResult = { status: 'saved'; version: number } | { status: 'conflict' };
+
+/**
+ * The desk's own records. Every write that must land together (a packet with its outbox rows, a
+ * refund decision with its audit entry) is one method, atomic on every implementation.
+ */
+export interface SupportStore {
+  // conversations
+  createConversation(record: ConversationRecord, messages: StoredMessage[]): Promise<void>;
+  getConversation(id: string): Promise<ConversationRecord | null>;
+  listMessages(conversationId: string): Promise<StoredMessage[]>;
+  /** Writes a turn if the conversation is still at `expectedVersion`. */
+  saveTurn(
+    update: Pick<ConversationRecord, 'id' | 'state' | 'snapshot' | 'packetRef' | 'updatedAt' | 'expiresAt'>,
+    expectedVersion: number,
+    messages: StoredMessage[],
+  ): Promise<SaveTurnResult>;
+  /** Deletes conversations idle past their expiry; answers how many. */
+  deleteExpiredConversations(now: number): Promise<number>;
+
+  // packets
+  getPacket(ref: string): Promise<Packet | null>;
+  findPacketByCase(accountKey: string, runsKey: string): Promise<Packet | null>;
+  /**
+   * Writes a packet (new, or an update of the same ref) together with its outbox rows and audit
+   * entries, all or nothing. Outbox rows whose dedupe key exists already are left as they are.
+   */
+  savePacket(packet: Packet, effects: { outbox: OutboxItem[]; audit: AuditEntry[]; now: number }): Promise<void>;
+
+  // outbox
+  /** Claims up to `limit` due rows for `leaseMs`; a claim that is not settled lapses. */
+  claimOutbox(now: number, limit: number, leaseMs: number): Promise<OutboxRow[]>;
+  markDelivered(id: string, externalId: string | null, now: number): Promise<void>;
+  markFailed(id: string, error: string, nextAttemptAt: number | null): Promise<void>;
+  outboxBacklog(now: number): Promise<{ pending: number; due: number; dead: number; oldestPendingAt: number | null }>;
+  listOutbox(filter?: { packetRef?: string }): Promise<OutboxRow[]>;
+
+  // audit
+  appendAudit(entry: AuditEntry): Promise<void>;
+  listAudit(packetRef: string): Promise<(AuditEntry & { id: number })[]>;
+}
