@@ -96,8 +96,14 @@ function newestFirst(a: Generation, b: Generation): number {
   return msOf(b.createdAt) - msOf(a.createdAt) || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
 }
 
-function byTimeThenId(a: LedgerEntry, b: LedgerEntry): number {
-  return msOf(a.createdAt) - msOf(b.createdAt) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+/** A ledger entry with its time parsed once (parsing dominates otherwise). */
+interface Timed {
+  entry: LedgerEntry;
+  t: number;
+}
+
+function byTimeThenId(a: Timed, b: Timed): number {
+  return a.t - b.t || (a.entry.id < b.entry.id ? -1 : a.entry.id > b.entry.id ? 1 : 0);
 }
 
 interface Candidate {
@@ -122,8 +128,7 @@ function lowerBound(candidates: readonly Candidate[], t: number): number {
  * end (finishedAt, else createdAt) is closest to the spend, within 10 minutes; a tie goes to the
  * completed run, then to the smaller id. `candidates` are sorted by end.
  */
-function attributeUnlinkedSpend(spend: LedgerEntry, candidates: readonly Candidate[]): Generation | null {
-  const at = msOf(spend.createdAt);
+function attributeUnlinkedSpend(at: number, candidates: readonly Candidate[]): Generation | null {
   let best: Generation | null = null;
   let bestDistance = Number.POSITIVE_INFINITY;
   for (let i = lowerBound(candidates, at - ATTRIBUTION_WINDOW_MS); i < candidates.length; i++) {
@@ -158,9 +163,15 @@ export function reconcileAccount(input: ReconcileInput): ReconciliationResult {
   const limits = input.stuckLimits ?? defaultStuckLimits;
   const generations = input.generations.filter((g) => g.accountId === account.id);
   // The ledger as it stood at "now": later entries did not exist yet.
-  const ledger = input.ledger
-    .filter((e) => e.accountId === account.id && msOf(e.createdAt) <= now)
-    .sort(byTimeThenId);
+  const timed: Timed[] = [];
+  for (const entry of input.ledger) {
+    if (entry.accountId !== account.id) continue;
+    const t = msOf(entry.createdAt);
+    if (t <= now) timed.push({ entry, t });
+  }
+  timed.sort(byTimeThenId);
+  const ledger = timed.map((x) => x.entry);
+  const timeOf = new Map(timed.map((x) => [x.entry, x.t]));
   const runsById = new Map(generations.map((g) => [g.id, g]));
 
   const spends = ledger.filter((e) => e.type === 'spend');
@@ -178,7 +189,7 @@ export function reconcileAccount(input: ReconcileInput): ReconciliationResult {
       chargeOf.set(spend.id, { runId: spend.generationId, evidence: 'linked' });
       continue;
     }
-    const run = attributeUnlinkedSpend(spend, unlinkedCandidates);
+    const run = attributeUnlinkedSpend(timeOf.get(spend) ?? msOf(spend.createdAt), unlinkedCandidates);
     if (run) chargeOf.set(spend.id, { runId: run.id, evidence: 'inferred' });
   }
 
@@ -206,7 +217,10 @@ export function reconcileAccount(input: ReconcileInput): ReconciliationResult {
     // A refund counts once, whether it names the run, the spend, or both.
     const refundSet = new Set(refundsByRun.get(run.id));
     for (const s of runSpends) for (const r of refundsBySpend.get(s.id) ?? []) refundSet.add(r);
-    const refunds = [...refundSet].sort(byTimeThenId);
+    const refunds = [...refundSet]
+      .map((entry) => ({ entry, t: timeOf.get(entry) ?? msOf(entry.createdAt) }))
+      .sort(byTimeThenId)
+      .map((x) => x.entry);
     const charged = runSpends.reduce((sum, s) => sum - s.amount, 0);
     const refunded = refunds.reduce((sum, r) => sum + r.amount, 0);
     const outstanding = Math.max(0, charged - refunded);
@@ -244,7 +258,7 @@ export function reconcileAccount(input: ReconcileInput): ReconciliationResult {
 
   const otherSpends: OtherSpend[] = spends
     .filter((s) => {
-      const t = msOf(s.createdAt);
+      const t = timeOf.get(s) ?? msOf(s.createdAt);
       if (t < window.from || t > window.to) return false;
       const charge = chargeOf.get(s.id);
       return !(charge && examinedIds.has(charge.runId));
