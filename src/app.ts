@@ -1,6 +1,7 @@
-import { Hono } from 'hono';
+import { OpenAPIHono } from '@hono/zod-openapi';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { type ChatRoutesDeps, chatRoutes } from './chat/chat-routes.ts';
 import { DeskError, type DeskErrorCode } from './core/errors.ts';
 import type { Clock } from './core/ports.ts';
 import type { SupportStore } from './core/support-store.ts';
@@ -11,6 +12,8 @@ export interface AppDeps {
   now: Clock;
   /** Answers whether the database can be reached; `/health` says so. */
   checkDatabase(): Promise<boolean>;
+  /** The chat API of the help widget. */
+  chat: ChatRoutesDeps;
 }
 
 const statusOf: Record<DeskErrorCode, ContentfulStatusCode> = {
@@ -27,11 +30,21 @@ const statusOf: Record<DeskErrorCode, ContentfulStatusCode> = {
 
 /** The desk's HTTP app: one for Node and Workers. Errors become `{ error: { code, message } }` here only. */
 export function createApp(deps: AppDeps) {
-  const app = new Hono();
+  const app = new OpenAPIHono();
 
   app.get('/health', async (c) => {
     const [database, outbox] = await Promise.all([deps.checkDatabase(), deps.store.outboxBacklog(deps.now())]);
     return c.json({ status: database ? 'ok' : 'degraded', database: database ? 'ok' : 'unreachable', outbox }, database ? 200 : 503);
+  });
+
+  app.route('/api', chatRoutes(deps.chat));
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'PrismPoster support desk — chat API',
+      version: '1.0.0',
+      description: 'What the help widget speaks (chat-api.md). Identity: X-User-Email with X-User-Hash.',
+    },
   });
 
   app.notFound((c) => c.json({ error: { code: 'not_found', message: `no route for ${c.req.method} ${c.req.path}` } }, 404));

@@ -24,6 +24,11 @@ const Env = z.object({
   AUTO_REFUND_LIMIT: int(0, 0),
   SLACK_TRIAGE_CHANNEL: optionalString,
   SUPPORT_INBOX: optionalString.pipe(z.email().optional()),
+  WIDGET_IDENTITY_SECRET: optionalString,
+  CONVERSATION_TTL_HOURS: int(24, 1),
+  CHAT_RATE_PER_MINUTE: int(60, 1),
+  CHAT_RATE_BURST: int(20, 1),
+  CHAT_MAX_BODY_BYTES: int(16 * 1024, 256),
 });
 
 export interface DeskConfig {
@@ -32,6 +37,7 @@ export interface DeskConfig {
   platform: { kind: 'embedded' } | { kind: 'http'; baseUrl: string; token: string; timeoutMs: number };
   autoRefundLimit: number;
   destinations: { slackChannel: string | null; supportInbox: string | null };
+  chat: { identitySecret: string | null; ttlMs: number; ratePerMinute: number; rateBurst: number; maxBodyBytes: number };
 }
 
 /** The default database file of the server and the CLI. */
@@ -56,5 +62,12 @@ export function loadConfig(env: Record<string, string | undefined>): DeskConfig 
       : { kind: 'embedded' },
     autoRefundLimit: e.AUTO_REFUND_LIMIT,
     destinations: { slackChannel: e.SLACK_TRIAGE_CHANNEL ?? null, supportInbox: e.SUPPORT_INBOX ?? null },
+    chat: {
+      identitySecret: e.WIDGET_IDENTITY_SECRET ?? null,
+      ttlMs: e.CONVERSATION_TTL_HOURS * 60 * 60 * 1000,
+      ratePerMinute: e.CHAT_RATE_PER_MINUTE,
+      rateBurst: e.CHAT_RATE_BURST,
+      maxBodyBytes: e.CHAT_MAX_BODY_BYTES,
+    },
   };
 }

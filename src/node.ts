@@ -1,40 +1,39 @@
 import { serve } from '@hono/node-server';
-import { sql } from 'drizzle-orm';
-import { createApp } from './app.ts';
 import { loadConfig } from './config.ts';
 import { seedDemoIfEmpty } from './demo/seed-demo.ts';
-import { createNodeDeps } from './node-deps.ts';
+import { createNodeApp, createNodeDeps } from './node-deps.ts';
 
 /** The Node composition root: `npm start`. */
 async function main() {
   const config = loadConfig(process.env);
   const deps = createNodeDeps(config);
-  const app = createApp({
-    store: deps.store,
-    now: deps.now,
-    checkDatabase: async () => {
-      try {
-        await deps.sqlite.db.run(sql`SELECT 1`);
-        return true;
-      } catch {
-        return false;
-      }
-    },
-  });
+  const app = createNodeApp(deps);
+  // Idle conversations are deleted once they expire.
+  const sweeper = setInterval(() => void deps.conversations.expire().catch(() => undefined), 10 * 60 * 1000);
+  sweeper.unref();
 
   const demo = deps.embedded ? await seedDemoIfEmpty(deps.sqlite, deps.now()) : null;
   const server = serve({ fetch: app.fetch, port: config.port, hostname: process.env.HOST ?? '0.0.0.0' }, (info) => {
     const base = `http://localhost:${info.port}`;
     const lines = [`PrismPoster support desk listening on ${base} (database ${config.dbPath})`, `  health: ${base}/health`];
-    if (demo) {
+    const example = demo?.guide[0]?.email;
+    if (demo && example) {
       lines.push(demo.seeded ? '  demo data seeded — accounts to try:' : '  demo accounts:');
       for (const a of demo.guide) lines.push(`    ${a.email.padEnd(18)} ${a.story}`);
-      lines.push(`  try: npm run cli -- reconcile --db ${config.dbPath} --email maya@example.com`);
-      lines.push(`       npm run cli -- packet --db ${config.dbPath} --email maya@example.com`);
+      lines.push(`  try: npm run cli -- reconcile --db ${config.dbPath} --email ${example}`);
+      lines.push(`       npm run cli -- packet --db ${config.dbPath} --email ${example}`);
     } else {
       lines.push(`  platform: ${config.platform.kind === 'http' ? config.platform.baseUrl : 'embedded'}`);
     }
     console.log(lines.join('\n'));
+  });
+
+  // A taken port (another desk, another app on 8787) ends the start with one clear line, not a stack.
+  server.on('error', (error: NodeJS.ErrnoException) => {
+    const reason = error.code === 'EADDRINUSE' ? `port ${config.port} is already in use; set PORT to another port` : error.message;
+    console.error(`PrismPoster support desk could not start: ${reason}`);
+    deps.close();
+    process.exit(1);
   });
 
   const shutdown = () => {

@@ -1,0 +1,133 @@
+import { createActor, fromPromise } from 'xstate';
+import { getShortestPaths, getSimplePaths, type StatePath } from 'xstate/graph';
+import { describe, expect, it } from 'vitest';
+import type { TroubleshootInput } from './context.ts';
+import { anonymous, expectedOptionIds, findings, handOffResult, kbAnswer, maya, recentRuns, said, chose } from './test-fakes.ts';
+import { flowState, isBusy, troubleshootMachine, type TroubleshootEvent, type TroubleshootSnapshot } from './troubleshoot-machine.ts';
+import type { CaseDetails, CheckFindingsInput, HandOffResult, RecentRunsResult } from './types.ts';
+import type { ReconciliationResult } from '../src/core/reconcile-account.ts';
+
+// Graph traversal runs no actors; it feeds their done/error events itself. The replay below runs
+// the same path on a live actor whose fake actors answer as the path says.
+const actorIds = ['loadRecentRuns', 'checkFindings', 'handOff'] as const;
+type ActorId = (typeof actorIds)[number];
+const outputs: Record<ActorId, unknown> = { loadRecentRuns: recentRuns, checkFindings: findings, handOff: handOffResult };
+const asEvent = (event: object) => event as TroubleshootEvent; // done/error events are not user events
+const busyActor = (s: TroubleshootSnapshot): ActorId | null =>
+  s.matches({ greeting: 'loading' }) ? 'loadRecentRuns' : s.matches({ credits: 'checking' }) ? 'checkFindings' : s.matches({ packet: 'sending' }) ? 'handOff' : null;
+
+function actorEvents(s: TroubleshootSnapshot): TroubleshootEvent[] {
+  const id = busyActor(s);
+  if (!id) return [];
+  return [asEvent({ type: `xstate.done.actor.${id}`, output: outputs[id] }), asEvent({ type: `xstate.error.actor.${id}`, error: new Error(`${id} down`) })];
+}
+
+/** Every option offered, plus free text of each kind, plus the actors' outcomes. */
+function allEvents(s: TroubleshootSnapshot): TroubleshootEvent[] {
+  if (isBusy(s)) return actorEvents(s);
+  return [
+    ...s.context.options.map((o) => chose(o.id)),
+    said('it worked'),
+    said('still failing'),
+    said('yes'),
+    said('hmm'),
+    said('were my credits charged?', kbAnswer),
+    said('Video Studio at 14:05'),
+    said('maya@example.com "a fox"'),
+  ];
+}
+
+/** Only the options and "it worked": the routes through the flow. */
+function routeEvents(s: TroubleshootSnapshot): TroubleshootEvent[] {
+  return isBusy(s) ? actorEvents(s) : [...s.context.options.map((o) => chose(o.id)), said('it worked')];
+}
+
+const lastBotText = (s: TroubleshootSnapshot) => s.context.messages.at(-1)?.text ?? '';
+const fine = (s: TroubleshootSnapshot) =>
+  JSON.stringify([s.value, s.context.options.map((o) => o.id), s.context.stepsTried, s.context.runId, lastBotText(s)]);
+const coarse = (s: TroubleshootSnapshot) => JSON.stringify([s.value, s.context.runId, s.context.options.map((o) => o.id)]);
+
+function expectOptionsOfTable(s: TroubleshootSnapshot) {
+  const state = flowState(s);
+  const ids = s.context.options.map((o) => o.id);
+  expect(ids, `options in ${state}`).toEqual(expectedOptionIds(state, s.context.runs.map((r) => r.generationId)));
+  const last = s.context.messages.at(-1);
+  expect(last?.from, `last message in ${state}`).toBe('bot');
+  expect((last?.options ?? []).map((o) => o.id)).toEqual(ids);
+}
+
+/** Runs the path on a live actor; fake actors answer in the order the path's done/error events say. */
+async function replay(
+  path: StatePath<TroubleshootSnapshot, TroubleshootEvent>,
+  input: TroubleshootInput,
+  serialize: (s: TroubleshootSnapshot) => string,
+) {
+  const plan: Record<ActorId, unknown[]> = { loadRecentRuns: [], checkFindings: [], handOff: [] };
+  for (const { event } of path.steps) {
+    const id = actorIds.find((a) => event.type.endsWith(`.actor.${a}`));
+    if (id) plan[id].push(event.type.startsWith('xstate.done') ? outputs[id] : new Error('down'));
+  }
+  const next = (id: ActorId) => {
+    const outcome = plan[id].shift();
+    return outcome instanceof Error || outcome === undefined ? Promise.reject(outcome ?? new Error('unplanned')) : Promise.resolve(outcome);
+  };
+  const machine = troubleshootMachine.provide({
+    actors: {
+      loadRecentRuns: fromPromise<RecentRunsResult, { email: string }>(() => next('loadRecentRuns') as Promise<RecentRunsResult>),
+      checkFindings: fromPromise<ReconciliationResult, CheckFindingsInput>(() => next('checkFindings') as Promise<ReconciliationResult>),
+      handOff: fromPromise<HandOffResult, CaseDetails>(() => next('handOff') as Promise<HandOffResult>),
+    },
+  });
+  const actor = createActor(machine, { input }).start();
+  const settled = async () => {
+    for (let i = 0; i < 20 && isBusy(actor.getSnapshot()); i++) await new Promise((r) => setTimeout(r, 0));
+    return actor.getSnapshot();
+  };
+  for (const step of path.steps) {
+    if (!step.event.type.startsWith('xstate.')) actor.send(step.event);
+    if (isBusy(step.state)) continue;
+    const live = await settled();
+    // Paths share vertices, so only what the serialization keeps is the same as the graph's state.
+    expect(serialize(live)).toBe(serialize(step.state));
+    expectOptionsOfTable(live);
+  }
+  actor.stop();
+}
+
+describe.each([
+  ['identified', maya],
+  ['anonymous', anonymous],
+])('every path of the flow (%s)', (_, input) => {
+  it('reaches every state, each settled one offering the options of chat-api.md', async () => {
+    const paths = getShortestPaths(troubleshootMachine, { input, events: allEvents, serializeState: fine });
+    const reached = new Set(paths.map((p) => flowState(p.state)));
+    const expected = input.identity
+      ? ['greeting', 'waiting', 'retry', 'simplify', 'credits', 'findings', 'packet', 'handed_off', 'resolved']
+      : ['greeting', 'retry', 'simplify', 'findings', 'packet', 'handed_off', 'resolved'];
+    expect([...reached].sort()).toEqual(expected.sort());
+    for (const path of paths) {
+      if (!isBusy(path.state)) expectOptionsOfTable(path.state);
+      expect(JSON.parse(JSON.stringify(path.state.context))).toEqual(path.state.context);
+    }
+    for (const path of paths) await replay(path, input, fine);
+  });
+
+  it('every simple route ends the same on a live actor', async () => {
+    const paths = getSimplePaths(troubleshootMachine, {
+      input,
+      events: routeEvents,
+      serializeState: coarse,
+      toState: (s) => s.matches('handed_off') || s.matches('resolved'),
+    });
+    const ends = new Set(paths.map((p) => flowState(p.state)));
+    expect([...ends].sort()).toEqual(['handed_off', 'resolved']);
+    // Each state the flow passes through has a route to "it worked".
+    const before = new Set(paths.filter((p) => p.state.matches('resolved')).map((p) => flowState(p.steps.at(-2)?.state ?? p.state)));
+    expect([...before].sort()).toEqual(
+      input.identity
+        ? ['findings', 'greeting', 'packet', 'retry', 'simplify', 'waiting']
+        : ['findings', 'greeting', 'packet', 'retry', 'simplify'],
+    );
+    for (const path of paths) await replay(path, input, coarse);
+  });
+});

@@ -1,0 +1,107 @@
+import type { Verdict } from '../src/core/reconcile-account.ts';
+import type { GenerationSettings, GenerationStatus, Studio } from '../src/core/platform-types.ts';
+
+export type { Studio } from '../src/core/platform-types.ts';
+
+/**
+ * One recent run of the signed-in account, as the conversation service hands it to the flow
+ * (runs of the last 7 days that did not complete, already reconciled).
+ */
+export interface RecentRun {
+  generationId: string;
+  studio: Studio;
+  status: GenerationStatus;
+  prompt: string;
+  settings: GenerationSettings;
+  error: { code?: string | null; message: string } | null;
+  /** ISO 8601, UTC. */
+  createdAt: string;
+  finishedAt: string | null;
+  /** Queued or processing for longer than `expectedMinutes`. */
+  stuck: boolean;
+  verdict: Verdict;
+  /** The stuck limit of this run (its studio's limit, doubled for high resolution), in minutes. */
+  expectedMinutes: number;
+}
+
+/** What the user's intent was, as far as `understand()` can tell. */
+export type Intent = 'yes' | 'no' | 'worked' | 'still_failing' | 'arrived' | 'still_stuck' | 'send' | 'all_good' | 'other';
+
+/** What `understand()` made of one free-text message; every field is null when absent. */
+export interface Understanding {
+  intent: Intent | null;
+  studio: Studio | null;
+  /** When the problem happened, resolved to a UTC ISO string. */
+  occurredAt: string | null;
+  email: string | null;
+  /** A quoted prompt. */
+  prompt: string | null;
+  /** A quoted error message. */
+  errorMessage: string | null;
+}
+
+/** An answer from the knowledge base, with the article it came from. */
+export interface KbAnswer {
+  articleId: string;
+  title: string;
+  text: string;
+}
+
+/** A step the user already took, as support-packet.md names them. */
+export type StepTried = 'retry' | 'simplify' | 'checked_credits';
+
+/** What the flow knows about the case when it is handed to support (the input of `handOff`). */
+export interface CaseDetails {
+  accountEmail: string | null;
+  /** True only for an identified (hash-verified) user. */
+  verified: boolean;
+  studio: Studio | null;
+  prompt: string | null;
+  settings: GenerationSettings | null;
+  errorMessage: string | null;
+  occurredAt: string | null;
+  /** IANA zone the user sees times in. */
+  timezone: string;
+  generationIds: string[];
+  stepsTried: StepTried[];
+}
+
+/** The outcome of handing a case to support. */
+export interface HandOffResult {
+  /** `PKT-…`, quoted in every message about the case. */
+  ref: string;
+  /** Packet fields still unknown (e.g. `accountEmail`, `prompt`). */
+  missing: string[];
+  /** A refund issued automatically, if any. */
+  refund: { amount: number } | null;
+  /** Credits proposed to staff for refund (0 when none). */
+  proposedRefund: number;
+}
+
+/** A choice offered under a bot message; ids are the public contract of chat-api.md. */
+export interface BotOption {
+  id: string;
+  label: string;
+}
+
+/** A message of the conversation; the service stamps ids and times. */
+export interface BotMessage {
+  from: 'bot' | 'user';
+  text: string;
+  options?: BotOption[];
+}
+
+/** Output of the `loadRecentRuns` actor. */
+export interface RecentRunsResult {
+  runs: RecentRun[];
+  /** The account's own zone, used when the conversation has none. */
+  timezone: string | null;
+}
+
+/** Input of the `checkFindings` actor. */
+export interface CheckFindingsInput {
+  email: string;
+  generationIds: string[];
+  studio: Studio | null;
+  occurredAt: string | null;
+}

@@ -1,0 +1,133 @@
+import { OpenAPIHono, createRoute } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { DeskError } from '../core/errors.ts';
+import type { Clock } from '../core/ports.ts';
+import type { RateLimiter } from '../http/rate-limiter.ts';
+import {
+  Conversation,
+  ConversationParams,
+  ErrorBody,
+  IdentityHeaders,
+  SendBody,
+  StartBody,
+  Started,
+  Turn,
+} from './chat-schemas.ts';
+import type { ConversationService } from './conversation-service.ts';
+import { type Identity, verifyIdentity } from './identity.ts';
+
+export interface ChatRoutesDeps {
+  conversations: ConversationService;
+  identitySecret: string | null;
+  rateLimiter: RateLimiter;
+  now: Clock;
+  /** The caller's address (the socket's on Node, `CF-Connecting-IP` on Workers). */
+  clientIp(c: Context): string;
+  maxBodyBytes?: number;
+}
+
+type Env = { Variables: { identity: Identity } };
+
+const errors = {
+  400: { content: { 'application/json': { schema: ErrorBody } }, description: 'The body is not valid' },
+  401: { content: { 'application/json': { schema: ErrorBody } }, description: 'X-User-Hash does not match X-User-Email' },
+  404: { content: { 'application/json': { schema: ErrorBody } }, description: 'No such conversation for this identity' },
+  413: { content: { 'application/json': { schema: ErrorBody } }, description: 'The body is too large' },
+  429: { content: { 'application/json': { schema: ErrorBody } }, description: 'Too many requests; see Retry-After' },
+} as const;
+
+const startRoute = createRoute({
+  method: 'post',
+  path: '/conversations',
+  summary: 'Start a troubleshooting conversation',
+  request: { headers: IdentityHeaders, body: { content: { 'application/json': { schema: StartBody } }, required: false } },
+  responses: { 201: { content: { 'application/json': { schema: Started } }, description: 'The greeting' }, ...errors },
+});
+
+const sendRoute = createRoute({
+  method: 'post',
+  path: '/conversations/{id}/messages',
+  summary: 'Send free text or choose an option',
+  request: {
+    headers: IdentityHeaders,
+    params: ConversationParams,
+    body: { content: { 'application/json': { schema: SendBody } }, required: true },
+  },
+  responses: { 200: { content: { 'application/json': { schema: Turn } }, description: 'Only the new messages' }, ...errors },
+});
+
+const getRoute = createRoute({
+  method: 'get',
+  path: '/conversations/{id}',
+  summary: 'The whole conversation',
+  request: { headers: IdentityHeaders, params: ConversationParams },
+  responses: { 200: { content: { 'application/json': { schema: Conversation } }, description: 'The conversation' }, ...errors },
+});
+
+/** The chat API of chat-api.md, mounted under `/api`. Validation errors name the field. */
+export function chatRoutes(deps: ChatRoutesDeps) {
+  const api = new OpenAPIHono<Env>({
+    defaultHook: (result) => {
+      if (!result.success) {
+        const issue = result.error.issues[0];
+        const field = issue?.path.length ? issue.path.join('.') : 'body';
+        throw new DeskError('bad_request', `${field}: ${issue?.message ?? 'invalid'}`);
+      }
+    },
+  });
+
+  api.use(
+    '*',
+    bodyLimit({
+      maxSize: deps.maxBodyBytes ?? 16 * 1024,
+      onError: () => {
+        throw new DeskError('payload_too_large', `the body is larger than ${deps.maxBodyBytes ?? 16 * 1024} bytes`);
+      },
+    }),
+  );
+
+  api.use('*', async (c, next) => {
+    const identity = await verifyIdentity(deps.identitySecret, c.req.header('x-user-email'), c.req.header('x-user-hash'));
+    const who = identity.kind === 'verified' ? identity.email : 'anonymous';
+    const decision = deps.rateLimiter.take(`${who}|${deps.clientIp(c)}`, deps.now());
+    if (!decision.allowed) {
+      c.header('Retry-After', String(decision.retryAfterSeconds));
+      throw new DeskError('rate_limited', `too many requests; try again in ${decision.retryAfterSeconds} s`);
+    }
+    c.set('identity', identity);
+    await next();
+  });
+
+  api.openapi(startRoute, async (c) => {
+    const body = await readOptionalJson(c);
+    const parsed = StartBody.safeParse(body);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new DeskError('bad_request', `${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}`);
+    }
+    const view = await deps.conversations.start(c.get('identity'), { timezone: parsed.data.timezone ?? null });
+    return c.json(view, 201);
+  });
+
+  api.openapi(sendRoute, async (c) => {
+    const view = await deps.conversations.send(c.req.valid('param').id, c.get('identity'), c.req.valid('json'));
+    const { conversationId: _id, ...turn } = view;
+    return c.json(turn, 200);
+  });
+
+  api.openapi(getRoute, async (c) => c.json(await deps.conversations.get(c.req.valid('param').id, c.get('identity')), 200));
+
+  return api;
+}
+
+/** POST /conversations takes `{}` or no body at all; anything else must be JSON. */
+async function readOptionalJson(c: Context): Promise<unknown> {
+  const text = await c.req.text();
+  if (text.trim() === '') return {};
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new DeskError('bad_request', 'body: not valid JSON');
+  }
+}

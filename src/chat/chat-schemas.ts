@@ -1,0 +1,63 @@
+import { z } from '@hono/zod-openapi';
+import { Packet } from '../core/support-packet.ts';
+
+/** chat-api.md's schemas: the routes validate with them and `/openapi.json` is generated from them. */
+export const ErrorBody = z
+  .object({ error: z.object({ code: z.string(), message: z.string() }) })
+  .openapi('Error');
+
+export const Option = z.object({ id: z.string(), label: z.string() }).openapi('Option');
+
+export const Message = z
+  .object({
+    id: z.string(),
+    from: z.enum(['bot', 'user', 'agent']),
+    text: z.string(),
+    options: z.array(Option).optional(),
+    at: z.string(),
+  })
+  .openapi('Message');
+
+export const FlowStateSchema = z
+  .enum(['greeting', 'waiting', 'retry', 'simplify', 'credits', 'findings', 'packet', 'handed_off', 'resolved'])
+  .openapi('FlowState');
+
+export const PacketSchema = Packet;
+
+export const StartBody = z
+  .object({
+    timezone: z.string().max(64).optional().openapi({ description: "The user's IANA time zone, e.g. Europe/Berlin" }),
+  })
+  .strict()
+  .openapi('StartConversation');
+
+export const SendBody = z
+  .union([
+    z.object({ text: z.string().trim().min(1, 'text must not be empty').max(2000) }).strict(),
+    z.object({ option: z.string().min(1).max(120) }).strict(),
+  ])
+  .openapi('SendMessage', { description: 'Either free text or the id of an offered option' });
+
+export const Started = z
+  .object({ conversationId: z.string(), state: FlowStateSchema, messages: z.array(Message) })
+  .openapi('ConversationStarted');
+
+export const Turn = z
+  .object({ state: FlowStateSchema, messages: z.array(Message), packet: PacketSchema.optional() })
+  .openapi('Turn');
+
+export const Conversation = z
+  .object({ conversationId: z.string(), state: FlowStateSchema, messages: z.array(Message), packet: PacketSchema.optional() })
+  .openapi('Conversation');
+
+export const IdentityHeaders = z.object({
+  'x-user-email': z.string().optional().openapi({ description: 'The signed-in user’s email (with X-User-Hash)' }),
+  'x-user-hash': z
+    .string()
+    .optional()
+    .openapi({ description: 'hex(HMAC-SHA256(WIDGET_IDENTITY_SECRET, lowercase(email))), computed by the host’s server' }),
+});
+
+export const ConversationParams = z.object({
+  id: z.string().min(1).max(100).openapi({ param: { name: 'id', in: 'path' } }),
+});

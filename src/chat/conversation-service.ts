@@ -1,0 +1,258 @@
+import { type Snapshot, createActor, fromPromise, waitFor } from 'xstate';
+import {
+  type FlowState,
+  type TroubleshootSnapshot,
+  flowState,
+  flowStates,
+  isBusy,
+  troubleshootMachine,
+} from '../../flows/troubleshoot-machine.ts';
+import type { CaseDetails, HandOffResult } from '../../flows/types.ts';
+import { understand } from '../../flows/understand.ts';
+import { DeskError } from '../core/errors.ts';
+import type { PacketService } from '../core/packet-service.ts';
+import type { Clock, PlatformData } from '../core/ports.ts';
+import type { StuckLimits } from '../core/reconcile-account.ts';
+import type { Packet } from '../core/support-packet.ts';
+import type { ConversationRecord, StoredMessage, SupportStore } from '../core/support-store.ts';
+import type { KnowledgeBase } from '../knowledge/knowledge-base.ts';
+import { checkFindings, loadRecentRuns } from './account-lookups.ts';
+import type { Identity } from './identity.ts';
+import { issueAutoRefunds } from './auto-refund.ts';
+
+export interface ConversationServiceDeps {
+  store: SupportStore;
+  platform: PlatformData;
+  packets: PacketService;
+  kb: KnowledgeBase;
+  now: Clock;
+  newId: (prefix: string) => string;
+  /** Idle conversations expire after this long (default 24 h). */
+  ttlMs?: number;
+  /** Refunds up to this many credits are issued without staff (0: never). */
+  autoRefundLimit?: number;
+  stuckLimits?: StuckLimits;
+  /** How long a turn may wait on the platform before answering anyway. */
+  turnTimeoutMs?: number;
+}
+
+/** What a turn answers (chat-api.md). */
+export interface TurnView {
+  conversationId: string;
+  state: FlowState;
+  messages: ChatMessage[];
+  packet?: Packet;
+}
+
+export interface ChatMessage {
+  id: string;
+  from: 'bot' | 'user' | 'agent';
+  text: string;
+  options?: { id: string; label: string }[];
+  at: string;
+}
+
+export type UserInput = { text: string } | { option: string };
+
+const toChat = (m: StoredMessage): ChatMessage => ({
+  id: m.id,
+  from: m.from,
+  text: m.text,
+  ...(m.options && { options: m.options }),
+  at: new Date(m.at).toISOString(),
+});
+
+const isValidZone = (zone: string) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * Conversations of the help widget: restores the flow's snapshot, applies one user turn, lets the
+ * flow's lookups finish, and stores the snapshot with the new messages — every turn, so a server
+ * restarted between two messages carries on where it stood.
+ */
+export function createConversationService(deps: ConversationServiceDeps) {
+  const ttlMs = deps.ttlMs ?? 24 * 60 * 60 * 1000;
+  const turnTimeoutMs = deps.turnTimeoutMs ?? 20_000;
+  /** Turns of one conversation run one after another inside this process. */
+  const queues = new Map<string, Promise<unknown>>();
+
+  function serially<T>(id: string, work: () => Promise<T>): Promise<T> {
+    const previous = queues.get(id) ?? Promise.resolve();
+    const next = previous.then(work, work);
+    const settled = next.catch(() => undefined);
+    queues.set(id, settled);
+    void settled.then(() => {
+      if (queues.get(id) === settled) queues.delete(id);
+    });
+    return next;
+  }
+
+  function machineFor(conversationId: string, identity: Identity) {
+    return troubleshootMachine.provide({
+      actors: {
+        loadRecentRuns: fromPromise(({ input }) => loadRecentRuns(deps.platform, input.email, deps.now(), deps.stuckLimits)),
+        checkFindings: fromPromise(({ input }) => checkFindings(deps.platform, input.email, deps.now(), deps.stuckLimits)),
+        handOff: fromPromise(({ input }) => handOff(conversationId, identity, input)),
+      },
+    });
+  }
+
+  async function handOff(conversationId: string, identity: Identity, details: CaseDetails): Promise<HandOffResult> {
+    const transcript = (await deps.store.listMessages(conversationId)).map((m) => ({
+      from: m.from,
+      text: m.text,
+      at: new Date(m.at).toISOString(),
+    }));
+    const verified = identity.kind === 'verified';
+    const { packet } = await deps.packets.file({
+      channel: 'widget',
+      accountEmail: verified ? identity.email : details.accountEmail,
+      verified,
+      studio: details.studio,
+      prompt: details.prompt,
+      settings: details.settings,
+      errorMessage: details.errorMessage,
+      occurredAt: details.occurredAt,
+      timezone: details.timezone,
+      generationIds: details.generationIds,
+      stepsTried: details.stepsTried,
+      transcript,
+    });
+    const refund = verified
+      ? await issueAutoRefunds(deps, packet, deps.autoRefundLimit ?? 0)
+      : { issued: 0, packet };
+    return {
+      ref: packet.ref,
+      missing: packet.missing,
+      refund: refund.issued > 0 ? { amount: refund.issued } : null,
+      proposedRefund: refund.issued > 0 ? 0 : (packet.findings?.refundDue ?? 0),
+    };
+  }
+
+  /** Runs the actor until no lookup is under way; answers the settled snapshot. */
+  async function settle(actor: ReturnType<typeof createActor<ReturnType<typeof machineFor>>>): Promise<TroubleshootSnapshot> {
+    return waitFor(actor, (s) => !isBusy(s), { timeout: turnTimeoutMs });
+  }
+
+  function newMessages(before: number, snapshot: TroubleshootSnapshot, at: number): StoredMessage[] {
+    const { messages, messageCount } = snapshot.context;
+    const fresh = messages.slice(Math.max(0, messages.length - (messageCount - before)));
+    return fresh.map((m, i) => ({
+      id: deps.newId('msg'),
+      from: m.from,
+      text: m.text,
+      ...(m.options && { options: m.options }),
+      // Strictly increasing within a turn, so the transcript keeps its order.
+      at: at + i,
+    }));
+  }
+
+  async function packetOf(record: Pick<ConversationRecord, 'packetRef'>): Promise<Packet | undefined> {
+    return record.packetRef ? ((await deps.store.getPacket(record.packetRef)) ?? undefined) : undefined;
+  }
+
+  /** The conversation, if this identity started it and it has not expired; else 404. */
+  async function owned(id: string, identity: Identity): Promise<ConversationRecord> {
+    const record = await deps.store.getConversation(id);
+    const owner = identity.kind === 'verified' ? identity.email : null;
+    if (!record || record.ownerEmail !== owner || record.expiresAt <= deps.now()) {
+      throw new DeskError('not_found', 'no such conversation');
+    }
+    return record;
+  }
+
+  return {
+    async start(identity: Identity, options: { timezone?: string | null } = {}): Promise<TurnView> {
+      const timezone = options.timezone && isValidZone(options.timezone) ? options.timezone : null;
+      const id = deps.newId('conv');
+      const actor = createActor(machineFor(id, identity), {
+        input: { identity: identity.kind === 'verified' ? { email: identity.email } : null, timezone },
+      });
+      actor.start();
+      const snapshot = await settle(actor);
+      // Persist while running: a stopped snapshot would restore as stopped.
+      const persisted = actor.getPersistedSnapshot();
+      actor.stop();
+      const now = deps.now();
+      const messages = newMessages(0, snapshot, now);
+      await deps.store.createConversation(
+        {
+          id,
+          channel: 'widget',
+          ownerEmail: identity.kind === 'verified' ? identity.email : null,
+          ownerToken: null,
+          state: flowState(snapshot),
+          snapshot: persisted,
+          packetRef: null,
+          version: 0,
+          createdAt: now,
+          updatedAt: now,
+          expiresAt: now + ttlMs,
+        },
+        messages,
+      );
+      return { conversationId: id, state: flowState(snapshot), messages: messages.map(toChat) };
+    },
+
+    async send(id: string, identity: Identity, input: UserInput): Promise<TurnView> {
+      return serially(id, async () => {
+        for (let attempt = 0; attempt < 3; attempt++) {
+          const record = await owned(id, identity);
+          const actor = createActor(machineFor(id, identity), {
+            // Our own snapshot, written by this service on the previous turn.
+            snapshot: record.snapshot as Snapshot<unknown>,
+            input: { identity: null, timezone: null },
+          });
+          actor.start();
+          const before = actor.getSnapshot().context.messageCount;
+          const zone = actor.getSnapshot().context.timezone ?? 'UTC';
+          if ('option' in input) actor.send({ type: 'user.chose', option: input.option });
+          else {
+            const text = input.text;
+            actor.send({
+              type: 'user.said',
+              text,
+              understood: understand(text, { now: deps.now(), timezone: zone }),
+              answer: deps.kb.isQuestion(text) ? deps.kb.answer(text) : null,
+            });
+          }
+          const snapshot = await settle(actor);
+          const persisted = actor.getPersistedSnapshot();
+          actor.stop();
+          const now = deps.now();
+          const messages = newMessages(before, snapshot, now);
+          const packetRef = snapshot.context.handOff?.ref ?? record.packetRef;
+          const saved = await deps.store.saveTurn(
+            { id, state: flowState(snapshot), snapshot: persisted, packetRef, updatedAt: now, expiresAt: now + ttlMs },
+            record.version,
+            messages,
+          );
+          if (saved.status === 'conflict') continue; // another process wrote a turn first: replay on top of it
+          const packet = await packetOf({ packetRef });
+          return { conversationId: id, state: flowState(snapshot), messages: messages.map(toChat), ...(packet && { packet }) };
+        }
+        throw new DeskError('conflict', 'the conversation changed while answering; send the message again');
+      });
+    },
+
+    async get(id: string, identity: Identity): Promise<TurnView> {
+      const record = await owned(id, identity);
+      const [messages, packet] = await Promise.all([deps.store.listMessages(id), packetOf(record)]);
+      const state = flowStates.find((s) => s === record.state) ?? 'greeting';
+      return { conversationId: id, state, messages: messages.map(toChat), ...(packet && { packet }) };
+    },
+
+    /** Deletes conversations idle past their expiry. */
+    expire(): Promise<number> {
+      return deps.store.deleteExpiredConversations(deps.now());
+    },
+  };
+}
+
+export type ConversationService = ReturnType<typeof createConversationService>;
