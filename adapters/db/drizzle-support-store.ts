@@ -1,6 +1,6 @@
 import { and, asc, count, eq, inArray, lt, lte, min, sql } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
-import { caseKey } from '../../src/core/build-packet.ts';
+import { packetCaseKey } from '../../src/core/build-packet.ts';
 import { Packet } from '../../src/core/support-packet.ts';
 import type { ConversationRecord, OutboxRow, StoredMessage, SupportStore } from '../../src/core/support-store.ts';
 import type { DeskDb } from './desk-db.ts';
@@ -104,14 +104,14 @@ export function createDrizzleSupportStore({ db, atomic }: DeskDb): SupportStore 
     },
 
     async deleteExpiredConversations(now) {
-      const expired = await db.select({ id: conversations.id }).from(conversations).where(lt(conversations.expiresAt, now));
-      if (expired.length === 0) return 0;
-      const ids = expired.map((r) => r.id);
-      await atomic([
-        db.delete(messages).where(inArray(messages.conversationId, ids)),
-        db.delete(conversations).where(inArray(conversations.id, ids)),
-      ]);
-      return ids.length;
+      // One statement, the expiry checked where the rows are deleted: a list of ids read first would
+      // bind one parameter per conversation (D1 allows 100) and could delete a conversation that a
+      // turn had just extended. Their messages go with them (ON DELETE CASCADE).
+      const deleted = await db
+        .delete(conversations)
+        .where(lt(conversations.expiresAt, now))
+        .returning({ id: conversations.id });
+      return deleted.length;
     },
 
     async getPacket(ref) {
@@ -129,7 +129,7 @@ export function createDrizzleSupportStore({ db, atomic }: DeskDb): SupportStore 
     },
 
     async savePacket(packet, { outbox: items, audit, now }) {
-      const key = caseKey(packet.accountEmail, packet.generationIds);
+      const key = packetCaseKey(packet);
       const statements: BatchItem<'sqlite'>[] = [
         db
           .insert(packets)

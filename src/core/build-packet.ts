@@ -20,6 +20,15 @@ export function caseKey(accountEmail: string | null, generationIds: readonly str
   };
 }
 
+/**
+ * The case key of a packet or a report. Only a verified sender speaks for the account: an unverified
+ * report names an email it has not proven, so it must neither join the account's packet (and be
+ * answered with its findings, or write into it) nor block it. Its key has no account, so it is no case.
+ */
+export function packetCaseKey(p: { accountEmail: string | null; verified: boolean; generationIds: readonly string[] }) {
+  return caseKey(p.verified ? p.accountEmail : null, p.generationIds);
+}
+
 /** The reconciliation restricted to the case's runs, with `refundDue` in credits. */
 export function findingsFor(result: ReconciliationResult, generationIds: readonly string[]): Findings {
   const wanted = new Set(generationIds);
@@ -56,6 +65,7 @@ export function buildPacket(
     prompt: report.prompt === null ? null : maskSecrets(report.prompt),
     occurredAt: report.occurredAt,
   };
+  const missing = computeMissing(fields);
   return {
     ref: meta.ref,
     channel: report.channel,
@@ -67,11 +77,22 @@ export function buildPacket(
     generationIds,
     stepsTried: uniqueSteps(report.stepsTried),
     findings: report.verified && reconciliation ? findingsFor(reconciliation, generationIds) : null,
-    missing: computeMissing(fields),
+    missing,
     transcript: maskTranscript(report.transcript),
-    status: 'open',
+    // Incomplete until support knows who, where, what and when: then it waits on the user.
+    status: missing.length > 0 ? 'needs_info' : 'open',
     createdAt: new Date(meta.now).toISOString(),
   };
+}
+
+/*
+ * A channel sends the whole conversation each time it files (a hand-off retried after an error
+ * sends it again): entries already in the packet, same sender, time and text, are not added twice.
+ */
+function appendNew(existing: readonly TranscriptEntry[], incoming: readonly TranscriptEntry[]): TranscriptEntry[] {
+  const key = (e: TranscriptEntry) => JSON.stringify([e.from, e.at, e.text]);
+  const seen = new Set(existing.map(key));
+  return [...existing, ...incoming.filter((e) => !seen.has(key(e)))];
 }
 
 function uniqueSteps(steps: readonly Step[]): Step[] {
@@ -102,7 +123,7 @@ export function joinPacket(existing: Packet, report: Report, reconciliation: Rec
     stepsTried: uniqueSteps([...existing.stepsTried, ...incoming.stepsTried]),
     findings: incoming.findings ?? existing.findings,
     missing,
-    transcript: [...existing.transcript, ...incoming.transcript],
+    transcript: appendNew(existing.transcript, incoming.transcript),
     status: existing.status === 'needs_info' && missing.length === 0 ? 'open' : existing.status,
   };
 }

@@ -1,4 +1,4 @@
-import { buildPacket, caseKey, joinPacket } from './build-packet.ts';
+import { buildPacket, joinPacket, packetCaseKey } from './build-packet.ts';
 import { DeskError } from './errors.ts';
 import type { Generation } from './platform-types.ts';
 import type { Clock, PlatformData } from './ports.ts';
@@ -82,7 +82,7 @@ export function createPacketService(deps: PacketServiceDeps) {
     /** The packet a report would produce, without writing anything. */
     async preview(input: ReportInput): Promise<FiledPacket> {
       const { report, reconciliation } = await prepare(input);
-      const key = caseKey(report.accountEmail, report.generationIds);
+      const key = packetCaseKey(report);
       const existing = await deps.store.findPacketByCase(key.accountKey, key.runsKey);
       if (existing) return { packet: joinPacket(existing, report, reconciliation), created: false };
       return { packet: buildPacket(report, reconciliation, { ref: deps.newRef(), now: deps.now() }), created: true };
@@ -92,7 +92,7 @@ export function createPacketService(deps: PacketServiceDeps) {
     async file(input: ReportInput): Promise<FiledPacket> {
       const { report, reconciliation } = await prepare(input);
       for (let attempt = 0; ; attempt++) {
-        const key = caseKey(report.accountEmail, report.generationIds);
+        const key = packetCaseKey(report);
         const existing = await deps.store.findPacketByCase(key.accountKey, key.runsKey);
         const now = deps.now();
         const packet = existing

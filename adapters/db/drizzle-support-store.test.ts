@@ -1,0 +1,116 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { supportStoreContract } from '../../test/contracts/support-store-contract.ts';
+import { createDrizzleSupportStore } from './drizzle-support-store.ts';
+import { openSqlite } from './open-sqlite.ts';
+
+/** A fresh directory under the OS temp dir, removed by `cleanup`. */
+function tempDir(): { path: string; cleanup: () => void } {
+  const path = mkdtempSync(join(tmpdir(), 'desk-store-'));
+  return { path, cleanup: () => rmSync(path, { recursive: true, force: true }) };
+}
+
+supportStoreContract('drizzle on a SQLite file', async () => {
+  const dir = tempDir();
+  const handle = openSqlite(join(dir.path, 'desk.sqlite'));
+  return {
+    store: createDrizzleSupportStore(handle),
+    close: async () => {
+      handle.close();
+      dir.cleanup();
+    },
+  };
+});
+
+describe('openSqlite', () => {
+  const cleanups: (() => void)[] = [];
+  afterEach(() => {
+    for (const cleanup of cleanups.splice(0).reverse()) cleanup();
+  });
+
+  function fileInTempDir(): string {
+    const dir = tempDir();
+    cleanups.push(dir.cleanup);
+    return join(dir.path, 'nested', 'desk.sqlite');
+  }
+
+  function open(path: string, options?: { busyTimeoutMs?: number }) {
+    const handle = openSqlite(path, options);
+    cleanups.push(() => {
+      if (handle.sqlite.open) handle.close();
+    });
+    return handle;
+  }
+
+  const conversation = {
+    id: 'conv_1',
+    channel: 'widget' as const,
+    ownerEmail: null,
+    ownerToken: 'tok_hash',
+    state: 'greeting',
+    snapshot: { value: 'greeting' },
+    packetRef: null,
+    version: 0,
+    createdAt: 1,
+    updatedAt: 1,
+    expiresAt: 10_000,
+  };
+
+  it('creates the file in WAL mode, with a busy timeout and foreign keys', () => {
+    const path = fileInTempDir();
+    const handle = open(path);
+    expect(handle.sqlite.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(handle.sqlite.pragma('busy_timeout', { simple: true })).toBe(5000);
+    expect(handle.sqlite.pragma('foreign_keys', { simple: true })).toBe(1);
+
+    // WAL is a property of the file: another connection sees it too.
+    const other = new Database(path, { readonly: true });
+    cleanups.push(() => other.close());
+    expect(other.pragma('journal_mode', { simple: true })).toBe('wal');
+  });
+
+  it('takes the busy timeout it is given', () => {
+    const handle = open(fileInTempDir(), { busyTimeoutMs: 250 });
+    expect(handle.sqlite.pragma('busy_timeout', { simple: true })).toBe(250);
+  });
+
+  it('applies the migrations once: opening the same file again keeps schema and data', async () => {
+    const path = fileInTempDir();
+    const first = open(path);
+    await createDrizzleSupportStore(first).createConversation(conversation, [{ id: 'm1', from: 'user', text: 'hello', at: 2 }]);
+    const tables = () =>
+      first.sqlite.prepare("SELECT name FROM sqlite_master WHERE type IN ('table', 'index') ORDER BY name").pluck().all();
+    const before = tables();
+    first.close();
+
+    const second = open(path);
+    const migrations = second.sqlite.prepare('SELECT count(*) FROM __drizzle_migrations').pluck().get();
+    expect(migrations).toBe(1);
+    expect(second.sqlite.prepare("SELECT name FROM sqlite_master WHERE type IN ('table', 'index') ORDER BY name").pluck().all()).toEqual(before);
+    const store = createDrizzleSupportStore(second);
+    expect(await store.getConversation('conv_1')).toEqual(conversation);
+    expect((await store.listMessages('conv_1')).map((m) => m.text)).toEqual(['hello']);
+
+    // And a third time while the second is still open (two processes starting on one file).
+    const third = open(path);
+    expect(third.sqlite.prepare('SELECT count(*) FROM __drizzle_migrations').pluck().get()).toBe(1);
+  });
+
+  it('lets one of two connections win a turn on the same version, the other sees a conflict', async () => {
+    const path = fileInTempDir();
+    const a = createDrizzleSupportStore(open(path));
+    const b = createDrizzleSupportStore(open(path));
+    await a.createConversation(conversation, []);
+    const update = { id: 'conv_1', state: 'askStudio', snapshot: {}, packetRef: null, updatedAt: 2, expiresAt: 20_000 };
+
+    const fromA = await a.saveTurn(update, 0, [{ id: 'm_a', from: 'user', text: 'tab A', at: 2 }]);
+    const fromB = await b.saveTurn(update, 0, [{ id: 'm_b', from: 'user', text: 'tab B', at: 2 }]);
+
+    expect(fromA).toEqual({ status: 'saved', version: 1 });
+    expect(fromB).toEqual({ status: 'conflict' });
+    expect((await b.listMessages('conv_1')).map((m) => m.text)).toEqual(['tab A']);
+  });
+});
