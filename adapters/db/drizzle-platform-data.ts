@@ -1,7 +1,7 @@
 import { and, eq, gte, lte, sql } from 'drizzle-orm';
 import type { Clock, IdGenerator, PlatformData } from '../../src/core/ports.ts';
 import { DeskError } from '../../src/core/errors.ts';
-import { type LedgerEntry, RefundRequest, type TimeRange } from '../../src/core/platform-types.ts';
+import { type LedgerEntry, RefundRequest, type RunRecord, type TimeRange } from '../../src/core/platform-types.ts';
 import type { DeskDb } from './desk-db.ts';
 import { accountFromRow, generationFromRow, ledgerFromRow, ledgerToRow } from './platform-rows.ts';
 import { accounts, generations, ledger } from './schema.ts';
@@ -13,6 +13,18 @@ export function refreshBalance(db: DeskDb['db'], accountId: string) {
     .set({ balance: sql`(SELECT coalesce(sum(${ledger.amount}), 0) FROM ${ledger} WHERE ${ledger.accountId} = ${accountId})` })
     .where(eq(accounts.id, accountId));
 }
+
+/** The columns of a ledger entry (not the desk's own bookkeeping columns). */
+const ledgerColumns = {
+  id: ledger.id,
+  accountId: ledger.accountId,
+  type: ledger.type,
+  amount: ledger.amount,
+  generationId: ledger.generationId,
+  refundOf: ledger.refundOf,
+  createdAt: ledger.createdAt,
+  description: ledger.description,
+};
 
 /**
  * The platform's records kept in the desk's own database (embedded mode: `npm start`, demos,
@@ -47,9 +59,43 @@ export function createDrizzlePlatformData(
       return rows.map(generationFromRow);
     },
 
+    async listRunsForReconciliation(accountId, range: TimeRange): Promise<RunRecord[]> {
+      const inRange = and(
+        eq(generations.accountId, accountId),
+        gte(generations.createdAtMs, range.since),
+        lte(generations.createdAtMs, range.until),
+      );
+      // Problem runs in full; completed runs (most of them) only as far as reconciliation reads them.
+      const [problems, completed] = await Promise.all([
+        // A literal, not a parameter, so that SQLite can use the partial index of problem runs.
+        db.select().from(generations).where(and(inRange, sql`${generations.status} <> 'completed'`)),
+        db
+          .select({
+            id: generations.id,
+            studio: generations.studio,
+            createdAt: generations.createdAt,
+            finishedAt: generations.finishedAt,
+          })
+          .from(generations)
+          .where(and(inRange, eq(generations.status, 'completed'))),
+      ]);
+      const runs: RunRecord[] = problems.map(generationFromRow);
+      for (const c of completed) {
+        runs.push({
+          id: c.id,
+          accountId,
+          studio: c.studio,
+          status: 'completed',
+          createdAt: c.createdAt,
+          ...(c.finishedAt != null && { finishedAt: c.finishedAt }),
+        });
+      }
+      return runs;
+    },
+
     async listLedger(accountId, range: TimeRange) {
       const rows = await db
-        .select()
+        .select(ledgerColumns)
         .from(ledger)
         .where(
           and(eq(ledger.accountId, accountId), gte(ledger.createdAtMs, range.since), lte(ledger.createdAtMs, range.until)),

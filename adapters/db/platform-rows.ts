@@ -53,7 +53,9 @@ export function generationToRow(g: Generation): typeof generations.$inferInsert 
   };
 }
 
-export function ledgerFromRow(row: LedgerRow): LedgerEntry {
+export function ledgerFromRow(
+  row: Pick<LedgerRow, 'id' | 'accountId' | 'type' | 'amount' | 'generationId' | 'refundOf' | 'createdAt' | 'description'>,
+): LedgerEntry {
   return {
     id: row.id,
     accountId: row.accountId,

@@ -42,7 +42,13 @@ export const generations = sqliteTable(
     finishedAt: text('finished_at'),
     libraryItemId: text('library_item_id'),
   },
-  (t) => [index('generations_account_created').on(t.accountId, t.createdAtMs)],
+  (t) => [
+    index('generations_account_created').on(t.accountId, t.createdAtMs),
+    // The few runs reconciliation examines in full, without reading past the completed ones.
+    index('generations_account_problems')
+      .on(t.accountId, t.createdAtMs)
+      .where(sql`${t.status} <> 'completed'`),
+  ],
 );
 
 export const ledger = sqliteTable(

@@ -1,5 +1,6 @@
 import { OpenAPIHono, createRoute } from '@hono/zod-openapi';
 import type { Context } from 'hono';
+import type { core } from 'zod';
 import { bodyLimit } from 'hono/body-limit';
 import { DeskError } from '../core/errors.ts';
 import type { Clock } from '../core/ports.ts';
@@ -69,11 +70,7 @@ const getRoute = createRoute({
 export function chatRoutes(deps: ChatRoutesDeps) {
   const api = new OpenAPIHono<Env>({
     defaultHook: (result) => {
-      if (!result.success) {
-        const issue = result.error.issues[0];
-        const field = issue?.path.length ? issue.path.join('.') : 'body';
-        throw new DeskError('bad_request', `${field}: ${issue?.message ?? 'invalid'}`);
-      }
+      if (!result.success) throw new DeskError('bad_request', describeIssue(result.error.issues[0]));
     },
   });
 
@@ -102,10 +99,7 @@ export function chatRoutes(deps: ChatRoutesDeps) {
   api.openapi(startRoute, async (c) => {
     const body = await readOptionalJson(c);
     const parsed = StartBody.safeParse(body);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new DeskError('bad_request', `${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}`);
-    }
+    if (!parsed.success) throw new DeskError('bad_request', describeIssue(parsed.error.issues[0]));
     const view = await deps.conversations.start(c.get('identity'), { timezone: parsed.data.timezone ?? null });
     return c.json(view, 201);
   });
@@ -130,4 +124,23 @@ async function readOptionalJson(c: Context): Promise<unknown> {
   } catch {
     throw new DeskError('bad_request', 'body: not valid JSON');
   }
+}
+
+/**
+ * "field: what is wrong" for the first problem of a body. A union (`{ text }` or `{ option }`) is
+ * described by the alternative that came closest, so `{ "option": 5 }` names `option` rather than
+ * answering a bare "Invalid input"; alternatives that fail alike on different fields are named together.
+ */
+export function describeIssue(issue: core.$ZodIssue | undefined): string {
+  if (!issue) return 'body: invalid';
+  if (issue.code === 'invalid_union' && issue.errors.length > 0) {
+    const fewest = Math.min(...issue.errors.map((branch) => branch.length));
+    const closest = issue.errors.filter((branch) => branch.length === fewest).map((branch) => branch[0]);
+    const described = [...new Set(closest.map(describeIssue))];
+    if (described.length === 1) return described[0] ?? 'body: invalid';
+    const fields = [...new Set(closest.map((i) => (i?.path.length ? i.path.join('.') : 'body')))];
+    return `${fields.join(' or ')}: send exactly one of them`;
+  }
+  if (issue.code === 'unrecognized_keys') return `${issue.keys.join(', ')}: not an accepted field`;
+  return `${issue.path.length ? issue.path.join('.') : 'body'}: ${issue.message}`;
 }

@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { importPlatformData } from '../../adapters/db/import-platform-data.ts';
 import { loadConfig } from '../config.ts';
@@ -20,10 +22,23 @@ every command takes --db PATH (default: $SUPPORT_DB_PATH or data/support.db)`;
 /** A mistake in how the command was called: exit 2 with the usage. */
 class UsageError extends Error {}
 
+/**
+ * A date (`2026-11-24`, midnight UTC) or a date-time with its zone (`Z` or an offset). A date-time
+ * without a zone is refused: JavaScript would read it in the machine's local zone, and the same
+ * command would then answer differently on another machine. Impossible dates (Feb 31) are refused too.
+ */
+const ISO_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+
 function parseTime(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
+  const m = ISO_TIME.exec(value);
   const ms = Date.parse(value);
-  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(ms)) throw new UsageError(`--${flag}: not an ISO 8601 time: ${value}`);
+  if (!m || Number.isNaN(ms)) throw new UsageError(`--${flag}: not an ISO 8601 time: ${value}`);
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (new Date(Date.UTC(year, month - 1, day)).getUTCDate() !== day) throw new UsageError(`--${flag}: no such date: ${value}`);
+  if (value.includes('T') && m[4] === undefined) {
+    throw new UsageError(`--${flag}: give the time zone (Z or an offset such as +01:00): ${value}`);
+  }
   return ms;
 }
 
@@ -129,8 +144,21 @@ export async function runCli(
   }
 }
 
-const isMain = process.argv[1] !== undefined && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/'));
-if (isMain) {
+/**
+ * Whether this module is the script node was started with. Paths are compared, not URLs: a
+ * checkout under a folder with a space (or `#`, `%`, non-ASCII) has an escaped `import.meta.url`.
+ */
+function isEntryPoint(): boolean {
+  const script = process.argv[1];
+  if (script === undefined) return false;
+  try {
+    return realpathSync(resolve(script)) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) {
   const code = await runCli(process.argv.slice(2), {
     out: (s) => process.stdout.write(`${s}\n`),
     err: (s) => process.stderr.write(`${s}\n`),

@@ -1,6 +1,6 @@
 import { buildPacket, joinPacket, packetCaseKey } from './build-packet.ts';
 import { DeskError } from './errors.ts';
-import type { Generation } from './platform-types.ts';
+import type { RunRecord } from './platform-types.ts';
 import type { Clock, PlatformData } from './ports.ts';
 import type { ReconciliationResult, StuckLimits } from './reconcile-account.ts';
 import { reconcileWithRecords } from './reconcile-service.ts';
@@ -124,7 +124,7 @@ export function createPacketService(deps: PacketServiceDeps) {
 }
 
 /** Fills what the report left out from the one run it names (prompt, studio, error, time, settings). */
-export function fillFromRuns(report: Report, generations: readonly Generation[], accountTimezone?: string | null): Report {
+export function fillFromRuns(report: Report, generations: readonly RunRecord[], accountTimezone?: string | null): Report {
   const named = generations.filter((g) => report.generationIds.includes(g.id));
   const only = named.length === 1 ? named[0] : undefined;
   return {
@@ -132,8 +132,8 @@ export function fillFromRuns(report: Report, generations: readonly Generation[],
     timezone: report.timezone ?? accountTimezone ?? null,
     ...(only && {
       studio: report.studio ?? only.studio,
-      prompt: report.prompt ?? only.prompt,
-      settings: report.settings ?? only.settings,
+      prompt: report.prompt ?? only.prompt ?? null,
+      settings: report.settings ?? only.settings ?? null,
       errorMessage: report.errorMessage ?? only.error?.message ?? null,
       occurredAt: report.occurredAt ?? new Date(only.createdAt).toISOString(),
     }),

@@ -106,3 +106,10 @@ export const RefundRequest = z.object({
   reason: z.string().min(1),
 });
 export type RefundRequest = z.infer<typeof RefundRequest>;
+
+/**
+ * What reconciliation needs of a run: every field for a problem run, and for a completed run
+ * (which only explains spends) at least its id, account, studio, status and times.
+ */
+export type RunRecord = Pick<Generation, 'id' | 'accountId' | 'studio' | 'status' | 'createdAt' | 'finishedAt'> &
+  Partial<Pick<Generation, 'prompt' | 'settings' | 'error' | 'libraryItemId'>>;

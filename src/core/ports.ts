@@ -1,4 +1,4 @@
-import type { Account, Generation, LedgerEntry, RefundRequest, TimeRange } from './platform-types.ts';
+import type { Account, Generation, LedgerEntry, RefundRequest, RunRecord, TimeRange } from './platform-types.ts';
 
 /**
  * What the desk reads (and, for refunds, writes) about an account on the generation platform.
@@ -10,6 +10,11 @@ export interface PlatformData {
   getAccount(id: string): Promise<Account | null>;
   /** Runs of the account created inside the range. */
   listGenerations(accountId: string, range: TimeRange): Promise<Generation[]>;
+  /**
+   * Optional fast path for reconciliation: the runs created inside the range, problem runs in
+   * full and completed runs as summaries (no prompt or settings). Without it, `listGenerations`.
+   */
+  listRunsForReconciliation?(accountId: string, range: TimeRange): Promise<RunRecord[]>;
   /** Ledger entries created inside the range, and the balance over all time. */
   listLedger(accountId: string, range: TimeRange): Promise<{ entries: LedgerEntry[]; balance: number }>;
   /** Writes a refund; the same idempotency key again answers the same entry and creates nothing. */

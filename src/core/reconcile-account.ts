@@ -1,4 +1,4 @@
-import type { Account, Generation, GenerationError, LedgerEntry, Studio } from './platform-types.ts';
+import type { Account, Generation, GenerationError, LedgerEntry, RunRecord, Studio } from './platform-types.ts';
 
 /** How long a queued or processing run may take before it counts as stuck, per studio (minutes). */
 export type StuckLimits = Record<Studio, number>;
@@ -50,7 +50,8 @@ export interface ReconciliationResult {
 
 export interface ReconcileInput {
   account: Pick<Account, 'id' | 'email'>;
-  generations: readonly Generation[];
+  /** The account's runs; completed runs may come as summaries (no prompt or settings). */
+  generations: readonly RunRecord[];
   ledger: readonly LedgerEntry[];
   /** The balance over all time, as the platform reports it. */
   balance: number;
@@ -80,19 +81,19 @@ export function isHighResolution(settings: Generation['settings'] | undefined): 
 }
 
 /** The stuck limit of a run in milliseconds: its studio's limit, doubled for high resolution. */
-export function stuckLimitMs(run: Pick<Generation, 'studio' | 'settings'>, limits = defaultStuckLimits): number {
+export function stuckLimitMs(run: Pick<RunRecord, 'studio' | 'settings'>, limits = defaultStuckLimits): number {
   const minutes = limits[run.studio] * (isHighResolution(run.settings) ? 2 : 1);
   return minutes * 60 * 1000;
 }
 
 /** A queued or processing run is stuck once `now - createdAt` exceeds its limit. */
-export function isStuck(run: Generation, now: number, limits = defaultStuckLimits): boolean {
+export function isStuck(run: RunRecord, now: number, limits = defaultStuckLimits): boolean {
   if (run.status !== 'queued' && run.status !== 'processing') return false;
   return now - msOf(run.createdAt) > stuckLimitMs(run, limits);
 }
 
 /** Runs ordered newest first; ties broken by id so that input order never matters. */
-function newestFirst(a: Generation, b: Generation): number {
+function newestFirst(a: RunRecord, b: RunRecord): number {
   return msOf(b.createdAt) - msOf(a.createdAt) || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
 }
 
@@ -107,7 +108,7 @@ function byTimeThenId(a: Timed, b: Timed): number {
 }
 
 interface Candidate {
-  run: Generation;
+  run: RunRecord;
   end: number;
 }
 
@@ -128,8 +129,8 @@ function lowerBound(candidates: readonly Candidate[], t: number): number {
  * end (finishedAt, else createdAt) is closest to the spend, within 10 minutes; a tie goes to the
  * completed run, then to the smaller id. `candidates` are sorted by end.
  */
-function attributeUnlinkedSpend(at: number, candidates: readonly Candidate[]): Generation | null {
-  let best: Generation | null = null;
+function attributeUnlinkedSpend(at: number, candidates: readonly Candidate[]): RunRecord | null {
+  let best: RunRecord | null = null;
   let bestDistance = Number.POSITIVE_INFINITY;
   for (let i = lowerBound(candidates, at - ATTRIBUTION_WINDOW_MS); i < candidates.length; i++) {
     const { run, end } = candidates[i] as Candidate;

@@ -1,5 +1,5 @@
 import { DeskError } from './errors.ts';
-import type { Account, Generation } from './platform-types.ts';
+import type { Account, RunRecord } from './platform-types.ts';
 import type { PlatformData } from './ports.ts';
 import { ATTRIBUTION_WINDOW_MS, type ReconciliationResult, type StuckLimits, reconcileAccount } from './reconcile-account.ts';
 
@@ -34,13 +34,15 @@ export async function reconcileWithRecords(
   platform: PlatformData,
   account: Pick<Account, 'id' | 'email'>,
   options: ReconcileOptions,
-): Promise<{ result: ReconciliationResult; generations: Generation[] }> {
+): Promise<{ result: ReconciliationResult; generations: RunRecord[] }> {
   const { now } = options;
   const from = options.from ?? now - 30 * DAY_MS;
   const to = options.to ?? now;
   if (!(from <= to)) throw new DeskError('bad_request', 'the window must start before it ends (--since before --until)');
   const [generations, ledger] = await Promise.all([
-    platform.listGenerations(account.id, { since: from - LONG_RUN_MARGIN_MS, until: Math.max(to, now) }),
+    platform.listRunsForReconciliation
+      ? platform.listRunsForReconciliation(account.id, { since: from - LONG_RUN_MARGIN_MS, until: Math.max(to, now) })
+      : platform.listGenerations(account.id, { since: from - LONG_RUN_MARGIN_MS, until: Math.max(to, now) }),
     platform.listLedger(account.id, { since: from - ATTRIBUTION_WINDOW_MS, until: now }),
   ]);
   const result = reconcileAccount({

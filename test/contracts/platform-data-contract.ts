@@ -162,6 +162,27 @@ export function platformDataContract(name: string, make: MakePlatformData): void
       });
     });
 
+    describe('runs for reconciliation (optional fast path)', () => {
+      it('lists the same runs as listGenerations: problem runs in full, completed runs as summaries', async () => {
+        const fast = platform.listRunsForReconciliation?.bind(platform);
+        if (!fast) return; // adapters without the fast path are read through listGenerations
+        for (const [account, range] of [['acc_mara', maraWeek], ['acc_mara', allTime], ['acc_theo', allTime]] as const) {
+          const full = byId(await platform.listGenerations(account, range));
+          const summary = byId(await fast(account, range));
+          expect(summary.map((r) => r.id)).toEqual(full.map((r) => r.id));
+          for (const [i, run] of summary.entries()) {
+            const whole = full[i];
+            if (!whole) throw new Error('missing run');
+            if (whole.status === 'completed') {
+              expect(normalize(run)).toEqual(
+                normalize({ id: whole.id, accountId: whole.accountId, studio: whole.studio, status: whole.status, createdAt: whole.createdAt, finishedAt: whole.finishedAt }),
+              );
+            } else expect(normalize(run)).toEqual(normalize(whole));
+          }
+        }
+      });
+    });
+
     describe('ledger', () => {
       it('lists entries inside the range only, with the balance over all time', async () => {
         const { entries, balance } = await platform.listLedger('acc_mara', maraWeek);

@@ -1,0 +1,1 @@
+CREATE INDEX `generations_account_problems` ON `generations` (`account_id`,`created_at_ms`) WHERE "generations"."status" <> 'completed';

@@ -1,0 +1,258 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+
+/*
+ * `npm start` (tsx src/node.ts) as a fresh checkout runs it: the embedded store, the demo seeded
+ * into an empty database, the HTTP server, and the CLI against the very same file.
+ */
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const tsx = join(root, 'node_modules/.bin/tsx');
+const DEMO_EMAILS = ['maya@example.com', 'leo@example.com', 'ana@example.com', 'sam@example.com'];
+
+function shellEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...extra };
+  for (const key of ['PLATFORM_API_URL', 'PLATFORM_API_TOKEN', 'HOST', 'SLACK_TRIAGE_CHANNEL', 'SUPPORT_INBOX']) delete env[key];
+  return env;
+}
+
+/**
+ * Children still running, each the leader of its own process group: those of the current test
+ * (killed after it) and the desk a whole describe block shares (killed after the block).
+ */
+const children = new Set<ChildProcess>();
+const sharedChildren = new Set<ChildProcess>();
+
+function killGroups(set: Set<ChildProcess>) {
+  for (const child of set) {
+    try {
+      if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  set.clear();
+}
+
+interface Desk {
+  child: ChildProcess;
+  port: number;
+  stdout: () => string;
+  stderr: () => string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/** Starts `npm start`'s command and waits for its banner (a single write ending in the `try:` or `platform:` line). */
+function startDesk(dbPath: string, env: Record<string, string> = {}, owner = children): Promise<Desk> {
+  const child = spawn(tsx, ['src/node.ts'], {
+    cwd: root,
+    env: shellEnv({ PORT: '0', SUPPORT_DB_PATH: dbPath, ...env }),
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  owner.add(child);
+  let stdout = '';
+  let stderr = '';
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => {
+      owner.delete(child);
+      resolve({ code, signal });
+    }),
+  );
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      const port = /listening on http:\/\/localhost:(\d+)/.exec(stdout)?.[1];
+      if (port && /(npm run cli -- packet .*|platform: .*)\n/.test(stdout)) {
+        resolve({ child, port: Number(port), stdout: () => stdout, stderr: () => stderr, exited });
+      }
+    };
+    child.stdout?.setEncoding('utf8').on('data', (s: string) => {
+      stdout += s;
+      check();
+    });
+    child.stderr?.setEncoding('utf8').on('data', (s: string) => (stderr += s));
+    child.on('error', reject);
+    void exited.then(({ code, signal }) => reject(new Error(`npm start ended (${code ?? signal}) before listening:\n${stdout}\n${stderr}`)));
+  });
+}
+
+function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(tsx, ['src/cli/main.ts', ...args], { cwd: root, env: shellEnv({}), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    children.add(child);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
+    child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      children.delete(child);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+async function reconcile(dbPath: string, email: string) {
+  const r = await runCli(['reconcile', '--db', dbPath, '--email', email, '--json']);
+  expect(r.stderr).toBe('');
+  expect(r.code).toBe(0);
+  return JSON.parse(r.stdout) as {
+    account: { email: string };
+    runs: { generationId: string; verdict: string; stuck: boolean; charged: number; outstanding: number; chargeEvidence: string; spendIds: string[] }[];
+    otherSpends: { ledgerId: string; amount: number; generationId: string | null; studio: string | null }[];
+    totals: { refundDue: number; failedRuns: number; stuckRuns: number };
+  };
+}
+
+/** The platform's records in the file, as they stand. */
+function platformRows(dbPath: string) {
+  const db = new Database(dbPath, { readonly: true, fileMustExist: true });
+  try {
+    const all = (table: string) => db.prepare(`SELECT * FROM ${table} ORDER BY id`).all();
+    return { accounts: all('accounts'), generations: all('generations'), ledger: all('ledger') };
+  } finally {
+    db.close();
+  }
+}
+
+const countsOf = (rows: ReturnType<typeof platformRows>) => ({
+  accounts: rows.accounts.length,
+  generations: rows.generations.length,
+  ledger: rows.ledger.length,
+});
+
+async function stop(desk: Desk) {
+  desk.child.kill('SIGTERM');
+  return desk.exited;
+}
+
+let dir: string;
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'desk-start-'));
+});
+
+// Whatever a test left running goes with its whole process group (tsx and the node it started).
+afterEach(() => killGroups(children));
+
+afterAll(() => {
+  killGroups(sharedChildren);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('npm start on a fresh database', () => {
+  let db: string;
+  let desk: Desk;
+  let rowsAfterFirstRun: ReturnType<typeof platformRows>;
+
+  beforeAll(async () => {
+    db = join(dir, 'fresh', 'support.db');
+    desk = await startDesk(db, {}, sharedChildren);
+  }, 60_000);
+
+  afterAll(() => killGroups(sharedChildren));
+
+  it('seeds the demo, lists its accounts and answers /health', async () => {
+    const out = desk.stdout();
+    expect(out).toContain(`(database ${db})`);
+    expect(out).toContain(`health: http://localhost:${desk.port}/health`);
+    expect(out).toContain('demo data seeded');
+    for (const email of DEMO_EMAILS) expect(out).toContain(email);
+    expect(out).toContain(`npm run cli -- reconcile --db ${db} --email maya@example.com`);
+
+    const health = await fetch(`http://127.0.0.1:${desk.port}/health`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toMatchObject({ status: 'ok', database: 'ok' });
+  }, 60_000);
+
+  it('gives the CLI, on the same file, every verdict the demo guide promises', async () => {
+    const [maya, leo, ana, sam] = await Promise.all(DEMO_EMAILS.map((email) => reconcile(db, email)));
+    if (!maya || !leo || !ana || !sam) throw new Error('a reconciliation is missing');
+
+    // Maya: the failed 4k video cost 40 credits; the music run in another tab explains 10 more.
+    expect(maya.runs).toMatchObject([{ generationId: 'gen_maya_video', verdict: 'refund_due', charged: 40, outstanding: 40, chargeEvidence: 'linked' }]);
+    expect(maya.otherSpends).toContainEqual(expect.objectContaining({ amount: -10, generationId: 'gen_maya_music', studio: 'music' }));
+    expect(maya.totals.refundDue).toBe(40);
+
+    // Leo: charged 8, refunded 8.
+    expect(leo.runs).toMatchObject([{ generationId: 'gen_leo_image', verdict: 'refunded', charged: 8, outstanding: 0 }]);
+
+    // Ana: a storyboard that was never charged, and an unlinked 12-credit spend inferred onto the failed music run.
+    expect(ana.runs).toMatchObject([
+      { generationId: 'gen_ana_story', verdict: 'not_charged', charged: 0 },
+      { generationId: 'gen_ana_music', verdict: 'refund_due', charged: 12, chargeEvidence: 'inferred', spendIds: ['led_ana_old'] },
+    ]);
+    expect(ana.totals.refundDue).toBe(12);
+
+    // Sam: a video processing for 3 hours is stuck; the image started 2 minutes ago is in progress.
+    expect(sam.runs).toMatchObject([
+      { generationId: 'gen_sam_image', verdict: 'in_progress', stuck: false },
+      { generationId: 'gen_sam_video', verdict: 'not_charged', stuck: true },
+    ]);
+    expect(sam.totals.stuckRuns).toBe(1);
+
+    const verdicts = new Set([maya, leo, ana, sam].flatMap((r) => r.runs.map((run) => run.verdict)));
+    expect([...verdicts].sort()).toEqual(['in_progress', 'not_charged', 'refund_due', 'refunded']);
+  }, 60_000);
+
+  it('stops on SIGTERM with exit code 0', async () => {
+    expect(await stop(desk)).toEqual({ code: 0, signal: null });
+    rowsAfterFirstRun = platformRows(db);
+    expect(countsOf(rowsAfterFirstRun)).toEqual({ accounts: 4, generations: 8, ledger: 10 });
+  }, 30_000);
+
+  it('does not seed twice when started again on the same file', async () => {
+    const again = await startDesk(db);
+    const out = again.stdout();
+    expect(out).not.toContain('demo data seeded');
+    expect(out).toContain('demo accounts:');
+    for (const email of DEMO_EMAILS) expect(out).toContain(email);
+    expect((await fetch(`http://127.0.0.1:${again.port}/health`)).status).toBe(200);
+    expect(await stop(again)).toEqual({ code: 0, signal: null });
+    expect(platformRows(db)).toEqual(rowsAfterFirstRun);
+  }, 60_000);
+});
+
+describe('npm start on a database of imported records', () => {
+  it('does not seed the demo, nor suggest demo accounts that are not there', async () => {
+    const db = join(dir, 'imported', 'support.db');
+    const imported = await runCli(['import', 'test/fixtures/platform-import.json', '--db', db]);
+    expect(imported.code).toBe(0);
+
+    const desk = await startDesk(db);
+    const out = desk.stdout();
+    expect(out).not.toContain('demo');
+    expect(out).not.toContain('maya@example.com');
+    expect(out).toContain('platform: embedded');
+    expect((await fetch(`http://127.0.0.1:${desk.port}/health`)).status).toBe(200);
+    expect(await stop(desk)).toEqual({ code: 0, signal: null });
+    expect(countsOf(platformRows(db))).toEqual({ accounts: 3, generations: 13, ledger: 20 });
+  }, 60_000);
+});
+
+describe('npm start on a port already taken', () => {
+  let blocker: Server | undefined;
+
+  afterEach(async () => {
+    await new Promise<void>((resolve) => (blocker ? blocker.close(() => resolve()) : resolve()));
+  });
+
+  it('exits 1 with one line naming the port, not a stack trace', async () => {
+    blocker = createServer();
+    const port = await new Promise<number>((resolve) =>
+      blocker?.listen(0, '0.0.0.0', () => resolve((blocker?.address() as { port: number }).port)),
+    );
+    const desk = startDesk(join(dir, 'busy', 'support.db'), { PORT: String(port) });
+    await expect(desk).rejects.toThrow(/before listening/);
+    const failure = await desk.catch((error: Error) => error.message);
+    expect(failure).toContain(`port ${port} is already in use; set PORT to another port`);
+    expect(failure).toContain('npm start ended (1)');
+    expect(failure).not.toContain('node:events');
+  }, 60_000);
+});
