@@ -1,4 +1,4 @@
-import { and, asc, count, eq, inArray, lt, lte, min, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, lt, lte, min, sql } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import { packetCaseKey } from '../../src/core/build-packet.ts';
 import { Packet } from '../../src/core/support-packet.ts';
@@ -101,6 +101,30 @@ export function createDrizzleSupportStore({ db, atomic }: DeskDb): SupportStore 
         throw error;
       }
       return { status: 'saved', version };
+    },
+
+    async appendMessages(conversationId, list) {
+      if (list.length === 0) return;
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await atomic([db.insert(messages).values(messageRows(conversationId, await nextSeq(conversationId), list))]);
+          return;
+        } catch (error) {
+          // A turn took the same sequence numbers first: go after it.
+          if (attempt < 4 && isConstraintError(error)) continue;
+          throw error;
+        }
+      }
+    },
+
+    async findConversationByPacketRef(ref) {
+      const [row] = await db
+        .select()
+        .from(conversations)
+        .where(eq(conversations.packetRef, ref))
+        .orderBy(desc(conversations.updatedAt))
+        .limit(1);
+      return row ?? null;
     },
 
     async deleteExpiredConversations(now) {

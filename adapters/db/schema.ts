@@ -95,7 +95,11 @@ export const conversations = sqliteTable(
     updatedAt: integer('updated_at').notNull(),
     expiresAt: integer('expires_at').notNull(),
   },
-  (t) => [index('conversations_expires').on(t.expiresAt), index('conversations_owner').on(t.ownerEmail)],
+  (t) => [
+    index('conversations_expires').on(t.expiresAt),
+    index('conversations_owner').on(t.ownerEmail),
+    index('conversations_packet').on(t.packetRef),
+  ],
 );
 
 export const messages = sqliteTable(

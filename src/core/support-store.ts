@@ -72,6 +72,10 @@ export interface SupportStore {
     expectedVersion: number,
     messages: StoredMessage[],
   ): Promise<SaveTurnResult>;
+  /** Appends messages from outside the flow (support staff's replies) after the last one. */
+  appendMessages(conversationId: string, messages: StoredMessage[]): Promise<void>;
+  /** The conversation that handed off this packet, if it is still kept. */
+  findConversationByPacketRef(ref: string): Promise<ConversationRecord | null>;
   /** Deletes conversations idle past their expiry; answers how many. */
   deleteExpiredConversations(now: number): Promise<number>;
 

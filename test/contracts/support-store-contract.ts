@@ -157,6 +157,37 @@ export function supportStoreContract(name: string, make: MakeSupportStore): void
         expect(texts).toEqual(['Hi! What went wrong?', 'My poster failed', 'Which studio?', 'Image', 'Filed as PKT-ABC123']);
       });
 
+      it('appends staff messages after the last one without changing the version, and a turn still saves after them', async () => {
+        await store.createConversation(conversation('conv_1'), opening);
+        await store.appendMessages('conv_1', [message('msg_a', 'agent', 'Refund approved', T0 + 1500)]);
+        expect((await store.getConversation('conv_1'))?.version).toBe(0);
+        const turn = await store.saveTurn(
+          { id: 'conv_1', state: 'askStudio', snapshot: { value: 'askStudio' }, packetRef: null, updatedAt: T0 + 2000, expiresAt: T0 + 48 * HOUR_MS },
+          0,
+          [message('msg_3', 'bot', 'Which studio?', T0 + 2000)],
+        );
+        expect(turn).toEqual({ status: 'saved', version: 1 });
+        const listed = await store.listMessages('conv_1');
+        expect(listed.map((m) => [m.from, m.text])).toEqual([
+          ['bot', 'Hi! What went wrong?'],
+          ['user', 'My poster failed'],
+          ['agent', 'Refund approved'],
+          ['bot', 'Which studio?'],
+        ]);
+      });
+
+      it('finds the conversation that handed off a packet', async () => {
+        await store.createConversation(conversation('conv_1'), opening);
+        await store.createConversation(conversation('conv_2'), []);
+        await store.saveTurn(
+          { id: 'conv_2', state: 'handed_off', snapshot: { value: 'handed_off' }, packetRef: 'PKT-FIND01', updatedAt: T0 + 2000, expiresAt: T0 + 48 * HOUR_MS },
+          0,
+          [],
+        );
+        expect((await store.findConversationByPacketRef('PKT-FIND01'))?.id).toBe('conv_2');
+        expect(await store.findConversationByPacketRef('PKT-NONE00')).toBeNull();
+      });
+
       it('refuses a turn written against a stale version and changes nothing', async () => {
         await store.createConversation(conversation('conv_1'), opening);
         await store.saveTurn(

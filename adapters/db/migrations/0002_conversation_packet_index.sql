@@ -1,0 +1,1 @@
+CREATE INDEX `conversations_packet` ON `conversations` (`packet_ref`);
