@@ -1,10 +1,14 @@
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
+import { chatTurnBench } from './chat-turn-bench.ts';
 import { reconcileBench } from './reconcile-bench.ts';
 import type { BenchSection } from './stats.ts';
 
 /** `npm run bench`: runs every benchmark and writes BENCHMARKS.md with the figures and the command. */
-const benches: [string, () => Promise<BenchSection>][] = [['reconcile', reconcileBench]];
+const benches: [string, () => Promise<BenchSection>][] = [
+  ['reconcile', reconcileBench],
+  ['chat', chatTurnBench],
+];
 
 const only = process.argv.slice(2);
 const sections: BenchSection[] = [];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { ReconciledRun } from '../src/core/reconcile-account.ts';
+import type { OtherSpend, ReconciledRun } from '../src/core/reconcile-account.ts';
 import { findingsText, isLongPrompt, lowerResolution, retryAdvice, simplifyAdvice } from './advice.ts';
-import { formatCredits, formatWhen, runLabel } from './format.ts';
+import { formatCredits, formatWhen, runLabel, withArticle } from './format.ts';
 import { BERLIN, findings, runs } from './test-fakes.ts';
 
 const gen7 = findings.runs[0] as ReconciledRun;
@@ -20,10 +20,64 @@ describe('findings in plain words (Europe/Berlin)', () => {
     expect(findingsText(withRun(run), ['gen_7'], BERLIN)).toContain(sentence);
   });
 
-  it('explains a balance drop with other spends of the shared pool', () => {
-    const text = findingsText(withRun({}, [...findings.otherSpends, { ledgerId: 'led_4', amount: -5, createdAt: '2026-11-23T10:00:00.000Z', generationId: null, studio: null }]), ['gen_7'], BERLIN);
-    expect(text).toContain('Other spends from your shared credit pool around then: a charge at Mon 23 Nov 11:00 not tied to a run used 5 credits; a Music Studio run at 14:12, maybe in another tab, used 10 credits.');
+  // gen_7 ran 13:05–13:07 UTC (14:05–14:07 in Berlin): "around then" is 11:05 to 15:07 UTC.
+  const spend = (ledgerId: string, createdAt: string, amount: number, studio: OtherSpend['studio'] = null): OtherSpend => ({
+    ledgerId, amount, createdAt, generationId: studio ? `gen_${ledgerId}` : null, studio,
+  });
+
+  it('explains a balance drop with the spends of the shared pool around the run only', () => {
+    const spends = [
+      spend('led_old', '2026-11-23T10:00:00.000Z', -4, 'image'), // the day before
+      spend('led_12', '2026-11-24T12:00:00.000Z', -5),
+      ...findings.otherSpends, // Music Studio at 13:12 UTC
+      spend('led_late', '2026-11-24T15:30:00.000Z', -7, 'video'), // more than 2 h after it ended
+      spend('led_month', '2026-11-02T09:00:00.000Z', -30, 'storyboard'),
+    ];
+    const text = findingsText(withRun({}, spends), ['gen_7'], BERLIN);
+    expect(text).toContain(
+      'Other spends from your shared credit pool around then: a charge at 13:00 not tied to a run used 5 credits; a Music Studio run at 14:12, maybe in another tab, used 10 credits.',
+    );
+    expect(text).not.toMatch(/Mon 23 Nov|4 credits|7 credits|30 credits|more/);
     expect(text).toContain('Your balance is 120 credits.');
+  });
+
+  it.each<[string, string, boolean]>([
+    ['exactly 2 h before the run started', '2026-11-24T11:05:00.000Z', true],
+    ['just over 2 h before it started', '2026-11-24T11:04:59.000Z', false],
+    ['exactly 2 h after it ended', '2026-11-24T15:07:00.000Z', true],
+    ['just over 2 h after it ended', '2026-11-24T15:07:01.000Z', false],
+    ['while it ran', '2026-11-24T13:06:00.000Z', true],
+  ])('a spend %s is %s mentioned', (_, createdAt, mentioned) => {
+    const text = findingsText(withRun({}, [spend('led_x', createdAt, -3, 'music')]), ['gen_7'], BERLIN);
+    expect(text.includes('3 credits')).toBe(mentioned);
+    expect(text.includes('Other spends')).toBe(mentioned);
+  });
+
+  it('measures from the start of a run that has not ended', () => {
+    const stuck = { status: 'processing', stuck: true, finishedAt: null } as const;
+    expect(findingsText(withRun(stuck, [spend('led_x', '2026-11-24T15:04:00.000Z', -3, 'music')]), ['gen_7'], BERLIN)).toContain('3 credits');
+    expect(findingsText(withRun(stuck, [spend('led_x', '2026-11-24T15:06:00.000Z', -3, 'music')]), ['gen_7'], BERLIN)).not.toContain('3 credits');
+  });
+
+  it('counts only the nearby spends it leaves out', () => {
+    const near = ['11:30', '12:00', '13:00', '14:00', '15:00'].map((t) => spend(`led_${t}`, `2026-11-24T${t}:00.000Z`, -2));
+    const far = Array.from({ length: 10 }, (_, i) => spend(`led_far_${i}`, `2026-11-1${i}T09:00:00.000Z`, -2));
+    expect(findingsText(withRun({}, [...far, ...near]), ['gen_7'], BERLIN)).toMatch(/; 2 more\./);
+  });
+
+  it('mentions no other spend when no run was found to anchor them', () => {
+    expect(findingsText({ ...findings, runs: [] }, [], BERLIN)).not.toContain('Other spends');
+  });
+
+  it.each<[OtherSpend['studio'], string]>([
+    ['image', 'an Image Studio run at 14:20'],
+    ['video', 'a Video Studio run at 14:20'],
+    ['music', 'a Music Studio run at 14:20'],
+    ['storyboard', 'a Storyboard Studio run at 14:20'],
+  ])('names a %s spend with the right article', (studio, words) => {
+    expect(findingsText(withRun({}, [spend('led_x', '2026-11-24T13:20:00.000Z', -4, studio)]), ['gen_7'], BERLIN)).toContain(
+      `around then: ${words}, maybe in another tab, used 4 credits.`,
+    );
   });
 
   it('says when no problem run was found', () => {
@@ -69,5 +123,7 @@ describe('format', () => {
     expect(runLabel(runs.failed4k, BERLIN)).toBe('Video Studio · 14:05 · failed');
     expect(formatCredits(-10)).toBe('10 credits');
     expect(formatCredits(1)).toBe('1 credit');
+    expect(withArticle('Image Studio')).toBe('an Image Studio');
+    expect(withArticle('Music Studio')).toBe('a Music Studio');
   });
 });

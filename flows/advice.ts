@@ -1,7 +1,7 @@
 import { isHighResolution } from '../src/core/reconcile-account.ts';
 import type { GenerationSettings } from '../src/core/platform-types.ts';
-import type { ReconciledRun, ReconciliationResult } from '../src/core/reconcile-account.ts';
-import { formatCredits, formatWhen, studioName } from './format.ts';
+import type { OtherSpend, ReconciledRun, ReconciliationResult } from '../src/core/reconcile-account.ts';
+import { formatCredits, formatWhen, studioName, withArticle } from './format.ts';
 import type { Studio } from './types.ts';
 
 /** What the advice needs to know about the problem run (all optional: anonymous users may say little). */
@@ -97,20 +97,36 @@ function runSentence(run: ReconciledRun, zone: string, now: string): string {
   }
 }
 
+/** Other spends this close to a run shown in the findings can explain a balance drop around it. */
+export const NEARBY_SPEND_MS = 2 * 60 * 60 * 1000;
+
+/** True when `spend` lies within NEARBY_SPEND_MS of one of `runs` (from its start to its end). */
+function nearAny(spend: OtherSpend, runs: readonly ReconciledRun[]): boolean {
+  const at = Date.parse(spend.createdAt);
+  return runs.some((run) => {
+    const start = Date.parse(run.createdAt);
+    const end = run.finishedAt ? Date.parse(run.finishedAt) : start;
+    return at >= start - NEARBY_SPEND_MS && at <= end + NEARBY_SPEND_MS;
+  });
+}
+
 /**
  * The findings step in plain words: each run's verdict with amounts and times in `zone`, and the
- * other spends that explain a balance drop ("a Music Studio run at 14:12, maybe in another tab,
- * used 10 credits").
+ * other spends within two hours of those runs that explain a balance drop ("a Music Studio run at
+ * 14:12, maybe in another tab, used 10 credits"). Spends elsewhere in the 30-day window are left
+ * out: they say nothing about this case.
  */
 export function findingsText(result: ReconciliationResult, generationIds: readonly string[], zone: string): string {
   const wanted = generationIds.length > 0 ? result.runs.filter((r) => generationIds.includes(r.generationId)) : result.runs;
   const runs = (wanted.length > 0 ? wanted : result.runs).slice(0, 3);
   const lines = runs.map((run) => runSentence(run, zone, result.now));
   if (runs.length === 0) lines.push('I found no failed or stuck run in your account’s history around then.');
-  const others = [...result.otherSpends].sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt));
+  const others = result.otherSpends
+    .filter((s) => nearAny(s, runs))
+    .sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt));
   const described = others.slice(0, 3).map((s) => {
     const at = formatWhen(s.createdAt, zone, result.now);
-    const what = s.studio ? `a ${studioName(s.studio)} run at ${at}, maybe in another tab,` : `a charge at ${at} not tied to a run`;
+    const what = s.studio ? `${withArticle(studioName(s.studio))} run at ${at}, maybe in another tab,` : `a charge at ${at} not tied to a run`;
     return `${what} used ${formatCredits(s.amount)}`;
   });
   if (others.length > 3) described.push(`${others.length - 3} more`);

@@ -4,8 +4,8 @@ import { formatClock, studioName } from './format.ts';
 import type { BotMessage, BotOption, CaseDetails, HandOffResult, RecentRun, StepTried, Studio, Understanding } from './types.ts';
 import { safeZone } from './zoned-time.ts';
 
-/** Messages kept in context; older ones drop off (the service keeps the full transcript). */
-export const MAX_MESSAGES = 200;
+/** Messages kept in context: only the latest turns (the store keeps the transcript; a small snapshot keeps turns fast). */
+export const MAX_MESSAGES = 12;
 /** Recent runs offered at the greeting. */
 export const MAX_RUNS = 10;
 
@@ -27,10 +27,13 @@ export interface TroubleshootInput {
   identity: { email: string } | null;
   /** IANA zone the user sees times in; null = unknown (the account's zone, else UTC). */
   timezone: string | null;
+  /** The conversation this flow runs in, handed to `handOff` so it can attach the transcript. */
+  conversationId?: string | null;
 }
 
 /** The machine's context: JSON-serializable and bounded. */
 export interface TroubleshootContext {
+  conversationId: string | null;
   identity: { email: string } | null;
   timezone: string | null;
   runs: RecentRun[];
@@ -51,6 +54,7 @@ export interface TroubleshootContext {
 /** The context a conversation starts with. */
 export function initialContext(input: TroubleshootInput): TroubleshootContext {
   return {
+    conversationId: input.conversationId ?? null,
     identity: input.identity,
     timezone: input.timezone,
     runs: [],

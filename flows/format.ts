@@ -64,6 +64,14 @@ export function zoneName(zone: string): string {
   return z === 'UTC' ? 'UTC' : `${z} time`;
 }
 
+/**
+ * The noun with its indefinite article: "an Image Studio", "a Video Studio". Decided by the first
+ * letter, which is right for every studio name (no "an hour" or "a user" among them).
+ */
+export function withArticle(noun: string): string {
+  return `${/^[aeiou]/i.test(noun) ? 'an' : 'a'} ${noun}`;
+}
+
 /** Joins words as "a, b and c". */
 export function joinWords(words: readonly string[]): string {
   if (words.length <= 1) return words.join('');

@@ -63,7 +63,7 @@ const stepWords: Record<StepTried, string> = { retry: 'retried', simplify: 'simp
 /** What will be sent, and ONLY what is still missing. */
 export function packetText(details: CaseDetails, missing: readonly string[]): string {
   const s = details.settings ?? {};
-  const settings = [s.resolution ? `resolution ${s.resolution}` : '', s.referenceImages ? `${s.referenceImages} reference image(s)` : '']
+  const settings = [s.resolution ? `resolution ${s.resolution}` : '', s.referenceImages ? `${s.referenceImages} reference ${s.referenceImages === 1 ? 'image' : 'images'}` : '']
     .filter(Boolean)
     .join(', ');
   const lines = [

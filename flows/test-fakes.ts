@@ -6,7 +6,7 @@ import { createActor, fromPromise, waitFor } from 'xstate';
 import type { ReconciliationResult } from '../src/core/reconcile-account.ts';
 import type { TroubleshootInput } from './context.ts';
 import { isBusy, troubleshootMachine, type TroubleshootEvent } from './troubleshoot-machine.ts';
-import type { CaseDetails, CheckFindingsInput, HandOffResult, KbAnswer, RecentRun, RecentRunsResult } from './types.ts';
+import type { CaseDetails, CheckFindingsInput, HandOffInput, HandOffResult, KbAnswer, RecentRun, RecentRunsResult } from './types.ts';
 import { understand } from './understand.ts';
 
 /** Tuesday 24 Nov 2026, 14:30 in Berlin. */
@@ -67,7 +67,7 @@ export interface FakePlan {
 export interface FakeCalls {
   loadRecentRuns: { email: string }[];
   checkFindings: CheckFindingsInput[];
-  handOff: CaseDetails[];
+  handOff: HandOffInput[];
 }
 
 function answer<T>(plan: Outcome<T>[], call: number): Promise<T> {
@@ -85,7 +85,7 @@ export function fakeMachine(plan: FakePlan = {}) {
         answer(plan.loadRecentRuns ?? [recentRuns], calls.loadRecentRuns.push(input) - 1)),
       checkFindings: fromPromise<ReconciliationResult, CheckFindingsInput>(({ input }) =>
         answer(plan.checkFindings ?? [findings], calls.checkFindings.push(input) - 1)),
-      handOff: fromPromise<HandOffResult, CaseDetails>(({ input }) => answer(plan.handOff ?? [handOffResult], calls.handOff.push(input) - 1)),
+      handOff: fromPromise<HandOffResult, HandOffInput>(({ input }) => answer(plan.handOff ?? [handOffResult], calls.handOff.push(input) - 1)),
     },
   });
   return { machine, calls };

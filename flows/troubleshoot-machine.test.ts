@@ -196,7 +196,7 @@ describe('packet and hand-off', () => {
     s = await send(actor, chose('send'));
     expect(calls.handOff[0]).toEqual({
       accountEmail: 'maya@example.com', verified: false, studio: 'video', prompt: 'a fox in snow', settings: null, errorMessage: null,
-      occurredAt: '2026-11-24T13:00:00.000Z', timezone: 'Europe/Berlin', generationIds: [], stepsTried: ['retry', 'simplify', 'checked_credits'],
+      occurredAt: '2026-11-24T13:00:00.000Z', timezone: 'Europe/Berlin', generationIds: [], stepsTried: ['retry', 'simplify', 'checked_credits'], conversationId: null,
     });
     expect(flowState(s)).toBe('handed_off');
     expect(lastText(s)).toMatch(/PKT-7QX2M9.*A refund of 40 credits was issued automatically.*the exact error message/);

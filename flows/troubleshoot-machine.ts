@@ -154,7 +154,7 @@ export const troubleshootMachine = troubleshootSetup.createMachine({
           invoke: {
             id: 'handOff',
             src: 'handOff',
-            input: ({ context }) => toCaseDetails(context),
+            input: ({ context }) => ({ ...toCaseDetails(context), conversationId: context.conversationId }),
             onDone: { target: '#troubleshoot.handed_off', actions: { type: 'storeHandOff', params: ({ event }) => event.output } },
             onError: { target: 'ready', actions: 'handOffFailed' },
           },

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { TroubleshootInput } from './context.ts';
 import { anonymous, expectedOptionIds, findings, handOffResult, kbAnswer, maya, recentRuns, said, chose } from './test-fakes.ts';
 import { flowState, isBusy, troubleshootMachine, type TroubleshootEvent, type TroubleshootSnapshot } from './troubleshoot-machine.ts';
-import type { CaseDetails, CheckFindingsInput, HandOffResult, RecentRunsResult } from './types.ts';
+import type { CheckFindingsInput, HandOffInput, HandOffResult, RecentRunsResult } from './types.ts';
 import type { ReconciliationResult } from '../src/core/reconcile-account.ts';
 
 // Graph traversal runs no actors; it feeds their done/error events itself. The replay below runs
@@ -75,7 +75,7 @@ async function replay(
     actors: {
       loadRecentRuns: fromPromise<RecentRunsResult, { email: string }>(() => next('loadRecentRuns') as Promise<RecentRunsResult>),
       checkFindings: fromPromise<ReconciliationResult, CheckFindingsInput>(() => next('checkFindings') as Promise<ReconciliationResult>),
-      handOff: fromPromise<HandOffResult, CaseDetails>(() => next('handOff') as Promise<HandOffResult>),
+      handOff: fromPromise<HandOffResult, HandOffInput>(() => next('handOff') as Promise<HandOffResult>),
     },
   });
   const actor = createActor(machine, { input }).start();

@@ -7,7 +7,7 @@ import {
 } from './context.ts';
 import { runLabel } from './format.ts';
 import * as reply from './replies.ts';
-import type { CaseDetails, CheckFindingsInput, HandOffResult, Intent, KbAnswer, RecentRun, RecentRunsResult, StepTried, Understanding } from './types.ts';
+import type { CaseDetails, CheckFindingsInput, HandOffInput, HandOffResult, Intent, KbAnswer, RecentRun, RecentRunsResult, StepTried, Understanding } from './types.ts';
 
 /** Events the conversation service sends: a chosen option, or free text it already interpreted. */
 export type TroubleshootEvent =
@@ -43,7 +43,7 @@ export const troubleshootSetup = setup({
   actors: {
     loadRecentRuns: fromPromise<RecentRunsResult, { email: string }>(notProvided('loadRecentRuns')),
     checkFindings: fromPromise<ReconciliationResult, CheckFindingsInput>(notProvided('checkFindings')),
-    handOff: fromPromise<HandOffResult, CaseDetails>(notProvided('handOff')),
+    handOff: fromPromise<HandOffResult, HandOffInput>(notProvided('handOff')),
   },
   guards: {
     identified: ({ context }) => context.identity !== null,

@@ -66,6 +66,9 @@ export interface CaseDetails {
   stepsTried: StepTried[];
 }
 
+/** The input of `handOff`: the case, and the conversation it came from (for its transcript). */
+export type HandOffInput = CaseDetails & { conversationId: string | null };
+
 /** The outcome of handing a case to support. */
 export interface HandOffResult {
   /** `PKT-…`, quoted in every message about the case. */

@@ -46,11 +46,16 @@ export function createDrizzleSupportStore({ db, atomic }: DeskDb): SupportStore 
       at: m.at,
     }));
 
+  // The queries of every chat turn, prepared once (building and preparing them costs more than running them).
+  const lastSeqQuery = db
+    .select({ last: sql<number | null>`max(${messages.seq})` })
+    .from(messages)
+    .where(eq(messages.conversationId, sql.placeholder('id')))
+    .prepare();
+  const conversationQuery = db.select().from(conversations).where(eq(conversations.id, sql.placeholder('id'))).prepare();
+
   async function nextSeq(conversationId: string): Promise<number> {
-    const [row] = await db
-      .select({ last: sql<number | null>`max(${messages.seq})` })
-      .from(messages)
-      .where(eq(messages.conversationId, conversationId));
+    const [row] = await lastSeqQuery.all({ id: conversationId });
     return (row?.last ?? -1) + 1;
   }
 
@@ -62,7 +67,7 @@ export function createDrizzleSupportStore({ db, atomic }: DeskDb): SupportStore 
     },
 
     async getConversation(id) {
-      const [row] = await db.select().from(conversations).where(eq(conversations.id, id));
+      const [row] = await conversationQuery.all({ id });
       return row ?? null;
     },
 

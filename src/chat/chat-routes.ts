@@ -85,14 +85,19 @@ export function chatRoutes(deps: ChatRoutesDeps) {
   );
 
   api.use('*', async (c, next) => {
-    const identity = await verifyIdentity(deps.identitySecret, c.req.header('x-user-email'), c.req.header('x-user-hash'));
-    const who = identity.kind === 'verified' ? identity.email : 'anonymous';
+    // A refused identity counts against the caller's address too: guessing hashes is no way around the limit.
+    const verified = await verifyIdentity(deps.identitySecret, c.req.header('x-user-email'), c.req.header('x-user-hash')).then(
+      (identity) => ({ identity, refusal: null }),
+      (refusal: unknown) => ({ identity: null, refusal }),
+    );
+    const who = verified.identity === null ? 'unverified' : verified.identity.kind === 'verified' ? verified.identity.email : 'anonymous';
     const decision = deps.rateLimiter.take(`${who}|${deps.clientIp(c)}`, deps.now());
     if (!decision.allowed) {
       c.header('Retry-After', String(decision.retryAfterSeconds));
       throw new DeskError('rate_limited', `too many requests; try again in ${decision.retryAfterSeconds} s`);
     }
-    c.set('identity', identity);
+    if (verified.identity === null) throw verified.refusal;
+    c.set('identity', verified.identity);
     await next();
   });
 

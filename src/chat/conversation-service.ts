@@ -7,13 +7,13 @@ import {
   isBusy,
   troubleshootMachine,
 } from '../../flows/troubleshoot-machine.ts';
-import type { CaseDetails, HandOffResult } from '../../flows/types.ts';
+import type { HandOffInput, HandOffResult } from '../../flows/types.ts';
 import { understand } from '../../flows/understand.ts';
 import { DeskError } from '../core/errors.ts';
 import type { PacketService } from '../core/packet-service.ts';
 import type { Clock, PlatformData } from '../core/ports.ts';
 import type { StuckLimits } from '../core/reconcile-account.ts';
-import type { Packet } from '../core/support-packet.ts';
+import { type Packet, Report } from '../core/support-packet.ts';
 import type { ConversationRecord, StoredMessage, SupportStore } from '../core/support-store.ts';
 import type { KnowledgeBase } from '../knowledge/knowledge-base.ts';
 import { checkFindings, loadRecentRuns } from './account-lookups.ts';
@@ -93,26 +93,33 @@ export function createConversationService(deps: ConversationServiceDeps) {
     return next;
   }
 
-  function machineFor(conversationId: string, identity: Identity) {
-    return troubleshootMachine.provide({
-      actors: {
-        loadRecentRuns: fromPromise(({ input }) => loadRecentRuns(deps.platform, input.email, deps.now(), deps.stuckLimits)),
-        checkFindings: fromPromise(({ input }) => checkFindings(deps.platform, input.email, deps.now(), deps.stuckLimits)),
-        handOff: fromPromise(({ input }) => handOff(conversationId, identity, input)),
-      },
-    });
-  }
+  // Built once: providing a machine builds its state nodes, too slow to repeat on every turn.
+  const machine = troubleshootMachine.provide({
+    actors: {
+      loadRecentRuns: fromPromise(({ input }) => loadRecentRuns(deps.platform, input.email, deps.now(), deps.stuckLimits)),
+      checkFindings: fromPromise(({ input }) => checkFindings(deps.platform, input.email, deps.now(), deps.stuckLimits)),
+      handOff: fromPromise(({ input }) => handOff(input)),
+    },
+  });
 
-  async function handOff(conversationId: string, identity: Identity, details: CaseDetails): Promise<HandOffResult> {
-    const transcript = (await deps.store.listMessages(conversationId)).map((m) => ({
-      from: m.from,
-      text: m.text,
-      at: new Date(m.at).toISOString(),
-    }));
+  async function handOff(details: HandOffInput): Promise<HandOffResult> {
+    const transcript = details.conversationId
+      ? (await deps.store.listMessages(details.conversationId)).map((m) => ({
+          from: m.from,
+          text: m.text,
+          at: new Date(m.at).toISOString(),
+        }))
+      : [];
+    // `verified` is the identity the service checked when the conversation began (only its owner reaches it).
+    const identity: Identity =
+      details.verified && details.accountEmail ? { kind: 'verified', email: details.accountEmail } : { kind: 'anonymous' };
     const verified = identity.kind === 'verified';
+    // An address the user typed that the packet would refuse ("maya.@example.com") is left to the
+    // transcript: refusing the whole report would fail every Send, and support asks for it anyway.
+    const typed = Report.shape.accountEmail.safeParse(details.accountEmail);
     const { packet } = await deps.packets.file({
       channel: 'widget',
-      accountEmail: verified ? identity.email : details.accountEmail,
+      accountEmail: verified ? identity.email : typed.success ? typed.data : null,
       verified,
       studio: details.studio,
       prompt: details.prompt,
@@ -124,9 +131,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
       stepsTried: details.stepsTried,
       transcript,
     });
-    const refund = verified
-      ? await issueAutoRefunds(deps, packet, deps.autoRefundLimit ?? 0)
-      : { issued: 0, packet };
+    const refund = verified ? await refundOrPropose(packet) : { issued: 0, packet };
     return {
       ref: packet.ref,
       missing: packet.missing,
@@ -135,8 +140,30 @@ export function createConversationService(deps: ConversationServiceDeps) {
     };
   }
 
+  /*
+   * The packet is filed and its deliveries queued by now: a refund the platform fails to write is
+   * left to staff (proposed, and logged), not reported as a hand-off that failed, which would have
+   * the user send the case again.
+   */
+  async function refundOrPropose(packet: Packet): Promise<{ issued: number; packet: Packet }> {
+    try {
+      return await issueAutoRefunds(deps, packet, deps.autoRefundLimit ?? 0);
+    } catch (error) {
+      await deps.store
+        .appendAudit({
+          at: deps.now(),
+          actor: 'policy:auto-refund',
+          action: 'refund.failed',
+          packetRef: packet.ref,
+          evidence: { limit: deps.autoRefundLimit ?? 0, refundDue: packet.findings?.refundDue ?? 0, reason: error instanceof Error ? error.message : String(error) },
+        })
+        .catch(() => undefined);
+      return { issued: 0, packet };
+    }
+  }
+
   /** Runs the actor until no lookup is under way; answers the settled snapshot. */
-  async function settle(actor: ReturnType<typeof createActor<ReturnType<typeof machineFor>>>): Promise<TroubleshootSnapshot> {
+  async function settle(actor: ReturnType<typeof createActor<typeof machine>>): Promise<TroubleshootSnapshot> {
     return waitFor(actor, (s) => !isBusy(s), { timeout: turnTimeoutMs });
   }
 
@@ -171,8 +198,8 @@ export function createConversationService(deps: ConversationServiceDeps) {
     async start(identity: Identity, options: { timezone?: string | null } = {}): Promise<TurnView> {
       const timezone = options.timezone && isValidZone(options.timezone) ? options.timezone : null;
       const id = deps.newId('conv');
-      const actor = createActor(machineFor(id, identity), {
-        input: { identity: identity.kind === 'verified' ? { email: identity.email } : null, timezone },
+      const actor = createActor(machine, {
+        input: { identity: identity.kind === 'verified' ? { email: identity.email } : null, timezone, conversationId: id },
       });
       actor.start();
       const snapshot = await settle(actor);
@@ -204,7 +231,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
       return serially(id, async () => {
         for (let attempt = 0; attempt < 3; attempt++) {
           const record = await owned(id, identity);
-          const actor = createActor(machineFor(id, identity), {
+          const actor = createActor(machine, {
             // Our own snapshot, written by this service on the previous turn.
             snapshot: record.snapshot as Snapshot<unknown>,
             input: { identity: null, timezone: null },
