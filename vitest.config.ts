@@ -1,9 +1,19 @@
 import { defineConfig } from 'vitest/config';
 
+/** Two projects: everything on Node, and the Worker's tests inside workerd (test/workers/). */
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.ts', 'flows/**/*.test.ts', 'adapters/**/*.test.ts', 'test/**/*.test.ts', 'scripts/**/*.test.ts'],
-    testTimeout: 20_000,
-    hookTimeout: 30_000,
+    projects: [
+      {
+        test: {
+          name: 'node',
+          include: ['src/**/*.test.ts', 'flows/**/*.test.ts', 'adapters/**/*.test.ts', 'test/**/*.test.ts', 'scripts/**/*.test.ts'],
+          exclude: ['test/workers/**', '**/node_modules/**'],
+          testTimeout: 20_000,
+          hookTimeout: 30_000,
+        },
+      },
+      './test/workers/vitest.config.ts',
+    ],
   },
 });

@@ -45,11 +45,20 @@ function excluded<T extends SQLiteTable>(keys: readonly (keyof T['$inferInsert']
   return set;
 }
 
-/** SQLite binds at most this many parameters a statement; rows are inserted in chunks below it. */
+/** SQLite binds at most 32,766 parameters a statement (D1: 100); rows are inserted in chunks below it. */
 const MAX_PARAMS = 30_000;
 
-function chunks<T>(rows: T[], columns: number): T[][] {
-  const size = Math.max(1, Math.floor(MAX_PARAMS / columns));
+export interface ImportOptions {
+  /** Bound parameters per statement: 30,000 on better-sqlite3, under 100 on D1. */
+  maxParams?: number;
+}
+
+function chunker(maxParams: number) {
+  return <T>(rows: T[], columns: number): T[][] => chunkRows(rows, columns, maxParams);
+}
+
+function chunkRows<T>(rows: T[], columns: number, maxParams: number): T[][] {
+  const size = Math.max(1, Math.floor(maxParams / columns));
   const out: T[][] = [];
   for (let i = 0; i < rows.length; i += size) out.push(rows.slice(i, i + size));
   return out;
@@ -60,7 +69,12 @@ function chunks<T>(rows: T[], columns: number): T[][] {
  * written in one atomic step. Any bad record rejects the whole file with its id and field, and
  * nothing is written. Importing the same file twice changes nothing.
  */
-export async function importPlatformData({ db, atomic }: DeskDb, input: unknown): Promise<ImportSummary> {
+export async function importPlatformData(
+  { db, atomic }: DeskDb,
+  input: unknown,
+  options: ImportOptions = {},
+): Promise<ImportSummary> {
+  const chunks = chunker(options.maxParams ?? MAX_PARAMS);
   const file = ImportFile.safeParse(input);
   if (!file.success) {
     const issue = file.error.issues[0];

@@ -1,0 +1,78 @@
+import type { D1Database, ExecutionContext, ScheduledController } from '@cloudflare/workers-types';
+import { sql } from 'drizzle-orm';
+import { openD1 } from '../adapters/db/d1-database.ts';
+import { createApp } from './app.ts';
+import { loadConfig } from './config.ts';
+import { type DeskServices, createDeskServices } from './desk-services.ts';
+import { createRateLimiter } from './http/rate-limiter.ts';
+import { createOutboxRelay } from './outbox/outbox-relay.ts';
+
+/** The Worker's bindings: the D1 database and the variables and secrets of wrangler.toml. */
+export interface WorkerEnv {
+  DB: D1Database;
+  [variable: string]: unknown;
+}
+
+/** The string-valued bindings (vars and secrets), as the configuration reads them. */
+function variables(env: WorkerEnv): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  for (const [key, value] of Object.entries(env)) if (typeof value === 'string') out[key] = value;
+  return out;
+}
+
+interface Desk {
+  services: DeskServices;
+  app: ReturnType<typeof createApp>;
+  relay: ReturnType<typeof createOutboxRelay>;
+}
+
+/** One desk per isolate (and per set of bindings): built on the first request, reused after. */
+const desks = new WeakMap<object, Desk>();
+
+function deskFor(env: WorkerEnv): Desk {
+  const cached = desks.get(env);
+  if (cached) return cached;
+  const config = loadConfig(variables(env));
+  const database = openD1(env.DB);
+  const now = () => Date.now();
+  const services = createDeskServices(database, config, now);
+  const app = createApp({
+    store: services.store,
+    now,
+    checkDatabase: async () => {
+      try {
+        await database.db.run(sql`SELECT 1`);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    chat: {
+      conversations: services.conversations,
+      identitySecret: config.chat.identitySecret,
+      // Per isolate: Cloudflare's own rate limiting rules sit in front for the global picture.
+      rateLimiter: createRateLimiter({ perMinute: config.chat.ratePerMinute, burst: config.chat.rateBurst }),
+      now,
+      clientIp: (c) => c.req.header('cf-connecting-ip') ?? 'unknown',
+      maxBodyBytes: config.chat.maxBodyBytes,
+    },
+  });
+  const relay = createOutboxRelay({ store: services.store, handlers: {}, now });
+  const desk = { services, app, relay };
+  desks.set(env, desk);
+  return desk;
+}
+
+/** The Workers composition root: the same desk as on Node, over D1. */
+export default {
+  fetch(request: Request, env: WorkerEnv, ctx: ExecutionContext): Response | Promise<Response> {
+    return deskFor(env).app.fetch(request, env, ctx);
+  },
+
+  /** The cron trigger: relays the outbox and deletes expired conversations. */
+  async scheduled(_controller: ScheduledController, env: WorkerEnv, ctx: ExecutionContext): Promise<void> {
+    const desk = deskFor(env);
+    ctx.waitUntil(desk.services.conversations.expire());
+    await desk.relay.runOnce();
+  },
+};

@@ -1,0 +1,34 @@
+import { env } from 'cloudflare:test';
+import { openD1 } from '../../adapters/db/d1-database.ts';
+import { createDrizzlePlatformData } from '../../adapters/db/drizzle-platform-data.ts';
+import { createDrizzleSupportStore } from '../../adapters/db/drizzle-support-store.ts';
+import { accountToRow, generationToRow, ledgerToRow } from '../../adapters/db/platform-rows.ts';
+import { accounts, auditLog, conversations, generations, ledger, messages, outbox, packets } from '../../adapters/db/schema.ts';
+import { refreshBalance } from '../../adapters/db/drizzle-platform-data.ts';
+import { platformDataContract } from '../contracts/platform-data-contract.ts';
+import { supportStoreContract } from '../contracts/support-store-contract.ts';
+
+/** Storage lives on between tests here: every test starts from empty tables. */
+async function emptyD1() {
+  const database = openD1(env.DB);
+  await database.atomic(
+    [messages, conversations, outbox, auditLog, packets, ledger, generations, accounts].map((t) => database.db.delete(t)),
+  );
+  return database;
+}
+
+// The same contract suites as on better-sqlite3, here on D1 inside workerd.
+supportStoreContract('D1', async () => ({ store: createDrizzleSupportStore(await emptyD1()) }));
+
+platformDataContract('D1 (embedded)', async (fixture) => {
+  const database = await emptyD1();
+  // D1 binds at most 100 parameters a statement: one row per insert.
+  await database.atomic([
+    ...fixture.accounts.map((a) => database.db.insert(accounts).values(accountToRow(a))),
+    ...fixture.generations.map((g) => database.db.insert(generations).values(generationToRow(g))),
+    ...fixture.ledger.map((e) => database.db.insert(ledger).values(ledgerToRow(e))),
+    ...fixture.accounts.map((a) => refreshBalance(database.db, a.id)),
+  ]);
+  let n = 0;
+  return { platform: createDrizzlePlatformData(database, { now: () => Date.parse('2026-11-24T12:00:00Z'), newId: (p) => `${p}_d1_${++n}` }) };
+});

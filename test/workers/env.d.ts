@@ -1,0 +1,9 @@
+import type { D1Database, D1Migration } from '@cloudflare/workers-types';
+
+declare module 'cloudflare:test' {
+  interface ProvidedEnv {
+    DB: D1Database;
+    TEST_MIGRATIONS: D1Migration[];
+    WIDGET_IDENTITY_SECRET: string;
+  }
+}

@@ -1,0 +1,93 @@
+import { SELF, env } from 'cloudflare:test';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { openD1 } from '../../adapters/db/d1-database.ts';
+import { importPlatformData } from '../../adapters/db/import-platform-data.ts';
+import { accounts, auditLog, conversations, generations, ledger, messages, outbox, packets } from '../../adapters/db/schema.ts';
+import { identityHash } from '../../src/chat/identity.ts';
+import { demoData } from '../../src/demo/demo-data.ts';
+
+const BASE = 'https://desk.example';
+
+async function seed() {
+  const database = openD1(env.DB);
+  await database.atomic(
+    [messages, conversations, outbox, auditLog, packets, ledger, generations, accounts].map((t) => database.db.delete(t)),
+  );
+  // D1 binds at most 100 parameters a statement.
+  await importPlatformData(database, demoData(Date.now()), { maxParams: 99 });
+  return database;
+}
+
+async function identity(email: string) {
+  return { 'x-user-email': email, 'x-user-hash': await identityHash(env.WIDGET_IDENTITY_SECRET, email), 'content-type': 'application/json' };
+}
+
+interface Turn {
+  conversationId?: string;
+  state: string;
+  messages: { from: string; text: string; options?: { id: string }[] }[];
+  packet?: { ref: string; findings: { refundDue: number } | null; verified: boolean };
+}
+
+async function post(path: string, headers: Record<string, string>, body: unknown): Promise<{ status: number; json: Turn }> {
+  const response = await SELF.fetch(`${BASE}${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
+  return { status: response.status, json: (await response.json()) as Turn };
+}
+
+describe('the desk on Workers (workerd + D1)', () => {
+  beforeEach(async () => {
+    await seed();
+  });
+
+  it('answers /health from D1', async () => {
+    const response = await SELF.fetch(`${BASE}/health`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ status: 'ok', database: 'ok', outbox: { pending: 0 } });
+  });
+
+  it('takes a verified user from greeting to handed_off, with the packet and its outbox rows in D1', async () => {
+    const headers = await identity('maya@example.com');
+    const start = await post('/api/conversations', headers, { timezone: 'Europe/Berlin' });
+    expect(start.status).toBe(201);
+    expect(start.json.state).toBe('greeting');
+    const id = start.json.conversationId;
+    expect(start.json.messages.at(-1)?.options?.map((o) => o.id)).toEqual(['run:gen_maya_video', 'other']);
+
+    const steps: [unknown, string][] = [
+      [{ option: 'run:gen_maya_video' }, 'retry'],
+      [{ option: 'still_failing' }, 'simplify'],
+      [{ text: 'were my credits charged?' }, 'simplify'],
+      [{ option: 'still_failing' }, 'findings'],
+      [{ option: 'send_to_support' }, 'packet'],
+      [{ option: 'send' }, 'handed_off'],
+    ];
+    let last: Turn | undefined;
+    for (const [body, state] of steps) {
+      const turn = await post(`/api/conversations/${id}/messages`, headers, body);
+      expect(turn.status).toBe(200);
+      expect(turn.json.state).toBe(state);
+      last = turn.json;
+    }
+    expect(last?.packet?.ref).toMatch(/^PKT-[A-Z0-9]{6,10}$/);
+    expect(last?.packet?.findings?.refundDue).toBe(40);
+    expect(last?.messages.at(-1)?.text).toContain(last?.packet?.ref ?? 'missing');
+
+    const database = openD1(env.DB);
+    const rows = await database.db.select().from(outbox);
+    expect(rows.map((r) => r.kind).sort()).toEqual(['email.packet', 'slack.packet']);
+
+    // Another identity, and anonymous, get 404 for this conversation.
+    const other = await SELF.fetch(`${BASE}/api/conversations/${id}`, { headers: await identity('leo@example.com') });
+    expect(other.status).toBe(404);
+    const anonymous = await SELF.fetch(`${BASE}/api/conversations/${id}`);
+    expect(anonymous.status).toBe(404);
+    const mine = await SELF.fetch(`${BASE}/api/conversations/${id}`, { headers });
+    expect(((await mine.json()) as Turn).state).toBe('handed_off');
+  });
+
+  it('refuses a wrong identity hash with 401', async () => {
+    const response = await post('/api/conversations', { 'x-user-email': 'maya@example.com', 'x-user-hash': 'f'.repeat(64), 'content-type': 'application/json' }, {});
+    expect(response.status).toBe(401);
+    expect(response.json).toMatchObject({ error: { code: 'unauthorized' } });
+  });
+});
