@@ -10,6 +10,7 @@ import {
 import type { HandOffInput, HandOffResult } from '../../flows/types.ts';
 import { understand } from '../../flows/understand.ts';
 import { DeskError } from '../core/errors.ts';
+import { maskSecrets } from '../core/mask-secrets.ts';
 import type { PacketService } from '../core/packet-service.ts';
 import type { Clock, PlatformData } from '../core/ports.ts';
 import type { StuckLimits } from '../core/reconcile-account.ts';
@@ -241,7 +242,8 @@ export function createConversationService(deps: ConversationServiceDeps) {
           const zone = actor.getSnapshot().context.timezone ?? 'UTC';
           if ('option' in input) actor.send({ type: 'user.chose', option: input.option });
           else {
-            const text = input.text;
+            // Card numbers and passwords never reach the snapshot, the stored messages or the packet.
+            const text = maskSecrets(input.text);
             actor.send({
               type: 'user.said',
               text,

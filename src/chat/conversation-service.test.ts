@@ -1,0 +1,110 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { articles } from '../../knowledge/articles.generated.ts';
+import { loadConfig } from '../config.ts';
+import { newId } from '../core/ids.ts';
+import type { PlatformData } from '../core/ports.ts';
+import { seedDemoIfEmpty } from '../demo/seed-demo.ts';
+import { createKnowledgeBase } from '../knowledge/knowledge-base.ts';
+import { type NodeDeps, createNodeDeps } from '../node-deps.ts';
+import { type ConversationService, createConversationService } from './conversation-service.ts';
+import type { Identity } from './identity.ts';
+
+const maya: Identity = { kind: 'verified', email: 'maya@example.com' };
+const anonymous: Identity = { kind: 'anonymous' };
+
+/** Sends options in turn; answers the last turn. */
+async function walk(service: ConversationService, identity: Identity, id: string, inputs: ({ option: string } | { text: string })[]) {
+  let turn = await service.get(id, identity);
+  for (const input of inputs) turn = await service.send(id, identity, input);
+  return turn;
+}
+
+describe('conversation service at the hand-off (real SQLite, demo data)', () => {
+  let dir: string;
+  let deps: NodeDeps;
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'conversation-service-'));
+    deps = createNodeDeps(
+      loadConfig({ SUPPORT_DB_PATH: join(dir, 'support.db'), SLACK_TRIAGE_CHANNEL: '#triage', SUPPORT_INBOX: 'support@prismposter.test' }),
+    );
+    await seedDemoIfEmpty(deps.sqlite, deps.now());
+  });
+
+  afterEach(() => {
+    deps.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('hands the case off even when the platform fails to write the refund, proposing it to staff instead', async () => {
+    const refusing: PlatformData = { ...deps.platform, issueRefund: () => Promise.reject(new Error('platform answered 503')) };
+    const service = createConversationService({
+      store: deps.store,
+      platform: refusing,
+      packets: deps.packets,
+      kb: createKnowledgeBase(articles),
+      now: deps.now,
+      newId,
+      autoRefundLimit: 50,
+    });
+    const { conversationId } = await service.start(maya);
+    const sent = await walk(service, maya, conversationId, [
+      { option: 'run:gen_maya_video' },
+      { option: 'still_failing' },
+      { option: 'still_failing' },
+      { option: 'send_to_support' },
+      { option: 'send' },
+    ]);
+
+    // Not "couldn't reach the support queue, press Send again": the packet is with support.
+    expect(sent.state).toBe('handed_off');
+    const text = sent.messages.map((m) => m.text).join('\n');
+    expect(text).toContain(`Your reference is ${sent.packet?.ref}`);
+    expect(text).toContain('I’ve proposed a refund of 40 credits to the support team');
+    expect(text).not.toContain('issued automatically');
+    expect(sent.packet?.status).toBe('open');
+
+    const ref = sent.packet?.ref ?? '';
+    expect((await deps.store.listAudit(ref)).map((a) => a.action)).toEqual(['packet.created', 'refund.failed']);
+    // Delivered once: no second packet or update from a user told to send again.
+    expect((await deps.store.listOutbox({ packetRef: ref })).map((o) => o.kind).sort()).toEqual(['email.packet', 'slack.packet']);
+    const ledger = await deps.platform.listLedger('acc_maya', { since: 0, until: deps.now() + 60_000 });
+    expect(ledger.entries.filter((e) => e.type === 'refund')).toEqual([]);
+  });
+
+  it('hands off an anonymous report whose typed email the packet cannot take, asking for the email instead', async () => {
+    const service = deps.conversations;
+    const { conversationId } = await service.start(anonymous);
+    const packetStep = await walk(service, anonymous, conversationId, [
+      { option: 'other' },
+      { option: 'still_failing' },
+      { option: 'still_failing' },
+      { option: 'send_to_support' },
+      { text: 'my email is maya.@example.com' },
+    ]);
+    expect(packetStep.state).toBe('packet');
+
+    const sent = await service.send(conversationId, anonymous, { option: 'send' });
+    expect(sent.state).toBe('handed_off');
+    expect(sent.packet).toMatchObject({ verified: false, accountEmail: null, findings: null });
+    expect(sent.packet?.missing).toContain('accountEmail');
+    expect(sent.messages.at(-1)?.text).toContain('They may still ask you for your account email');
+    // What the user typed still reaches support, in the transcript.
+    expect(sent.packet?.transcript.map((e) => e.text)).toContain('my email is maya.@example.com');
+  });
+
+  it('masks a card number and a password before they are stored anywhere', async () => {
+    const { conversationId } = await deps.conversations.start(maya);
+    await deps.conversations.send(conversationId, maya, { text: 'my card 4111 1111 1111 1111 and password: hunter2 still failing' });
+    const stored = (await deps.store.listMessages(conversationId)).map((m) => m.text).join('\n');
+    expect(stored).toContain('[card ending 1111]');
+    expect(stored).not.toContain('4111 1111 1111 1111');
+    expect(stored).not.toContain('hunter2');
+    const snapshot = JSON.stringify((await deps.store.getConversation(conversationId))?.snapshot);
+    expect(snapshot).not.toContain('4111 1111');
+    expect(snapshot).not.toContain('hunter2');
+  });
+});

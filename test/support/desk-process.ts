@@ -1,0 +1,76 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+/** A port free right now on 127.0.0.1: a temporary server takes one from the OS and lets it go. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => (port > 0 ? resolve(port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/** `npm start` running as a child process. */
+export interface DeskProcess {
+  child: ChildProcess;
+  url: string;
+  output(): string;
+  /** Resolves when the process has ended. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/**
+ * Starts `tsx src/node.ts` (what `npm start` runs) in its own process group on 127.0.0.1 and waits
+ * until it says it is listening. Integration settings of the caller's shell are dropped.
+ */
+export function startDeskProcess(env: Record<string, string>, children: Set<ChildProcess>): Promise<DeskProcess> {
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, HOST: '127.0.0.1', ...env };
+  for (const key of ['PLATFORM_API_URL', 'PLATFORM_API_TOKEN', 'SLACK_TRIAGE_CHANNEL', 'SUPPORT_INBOX']) {
+    if (!(key in env)) delete childEnv[key];
+  }
+  const child = spawn(join(root, 'node_modules/.bin/tsx'), ['src/node.ts'], {
+    cwd: root,
+    env: childEnv,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  children.add(child);
+  let output = '';
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => {
+      children.delete(child);
+      resolve({ code, signal });
+    }),
+  );
+  return new Promise((resolve, reject) => {
+    const onData = (chunk: string) => {
+      output += chunk;
+      const port = /listening on http:\/\/localhost:(\d+)/.exec(output)?.[1];
+      if (port) resolve({ child, url: `http://127.0.0.1:${port}`, output: () => output, exited });
+    };
+    child.stdout?.setEncoding('utf8').on('data', onData);
+    child.stderr?.setEncoding('utf8').on('data', (s: string) => (output += s));
+    child.on('error', reject);
+    void exited.then(({ code, signal }) => reject(new Error(`the desk ended (${code ?? signal}) before listening:\n${output}`)));
+  });
+}
+
+/** Kills what is left of the children (their whole process groups). */
+export function killAll(children: Set<ChildProcess>): void {
+  for (const child of children) {
+    try {
+      if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  children.clear();
+}
