@@ -1,13 +1,17 @@
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { chatTurnBench } from './chat-turn-bench.ts';
+import { emailIntakeBench } from './email-intake-bench.ts';
 import { reconcileBench } from './reconcile-bench.ts';
+import { slackAckBench } from './slack-ack-bench.ts';
 import type { BenchSection } from './stats.ts';
 
 /** `npm run bench`: runs every benchmark and writes BENCHMARKS.md with the figures and the command. */
 const benches: [string, () => Promise<BenchSection>][] = [
   ['reconcile', reconcileBench],
   ['chat', chatTurnBench],
+  ['slack-ack', slackAckBench],
+  ['email-intake', emailIntakeBench],
 ];
 
 const only = process.argv.slice(2);

@@ -1,10 +1,13 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
+import type { Hono } from 'hono';
+import { cors } from 'hono/cors';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { type ChatRoutesDeps, chatRoutes } from './chat/chat-routes.ts';
 import { DeskError, type DeskErrorCode } from './core/errors.ts';
 import type { Clock } from './core/ports.ts';
 import type { SupportStore } from './core/support-store.ts';
+import { type WidgetRoutesDeps, widgetRoutes } from './widget/widget-routes.ts';
 
 /** What the HTTP app is built from; the composition roots (Node, Workers) fill it in. */
 export interface AppDeps {
@@ -14,6 +17,12 @@ export interface AppDeps {
   checkDatabase(): Promise<boolean>;
   /** The chat API of the help widget. */
   chat: ChatRoutesDeps;
+  /** The help widget's script and demo pages; its CORS origins also apply to `/api` (default `*`). */
+  widget?: WidgetRoutesDeps;
+  /** The Slack app: events, interactivity and slash commands, verified over the raw body. */
+  slack?: { handle(request: Request): Promise<Response> } | null;
+  /** The inbound email route (`POST /email/inbound`, adapters/email), mounted under `/api`. */
+  email?: Hono | null;
 }
 
 const statusOf: Record<DeskErrorCode, ContentfulStatusCode> = {
@@ -37,7 +46,24 @@ export function createApp(deps: AppDeps) {
     return c.json({ status: database ? 'ok' : 'degraded', database: database ? 'ok' : 'unreachable', outbox }, database ? 200 : 503);
   });
 
+  // Host pages on other origins call the chat API from the browser; the identity travels in headers, never cookies.
+  app.use(
+    '/api/*',
+    cors({
+      origin: deps.widget?.allowedOrigins ?? '*',
+      allowMethods: ['GET', 'POST'],
+      allowHeaders: ['Content-Type', 'X-User-Email', 'X-User-Hash'],
+      exposeHeaders: ['Retry-After'],
+      maxAge: 600,
+    }),
+  );
+  // Before the chat API: its body limit, identity check and rate limit are the widget's, not the mail gateway's.
+  if (deps.email) app.route('/api', deps.email);
   app.route('/api', chatRoutes(deps.chat));
+  if (deps.widget) app.route('/', widgetRoutes(deps.widget));
+  const slack = deps.slack;
+  // The raw request goes to the Slack channel untouched: its signature is over the exact bytes.
+  if (slack) app.post('/slack/events', (c) => slack.handle(c.req.raw));
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
     info: {

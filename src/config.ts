@@ -23,12 +23,21 @@ const Env = z.object({
   PLATFORM_API_TIMEOUT_MS: int(5000, 1),
   AUTO_REFUND_LIMIT: int(0, 0),
   SLACK_TRIAGE_CHANNEL: optionalString,
+  SLACK_BOT_TOKEN: optionalString,
+  SLACK_SIGNING_SECRET: optionalString,
+  SLACK_API_URL: optionalString.pipe(z.url().optional()),
   SUPPORT_INBOX: optionalString.pipe(z.email().optional()),
   WIDGET_IDENTITY_SECRET: optionalString,
   CONVERSATION_TTL_HOURS: int(24, 1),
   CHAT_RATE_PER_MINUTE: int(60, 1),
   CHAT_RATE_BURST: int(20, 1),
   CHAT_MAX_BODY_BYTES: int(16 * 1024, 256),
+  WIDGET_ALLOWED_ORIGINS: optionalString,
+  WIDGET_DEMO_EMAIL: optionalString.pipe(z.email().optional()),
+  SMTP_URL: optionalString.pipe(z.url({ protocol: /^smtps?$/ }).optional()),
+  SUPPORT_FROM: optionalString.pipe(z.email().optional()),
+  INBOUND_EMAIL_SECRET: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+  TRUSTED_AUTHSERV_ID: optionalString,
 });
 
 export interface DeskConfig {
@@ -38,6 +47,12 @@ export interface DeskConfig {
   autoRefundLimit: number;
   destinations: { slackChannel: string | null; supportInbox: string | null };
   chat: { identitySecret: string | null; ttlMs: number; ratePerMinute: number; rateBurst: number; maxBodyBytes: number };
+  /** The Slack app (triage): present when SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are set. */
+  slack: { botToken: string; signingSecret: string; apiUrl: string; triageChannel: string } | null;
+  /** The help widget: origins allowed to call /api (CORS) and the account the demo page signs in as (embedded mode only). */
+  widget: { allowedOrigins: '*' | string[]; demoEmail: string };
+  /** Email: outbound over SMTP from SUPPORT_FROM; inbound at /api/email/inbound when its secret is set. */
+  email: { smtpUrl: string | null; from: string | null; inboundSecret: string | null; trustedAuthservId: string | null };
 }
 
 /** The default database file of the server and the CLI. */
@@ -54,6 +69,7 @@ export function loadConfig(env: Record<string, string | undefined>): DeskConfig 
   if (e.PLATFORM_API_URL && !e.PLATFORM_API_TOKEN) {
     throw new Error('configuration: PLATFORM_API_TOKEN is required when PLATFORM_API_URL is set');
   }
+  const slack = slackConfig(e);
   return {
     port: e.PORT,
     dbPath: e.SUPPORT_DB_PATH ?? DEFAULT_DB_PATH,
@@ -69,5 +85,43 @@ export function loadConfig(env: Record<string, string | undefined>): DeskConfig 
       rateBurst: e.CHAT_RATE_BURST,
       maxBodyBytes: e.CHAT_MAX_BODY_BYTES,
     },
+    slack,
+    widget: {
+      allowedOrigins: parseOrigins(e.WIDGET_ALLOWED_ORIGINS),
+      demoEmail: e.WIDGET_DEMO_EMAIL ?? 'maya@example.com',
+    },
+    email: emailConfig(e),
+  };
+}
+
+/** `WIDGET_ALLOWED_ORIGINS`: `*` (the default) or a comma-separated list of origins. */
+function parseOrigins(value: string | undefined): '*' | string[] {
+  const origins = (value ?? '*').split(',').map((o) => o.trim().replace(/\/+$/, '')).filter((o) => o !== '');
+  if (origins.length === 0 || origins.includes('*')) return '*';
+  for (const origin of origins) {
+    if (!/^https?:\/\/[^/\s]+$/.test(origin)) throw new Error(`configuration: WIDGET_ALLOWED_ORIGINS: not an origin: ${origin}`);
+  }
+  return origins;
+}
+
+/** The Slack app's settings: the token and the signing secret come together, with a triage channel. */
+function slackConfig(e: z.infer<typeof Env>): DeskConfig['slack'] {
+  const { SLACK_BOT_TOKEN: botToken, SLACK_SIGNING_SECRET: signingSecret, SLACK_TRIAGE_CHANNEL: triageChannel } = e;
+  if (!botToken && !signingSecret) return null;
+  if (!botToken) throw new Error('configuration: SLACK_BOT_TOKEN is required when SLACK_SIGNING_SECRET is set');
+  if (!signingSecret) throw new Error('configuration: SLACK_SIGNING_SECRET is required when SLACK_BOT_TOKEN is set');
+  if (!triageChannel) throw new Error('configuration: SLACK_TRIAGE_CHANNEL is required when SLACK_BOT_TOKEN is set');
+  const apiUrl = e.SLACK_API_URL ?? 'https://slack.com/api/';
+  return { botToken, signingSecret, triageChannel, apiUrl: apiUrl.endsWith('/') ? apiUrl : `${apiUrl}/` };
+}
+
+/** Email settings: sending needs both SMTP_URL and SUPPORT_FROM. */
+function emailConfig(e: z.infer<typeof Env>): DeskConfig['email'] {
+  if (e.SMTP_URL && !e.SUPPORT_FROM) throw new Error('configuration: SUPPORT_FROM is required when SMTP_URL is set');
+  return {
+    smtpUrl: e.SMTP_URL ?? null,
+    from: e.SUPPORT_FROM ?? null,
+    inboundSecret: e.INBOUND_EMAIL_SECRET ?? null,
+    trustedAuthservId: e.TRUSTED_AUTHSERV_ID?.toLowerCase() ?? null,
   };
 }

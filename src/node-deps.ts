@@ -1,6 +1,11 @@
 import { createDrizzlePlatformData } from '../adapters/db/drizzle-platform-data.ts';
 import { createDrizzleSupportStore } from '../adapters/db/drizzle-support-store.ts';
+import { createDrizzleEmailStore } from '../adapters/db/drizzle-email-store.ts';
+import { inboundEmailRoutes } from '../adapters/email/inbound-route.ts';
+import { createSmtpSender } from '../adapters/email/smtp-sender.ts';
 import { type SqliteHandle, openSqlite } from '../adapters/db/open-sqlite.ts';
+import { createDrizzleTriageStore } from '../adapters/slack/drizzle-triage-store.ts';
+import { type SlackChannel, type SlackChannelOptions, createSlackChannel } from '../adapters/slack/slack-channel.ts';
 import { createHttpPlatformData } from '../adapters/platform-http/http-platform-data.ts';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { sql } from 'drizzle-orm';
@@ -9,12 +14,18 @@ import { createApp } from './app.ts';
 import { type ConversationService, createConversationService } from './chat/conversation-service.ts';
 import type { DeskConfig } from './config.ts';
 import { createRateLimiter } from './http/rate-limiter.ts';
+import { readWidgetScript } from './widget/widget-script.ts';
 import { createKnowledgeBase } from './knowledge/knowledge-base.ts';
 import { newId } from './core/ids.ts';
 import { newPacketRef } from './core/packet-ref.ts';
 import { createPacketService } from './core/packet-service.ts';
 import type { Clock, PlatformData } from './core/ports.ts';
 import type { SupportStore } from './core/support-store.ts';
+import { createUserNotifier } from './core/user-notifier.ts';
+import { type OutboxRelay, createOutboxRelay } from './outbox/outbox-relay.ts';
+import { createEmailDelivery } from './email/email-delivery.ts';
+import { type EmailIntake, createEmailIntake } from './email/email-intake.ts';
+import type { EmailStore } from './email/email-store.ts';
 
 /** Everything the desk needs on Node, built from the configuration. */
 export interface NodeDeps {
@@ -26,11 +37,20 @@ export interface NodeDeps {
   store: SupportStore;
   packets: ReturnType<typeof createPacketService>;
   conversations: ConversationService;
+  /** The Slack app (triage), when SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are set. */
+  slack: SlackChannel | null;
+  /** Delivers the outbox with the configured handlers; `npm start` runs it on an interval. */
+  relay: OutboxRelay;
+  /** Email: the intake (route and CLI), its store, and whether mail is sent (SMTP_URL and SUPPORT_FROM). */
+  email: { intake: EmailIntake; store: EmailStore; sending: boolean };
   now: Clock;
   close(): void;
 }
 
-export function createNodeDeps(config: DeskConfig, options: { now?: Clock } = {}): NodeDeps {
+export function createNodeDeps(
+  config: DeskConfig,
+  options: { now?: Clock; slack?: Pick<SlackChannelOptions, 'logLevel' | 'timeoutMs'> } = {},
+): NodeDeps {
   const now = options.now ?? Date.now;
   const sqlite = openSqlite(config.dbPath);
   const platform =
@@ -56,6 +76,37 @@ export function createNodeDeps(config: DeskConfig, options: { now?: Clock } = {}
     ttlMs: config.chat.ttlMs,
     autoRefundLimit: config.autoRefundLimit,
   });
+  let relay: OutboxRelay | null = null;
+  const slack = config.slack
+    ? createSlackChannel({
+        ...config.slack,
+        ...options.slack,
+        store,
+        triageStore: createDrizzleTriageStore(sqlite),
+        platform,
+        notifier: createUserNotifier({ store, now, newId, ttlMs: config.chat.ttlMs }),
+        now,
+        newId,
+        // A decision's message update goes out now rather than at the relay's next tick.
+        onQueued: () => void relay?.runOnce().catch(() => undefined),
+      })
+    : null;
+  const emailStore = createDrizzleEmailStore(sqlite);
+  const intake = createEmailIntake({
+    store,
+    emailStore,
+    platform,
+    packets,
+    now,
+    newId,
+    destinations: config.destinations,
+    supportFrom: config.email.from,
+    trustedAuthservId: config.email.trustedAuthservId,
+  });
+  const { smtpUrl, from } = config.email;
+  const smtp = smtpUrl && from ? createSmtpSender(smtpUrl) : null;
+  const emailHandlers = smtp && from ? createEmailDelivery({ store, emailStore, send: smtp.send, from }) : {};
+  relay = createOutboxRelay({ store, handlers: { ...slack?.outboxHandlers, ...emailHandlers }, now });
   return {
     config,
     sqlite,
@@ -64,8 +115,14 @@ export function createNodeDeps(config: DeskConfig, options: { now?: Clock } = {}
     store,
     packets,
     conversations,
+    slack,
+    relay,
+    email: { intake, store: emailStore, sending: smtp !== null },
     now,
-    close: () => sqlite.close(),
+    close: () => {
+      smtp?.close();
+      sqlite.close();
+    },
   };
 }
 
@@ -73,6 +130,8 @@ export function createNodeDeps(config: DeskConfig, options: { now?: Clock } = {}
 export function createNodeApp(deps: NodeDeps) {
   return createApp({
     store: deps.store,
+    slack: deps.slack,
+    email: deps.config.email.inboundSecret ? inboundEmailRoutes({ intake: deps.email.intake, secret: deps.config.email.inboundSecret }) : null,
     now: deps.now,
     checkDatabase: async () => {
       try {
@@ -89,6 +148,15 @@ export function createNodeApp(deps: NodeDeps) {
       now: deps.now,
       clientIp: (c) => getConnInfo(c).remote.address ?? 'unknown',
       maxBodyBytes: deps.config.chat.maxBodyBytes,
+    },
+    widget: {
+      script: () => readWidgetScript(),
+      // The demo page signs in as a demo account only over the embedded demo data, never a real platform's users.
+      demo:
+        deps.embedded && deps.config.chat.identitySecret
+          ? { email: deps.config.widget.demoEmail, secret: deps.config.chat.identitySecret }
+          : null,
+      allowedOrigins: deps.config.widget.allowedOrigins,
     },
   });
 }

@@ -6,6 +6,7 @@ import { loadConfig } from './config.ts';
 import { type DeskServices, createDeskServices } from './desk-services.ts';
 import { createRateLimiter } from './http/rate-limiter.ts';
 import { createOutboxRelay } from './outbox/outbox-relay.ts';
+import widgetScript from 'virtual:widget-script';
 
 /** The Worker's bindings: the D1 database and the variables and secrets of wrangler.toml. */
 export interface WorkerEnv {
@@ -56,6 +57,8 @@ function deskFor(env: WorkerEnv): Desk {
       clientIp: (c) => c.req.header('cf-connecting-ip') ?? 'unknown',
       maxBodyBytes: config.chat.maxBodyBytes,
     },
+    // The widget script and the anonymous demo page; no signed-in demo page outside Node's demo mode.
+    widget: { script: async () => widgetScript, demo: null, allowedOrigins: config.widget.allowedOrigins },
   });
   const relay = createOutboxRelay({ store: services.store, handlers: {}, now });
   const desk = { services, app, relay };

@@ -178,3 +178,67 @@ export const auditLog = sqliteTable(
   },
   (t) => [index('audit_packet').on(t.packetRef)],
 );
+
+// --- Slack triage (src/triage, adapters/slack) ---
+
+export const slackMessages = sqliteTable(
+  'slack_messages',
+  {
+    /** One triage message per packet. */
+    packetRef: text('packet_ref').primaryKey(),
+    /** The channel's id, as Slack answered the post. */
+    channel: text('channel').notNull(),
+    /** The message's ts: its id in the channel, and the thread_ts of replies to it. */
+    ts: text('ts').notNull(),
+    postedAt: integer('posted_at').notNull(),
+  },
+  (t) => [uniqueIndex('slack_messages_channel_ts').on(t.channel, t.ts)],
+);
+
+export const triageOnce = sqliteTable('triage_once', {
+  /** A decision or an event: `refund.approved:PKT-…:41`, `reply:C123:1700000000.000100`. */
+  key: text('key').primaryKey(),
+  /** 'running' while its effect is under way, 'done' once written: never again. */
+  state: text('state', { enum: ['running', 'done'] }).notNull(),
+  /** A running claim lapses then (its holder died), and the key may be claimed again. */
+  leaseUntil: integer('lease_until').notNull(),
+  at: integer('at').notNull(),
+});
+
+// --- Email intake (src/email, adapters/email) ---
+
+export const emailMessages = sqliteTable(
+  'email_messages',
+  {
+    /** The Message-ID header (or a hash of the message when it has none): each is processed once. */
+    messageId: text('message_id').primaryKey(),
+    /** lowercase sender address. */
+    sender: text('sender'),
+    status: text('status', { enum: ['processing', 'accepted', 'ignored'] }).notNull(),
+    reason: text('reason'),
+    packetRef: text('packet_ref'),
+    autoReplied: integer('auto_replied', { mode: 'boolean' }).notNull().default(false),
+    receivedAt: integer('received_at').notNull(),
+    /** A 'processing' claim lapses then (its holder died), and the message may be processed again. */
+    leaseUntil: integer('lease_until').notNull(),
+    finishedAt: integer('finished_at'),
+  },
+  (t) => [index('email_messages_packet').on(t.packetRef), index('email_messages_sender').on(t.sender, t.receivedAt)],
+);
+
+export const emailDeadLetters = sqliteTable(
+  'email_dead_letters',
+  {
+    id: text('id').primaryKey(),
+    messageId: text('message_id'),
+    sender: text('sender'),
+    reason: text('reason').notNull(),
+    detail: text('detail').notNull(),
+    size: integer('size').notNull(),
+    /** The first bytes of the message, base64. */
+    rawBase64: text('raw_base64'),
+    rawTruncated: integer('raw_truncated', { mode: 'boolean' }).notNull(),
+    receivedAt: integer('received_at').notNull(),
+  },
+  (t) => [index('email_dead_letters_received').on(t.receivedAt)],
+);

@@ -6,6 +6,8 @@ import { importPlatformData } from '../../adapters/db/import-platform-data.ts';
 import { loadConfig } from '../config.ts';
 import { DeskError } from '../core/errors.ts';
 import { reconcileWithPlatform, requireAccount } from '../core/reconcile-service.ts';
+import { EmailRejectedError } from '../email/email-report.ts';
+import { parseEmailReport } from '../email/parse-email.ts';
 import { createNodeDeps } from '../node-deps.ts';
 import { formatReconciliation } from './format-reconciliation.ts';
 
@@ -16,6 +18,7 @@ commands:
   reconcile --email E [--since ISO] [--until ISO] [--now ISO] [--json]
   packet --email E [--now ISO] [--json]
                                       the packet a report from that account would produce
+  email parse FILE.eml [--json]       what the email intake reads in a message (email-report.md)
 
 every command takes --db PATH (default: $SUPPORT_DB_PATH or data/support.db)`;
 
@@ -128,6 +131,26 @@ export async function runCli(
           io.out(`missing: ${packet.missing.join(', ') || 'nothing'}`);
         }
         return 0;
+      }
+      case 'email': {
+        const [sub, file, ...extra] = rest;
+        if (sub !== 'parse' || !file || extra.length > 0) throw new UsageError('email parse needs exactly one FILE.eml');
+        let raw: Uint8Array;
+        try {
+          raw = readFileSync(file);
+        } catch (error) {
+          throw new DeskError('bad_request', `${file}: ${(error as Error).message}`);
+        }
+        try {
+          const report = await parseEmailReport(raw);
+          if (values.json) io.out(JSON.stringify(report, null, 2));
+          else for (const [key, value] of Object.entries(report)) io.out(`${key.padEnd(14)} ${typeof value === 'string' ? value : JSON.stringify(value)}`);
+          return 0;
+        } catch (error) {
+          if (!(error instanceof EmailRejectedError)) throw error;
+          io.err(`rejected (${error.reason}): ${error.message}`);
+          return 1;
+        }
       }
       default:
         throw new UsageError(`unknown command: ${command}`);

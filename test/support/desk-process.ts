@@ -33,7 +33,7 @@ export interface DeskProcess {
  */
 export function startDeskProcess(env: Record<string, string>, children: Set<ChildProcess>): Promise<DeskProcess> {
   const childEnv: NodeJS.ProcessEnv = { ...process.env, HOST: '127.0.0.1', ...env };
-  for (const key of ['PLATFORM_API_URL', 'PLATFORM_API_TOKEN', 'SLACK_TRIAGE_CHANNEL', 'SUPPORT_INBOX']) {
+  for (const key of ['PLATFORM_API_URL', 'PLATFORM_API_TOKEN', 'SLACK_TRIAGE_CHANNEL', 'SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SUPPORT_INBOX', 'SMTP_URL', 'INBOUND_EMAIL_SECRET']) {
     if (!(key in env)) delete childEnv[key];
   }
   const child = spawn(join(root, 'node_modules/.bin/tsx'), ['src/node.ts'], {

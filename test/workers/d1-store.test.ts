@@ -3,7 +3,7 @@ import { openD1 } from '../../adapters/db/d1-database.ts';
 import { createDrizzlePlatformData } from '../../adapters/db/drizzle-platform-data.ts';
 import { createDrizzleSupportStore } from '../../adapters/db/drizzle-support-store.ts';
 import { accountToRow, generationToRow, ledgerToRow } from '../../adapters/db/platform-rows.ts';
-import { accounts, auditLog, conversations, generations, ledger, messages, outbox, packets } from '../../adapters/db/schema.ts';
+import * as schema from '../../adapters/db/schema.ts';
 import { refreshBalance } from '../../adapters/db/drizzle-platform-data.ts';
 import { platformDataContract } from '../contracts/platform-data-contract.ts';
 import { supportStoreContract } from '../contracts/support-store-contract.ts';
@@ -12,7 +12,21 @@ import { supportStoreContract } from '../contracts/support-store-contract.ts';
 async function emptyD1() {
   const database = openD1(env.DB);
   await database.atomic(
-    [messages, conversations, outbox, auditLog, packets, ledger, generations, accounts].map((t) => database.db.delete(t)),
+    // Children before parents (foreign keys).
+    [
+      schema.messages,
+      schema.conversations,
+      schema.outbox,
+      schema.auditLog,
+      schema.slackMessages,
+      schema.triageOnce,
+      schema.emailMessages,
+      schema.emailDeadLetters,
+      schema.packets,
+      schema.ledger,
+      schema.generations,
+      schema.accounts,
+    ].map((t) => database.db.delete(t)),
   );
   return database;
 }
@@ -24,9 +38,9 @@ platformDataContract('D1 (embedded)', async (fixture) => {
   const database = await emptyD1();
   // D1 binds at most 100 parameters a statement: one row per insert.
   await database.atomic([
-    ...fixture.accounts.map((a) => database.db.insert(accounts).values(accountToRow(a))),
-    ...fixture.generations.map((g) => database.db.insert(generations).values(generationToRow(g))),
-    ...fixture.ledger.map((e) => database.db.insert(ledger).values(ledgerToRow(e))),
+    ...fixture.accounts.map((a) => database.db.insert(schema.accounts).values(accountToRow(a))),
+    ...fixture.generations.map((g) => database.db.insert(schema.generations).values(generationToRow(g))),
+    ...fixture.ledger.map((e) => database.db.insert(schema.ledger).values(ledgerToRow(e))),
     ...fixture.accounts.map((a) => refreshBalance(database.db, a.id)),
   ]);
   let n = 0;

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-pool-workers';
 import { defineProject } from 'vitest/config';
@@ -7,6 +8,17 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 /** The Worker's tests run inside workerd, against a local D1 with drizzle-kit's migrations applied. */
 export default defineProject({
   plugins: [
+    {
+      // The help widget, built and inlined as the Worker's build does (scripts/build-worker.ts).
+      name: 'widget-script',
+      resolveId: (id: string) => (id === 'virtual:widget-script' ? '\0virtual:widget-script' : null),
+      async load(id: string) {
+        if (id !== '\0virtual:widget-script') return null;
+        const { buildWidget } = await import('../../src/widget/build-widget.ts');
+        const built = await buildWidget();
+        return `export default ${JSON.stringify(readFileSync(built.path, 'utf8'))};`;
+      },
+    },
     cloudflareTest(async () => ({
       main: `${root}src/worker.ts`,
       wrangler: { configPath: `${root}wrangler.toml` },

@@ -2,7 +2,7 @@ import { SELF, env } from 'cloudflare:test';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { openD1 } from '../../adapters/db/d1-database.ts';
 import { importPlatformData } from '../../adapters/db/import-platform-data.ts';
-import { accounts, auditLog, conversations, generations, ledger, messages, outbox, packets } from '../../adapters/db/schema.ts';
+import * as schema from '../../adapters/db/schema.ts';
 import { identityHash } from '../../src/chat/identity.ts';
 import { demoData } from '../../src/demo/demo-data.ts';
 
@@ -11,7 +11,21 @@ const BASE = 'https://desk.example';
 async function seed() {
   const database = openD1(env.DB);
   await database.atomic(
-    [messages, conversations, outbox, auditLog, packets, ledger, generations, accounts].map((t) => database.db.delete(t)),
+    // Children before parents (foreign keys).
+    [
+      schema.messages,
+      schema.conversations,
+      schema.outbox,
+      schema.auditLog,
+      schema.slackMessages,
+      schema.triageOnce,
+      schema.emailMessages,
+      schema.emailDeadLetters,
+      schema.packets,
+      schema.ledger,
+      schema.generations,
+      schema.accounts,
+    ].map((t) => database.db.delete(t)),
   );
   // D1 binds at most 100 parameters a statement.
   await importPlatformData(database, demoData(Date.now()), { maxParams: 99 });
@@ -73,7 +87,7 @@ describe('the desk on Workers (workerd + D1)', () => {
     expect(last?.messages.at(-1)?.text).toContain(last?.packet?.ref ?? 'missing');
 
     const database = openD1(env.DB);
-    const rows = await database.db.select().from(outbox);
+    const rows = await database.db.select().from(schema.outbox);
     expect(rows.map((r) => r.kind).sort()).toEqual(['email.packet', 'slack.packet']);
 
     // Another identity, and anonymous, get 404 for this conversation.
@@ -89,5 +103,17 @@ describe('the desk on Workers (workerd + D1)', () => {
     const response = await post('/api/conversations', { 'x-user-email': 'maya@example.com', 'x-user-hash': 'f'.repeat(64), 'content-type': 'application/json' }, {});
     expect(response.status).toBe(401);
     expect(response.json).toMatchObject({ error: { code: 'unauthorized' } });
+  });
+});
+
+describe('the help widget on Workers', () => {
+  it('serves the built widget script and the anonymous demo page', async () => {
+    const script = await SELF.fetch(`${BASE}/widget.js`);
+    expect(script.status).toBe(200);
+    expect(script.headers.get('content-type')).toContain('javascript');
+    expect(await script.text()).toContain('PrismSupport');
+    const page = await SELF.fetch(`${BASE}/demo/anonymous`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('widget.js');
   });
 });

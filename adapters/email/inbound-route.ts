@@ -1,0 +1,58 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { timingSafeEqual } from '../../src/chat/identity.ts';
+import { DeskError } from '../../src/core/errors.ts';
+import { DEFAULT_EMAIL_LIMITS } from '../../src/email/email-report.ts';
+import type { EmailIntake } from '../../src/email/email-intake.ts';
+
+export interface InboundEmailRouteDeps {
+  intake: EmailIntake;
+  /** INBOUND_EMAIL_SECRET: the mail gateway sends it in `X-Inbound-Secret`. */
+  secret: string;
+  maxBytes?: number;
+}
+
+/** The header the gateway puts the shared secret in. */
+export const INBOUND_SECRET_HEADER = 'x-inbound-secret';
+
+/**
+ * `POST /email/inbound` (mounted under `/api`): the raw RFC 5322 message as the body. Thin: checks
+ * the shared secret (constant time) and the size cap, hands the bytes to the intake and answers
+ * what came of it — 202 accepted, duplicate or ignored; 400/413 rejected, with the reason.
+ * Web-standard only (no `node:`), so the same route mounts on Workers.
+ */
+export function inboundEmailRoutes(deps: InboundEmailRouteDeps) {
+  const maxBytes = deps.maxBytes ?? DEFAULT_EMAIL_LIMITS.maxBytes;
+  const api = new Hono();
+
+  api.post(
+    '/email/inbound',
+    async (c, next) => {
+      const given = c.req.header(INBOUND_SECRET_HEADER) ?? '';
+      if (!timingSafeEqual(given, deps.secret)) throw new DeskError('unauthorized', `${INBOUND_SECRET_HEADER} is missing or wrong`);
+      await next();
+    },
+    bodyLimit({
+      maxSize: maxBytes,
+      onError: async (c) => {
+        const size = Number(c.req.header('content-length') ?? Number.NaN);
+        const detail = `the message is larger than ${maxBytes} bytes`;
+        await deps.intake.rejectUnread('too_large', detail, Number.isFinite(size) ? size : maxBytes + 1);
+        return c.json({ status: 'rejected', reason: 'too_large', detail }, 413);
+      },
+    }),
+    async (c) => {
+      const outcome = await deps.intake.receive(new Uint8Array(await c.req.arrayBuffer()));
+      switch (outcome.status) {
+        case 'accepted':
+          return c.json(outcome, 202);
+        case 'duplicate':
+        case 'ignored':
+          return c.json(outcome, 202);
+        case 'rejected':
+          return c.json(outcome, outcome.reason === 'too_large' ? 413 : 400);
+      }
+    },
+  );
+  return api;
+}

@@ -1,0 +1,109 @@
+import { App, type Authorize, LogLevel } from '@slack/bolt';
+import { WebClient, type WebClientOptions } from '@slack/web-api';
+import type { Clock, IdGenerator, PlatformData } from '../../src/core/ports.ts';
+import type { StuckLimits } from '../../src/core/reconcile-account.ts';
+import type { SupportStore } from '../../src/core/support-store.ts';
+import type { UserNotifier } from '../../src/core/user-notifier.ts';
+import type { DeliveryHandler } from '../../src/outbox/outbox-relay.ts';
+import type { TriageStore } from '../../src/triage/triage-store.ts';
+import { type TriageService, createTriageService } from '../../src/triage/triage-service.ts';
+import { createSlackVerifier } from '../../src/triage/verify-slack-signature.ts';
+import { FetchReceiver } from './fetch-receiver.ts';
+import { createSlackOutboxHandlers } from './slack-outbox-handlers.ts';
+import { registerTriageListeners } from './slack-listeners.ts';
+
+export interface SlackChannelOptions {
+  botToken: string;
+  signingSecret: string;
+  /** Slack's Web API, `https://slack.com/api/` unless pointed elsewhere (a stand-in in tests). */
+  apiUrl: string;
+  triageChannel: string;
+  store: SupportStore;
+  triageStore: TriageStore;
+  platform: PlatformData;
+  notifier: Pick<UserNotifier, 'notify'>;
+  now: Clock;
+  newId: IdGenerator;
+  stuckLimits?: StuckLimits;
+  /** Called when a decision queued a message update (to run the outbox now). */
+  onQueued?: () => void;
+  logLevel?: LogLevel;
+  /** Per Web API call; a Slack that hangs is given up on after this. */
+  timeoutMs?: number;
+}
+
+/** The Slack channel of the desk on Node: what the composition root mounts and relays with. */
+export interface SlackChannel {
+  /** `POST /slack/events`: events, interactivity and slash commands. */
+  handle(request: Request): Promise<Response>;
+  /** The outbox deliveries `slack.packet` and `slack.packet_update`. */
+  outboxHandlers: Record<string, DeliveryHandler>;
+  triage: TriageService;
+  app: App;
+  /** Resolves when the work after every acknowledgement so far has ended. */
+  settled(): Promise<void>;
+}
+
+/**
+ * Builds the bolt app on a receiver fed by the desk's own HTTP server, with the triage listeners,
+ * and the outbox deliveries. The decisions themselves live in `src/triage` (no bolt, no Node), so
+ * that the same triage runs on Workers behind another thin adapter.
+ */
+export function createSlackChannel(options: SlackChannelOptions): SlackChannel {
+  const logLevel = options.logLevel ?? LogLevel.INFO;
+  // The outbox retries with backoff: the client itself must not (its default retries for 30 min).
+  const clientOptions: WebClientOptions = {
+    slackApiUrl: options.apiUrl,
+    timeout: options.timeoutMs ?? 10_000,
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+    logLevel,
+  };
+  const triage = createTriageService({
+    store: options.store,
+    triage: options.triageStore,
+    platform: options.platform,
+    notifier: options.notifier,
+    now: options.now,
+    newId: options.newId,
+    slackChannel: options.triageChannel,
+    ...(options.stuckLimits && { stuckLimits: options.stuckLimits }),
+    ...(options.onQueued && { onQueued: options.onQueued }),
+  });
+  const receiver = new FetchReceiver({ verifier: createSlackVerifier(options.signingSecret), now: options.now });
+  const app = new App({
+    receiver,
+    authorize: cachedAuthorize(new WebClient(options.botToken, clientOptions), options.botToken),
+    clientOptions: { ...clientOptions },
+    logLevel,
+    // Triage keeps its state in the desk's store; bolt's per-conversation memory is not used.
+    convoStore: false,
+  });
+  registerTriageListeners(app, { triage, store: options.store, triageStore: options.triageStore });
+  const outboxHandlers = createSlackOutboxHandlers({
+    client: new WebClient(options.botToken, clientOptions),
+    store: options.store,
+    triage: options.triageStore,
+    now: options.now,
+  });
+  return { handle: (request) => receiver.handle(request), outboxHandlers, triage, app, settled: () => receiver.settled() };
+}
+
+/**
+ * One workspace, one bot token: `auth.test` tells the bot's ids (bolt ignores the bot's own
+ * messages by them). Asked on the first request, kept once answered; a failure is asked again next
+ * time rather than cached (bolt's own single-token authorize keeps a rejected promise for good).
+ */
+function cachedAuthorize(client: WebClient, botToken: string): Authorize<boolean> {
+  let ids: Promise<{ botId?: string; botUserId?: string }> | null = null;
+  return async () => {
+    ids ??= client.auth.test().then(
+      (answer) => ({ ...(answer.bot_id && { botId: answer.bot_id }), ...(answer.user_id && { botUserId: answer.user_id }) }),
+      (error: unknown) => {
+        ids = null;
+        throw error;
+      },
+    );
+    return { botToken, ...(await ids) };
+  };
+}

@@ -1,0 +1,104 @@
+import { z } from 'zod';
+import type { OutboxRow, SupportStore } from '../core/support-store.ts';
+import type { DeliveryHandler, DeliveryResult } from '../outbox/outbox-relay.ts';
+import type { EmailStore } from './email-store.ts';
+import { domainOf, textToHtml } from './mail-format.ts';
+import { packetMail } from './packet-mail.ts';
+
+/** A message ready for any transport (nodemailer over SMTP on Node, the mail binding on Workers). */
+export interface OutboundMail {
+  from: string;
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+  /** Derived from the outbox row: a retried delivery carries the same id, so receivers can drop the copy. */
+  messageId: string;
+  inReplyTo: string | null;
+  references: string[];
+  headers: Record<string, string>;
+}
+
+/** Hands one message to the transport; an expected failure is a value (retryable or not). */
+export type SendMail = (mail: OutboundMail) => Promise<DeliveryResult>;
+
+const RefPayload = z.object({ ref: z.string() });
+const ReplyPayload = z.object({ ref: z.string(), topic: z.string(), text: z.string(), from: z.string().nullable().optional() });
+const AutoReplyPayload = z.object({
+  ref: z.string(),
+  subject: z.string(),
+  text: z.string(),
+  html: z.string(),
+  inReplyTo: z.string().nullable(),
+  references: z.array(z.string()),
+});
+
+const TOPICS: Record<string, string> = {
+  refund: 'Your refund',
+  question: 'A question about your request',
+  reply: 'About your request',
+  resolved: 'Your request is resolved',
+};
+
+const badPayload = (row: OutboxRow, error: z.ZodError): DeliveryResult => ({
+  status: 'failed',
+  retryable: false,
+  reason: `${row.kind} ${row.id}: bad payload: ${error.issues[0]?.message ?? 'invalid'}`,
+});
+
+/**
+ * The outbox handlers of every email the desk sends: packets to the support inbox
+ * ('email.packet', 'email.packet_update'), staff replies ('email.reply') and auto-replies
+ * ('email.auto_reply') to users, all from `from`, each as text and HTML.
+ */
+export function createEmailDelivery(deps: { store: SupportStore; emailStore: EmailStore; send: SendMail; from: string }) {
+  const base = (row: OutboxRow) => ({ from: deps.from, to: row.destination, messageId: `<${row.id}@${domainOf(deps.from)}>` });
+
+  const packet = (update: boolean): DeliveryHandler => async (row) => {
+    const payload = RefPayload.safeParse(row.payload);
+    if (!payload.success) return badPayload(row, payload.error);
+    const found = await deps.store.getPacket(payload.data.ref);
+    if (!found) return { status: 'failed', retryable: false, reason: `no packet ${payload.data.ref}` };
+    return deps.send({ ...base(row), ...packetMail(found, update), inReplyTo: null, references: [], headers: {} });
+  };
+
+  const handlers: Record<'email.packet' | 'email.packet_update' | 'email.reply' | 'email.auto_reply', DeliveryHandler> = {
+    'email.packet': packet(false),
+    'email.packet_update': packet(true),
+
+    async 'email.reply'(row) {
+      const payload = ReplyPayload.safeParse(row.payload);
+      if (!payload.success) return badPayload(row, payload.error);
+      const { ref, topic, text, from } = payload.data;
+      // Answer in the user's own thread: the messages they sent about this case.
+      const thread = (await deps.emailStore.listThread(ref)).map((m) => m.messageId).filter((id) => id.startsWith('<'));
+      const body = `${text}\n\n${from ? `${from}, ` : ''}PrismPoster Support\nCase ${ref}: just reply to this email, keeping [${ref}] in the subject.`;
+      return deps.send({
+        ...base(row),
+        subject: `[${ref}] ${TOPICS[topic] ?? 'About your request'}`,
+        text: body,
+        html: textToHtml(body),
+        inReplyTo: thread.at(-1) ?? null,
+        references: thread,
+        headers: {},
+      });
+    },
+
+    async 'email.auto_reply'(row) {
+      const payload = AutoReplyPayload.safeParse(row.payload);
+      if (!payload.success) return badPayload(row, payload.error);
+      const { subject, text, html, inReplyTo, references } = payload.data;
+      return deps.send({
+        ...base(row),
+        subject,
+        text,
+        html,
+        inReplyTo,
+        references,
+        // RFC 3834: marks the answer as automatic, so that well-behaved auto-responders do not answer it.
+        headers: { 'Auto-Submitted': 'auto-replied', 'X-Auto-Response-Suppress': 'All' },
+      });
+    },
+  };
+  return handlers;
+}

@@ -1,0 +1,166 @@
+import { z } from 'zod';
+import type { PacketDestinations, PacketService } from '../core/packet-service.ts';
+import type { Clock, IdGenerator, PlatformData } from '../core/ports.ts';
+import type { SupportStore } from '../core/support-store.ts';
+import { composeAutoReply } from './auto-reply.ts';
+import type { EmailStore } from './email-store.ts';
+import { DEFAULT_EMAIL_LIMITS, type EmailLimits, type EmailRejectReason, EmailRejectedError } from './email-report.ts';
+import { type FiledEmail, fileEmailReport } from './file-email-report.ts';
+import { type ParsedEmail, parseEmail, toBytes } from './parse-email.ts';
+import { isTrustedSender } from './sender-trust.ts';
+
+export interface EmailIntakeDeps {
+  store: SupportStore;
+  emailStore: EmailStore;
+  platform: PlatformData;
+  packets: PacketService;
+  now: Clock;
+  newId: IdGenerator;
+  destinations: PacketDestinations;
+  /** The desk's own sending address: mail from it is never filed or answered (loops). */
+  supportFrom: string | null;
+  /** `Authentication-Results` from this server (our MX) are the only ones believed. */
+  trustedAuthservId: string | null;
+  limits?: Partial<EmailLimits>;
+  /** At most this many auto-replies to one sender a day, whatever their headers say. */
+  maxAutoRepliesPerDay?: number;
+}
+
+/** How the intake settled a message: expected outcomes, never exceptions. */
+export type IntakeOutcome =
+  | { status: 'accepted'; messageId: string; packetRef: string; joined: boolean; verified: boolean; autoReply: 'queued' | 'already_sent' | 'suppressed' }
+  | { status: 'duplicate'; messageId: string; packetRef: string | null }
+  | { status: 'ignored'; messageId: string; reason: 'auto_submitted' | 'own_address' }
+  | { status: 'rejected'; reason: EmailRejectReason; detail: string; deadLetterId: string };
+
+const Email = z.email();
+const CLAIM_LEASE_MS = 5 * 60_000;
+const DAY_MS = 24 * 60 * 60_000;
+const KEPT_RAW_BYTES = 256 * 1024;
+
+function toBase64(bytes: Uint8Array): string {
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
+}
+
+async function fallbackMessageId(bytes: Uint8Array): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes.slice()));
+  return `<${[...digest].map((b) => b.toString(16).padStart(2, '0')).join('')}@no-message-id.invalid>`;
+}
+
+/**
+ * The email intake, one for Node (the inbound HTTP route) and Workers (`email()`): parses a raw
+ * message, processes each Message-ID once, never answers machines, believes the sender only on our
+ * own server's DMARC verdict, files the packet and queues one auto-reply per sender and case.
+ * A message it cannot read is kept as a dead letter with its reason.
+ */
+export function createEmailIntake(deps: EmailIntakeDeps) {
+  const limits = { ...DEFAULT_EMAIL_LIMITS, ...deps.limits };
+  const maxReplies = deps.maxAutoRepliesPerDay ?? 5;
+
+  async function reject(
+    reason: EmailRejectReason,
+    detail: string,
+    bytes: Uint8Array | null,
+    size: number,
+    known: { messageId: string | null; sender: string | null } = { messageId: null, sender: null },
+  ): Promise<IntakeOutcome> {
+    const id = deps.newId('dl');
+    const kept = bytes ? bytes.subarray(0, KEPT_RAW_BYTES) : null;
+    await deps.emailStore.addDeadLetter({
+      id,
+      ...known,
+      reason,
+      detail: detail.slice(0, 2000),
+      size,
+      rawBase64: kept ? toBase64(kept) : null,
+      rawTruncated: !kept || kept.byteLength < size,
+      receivedAt: deps.now(),
+    });
+    return { status: 'rejected', reason, detail, deadLetterId: id };
+  }
+
+  /** The auto-reply to queue with the packet, unless this sender already had this case's (or too many today). */
+  async function autoReplyFor(filed: FiledEmail, parsed: ParsedEmail, sender: string) {
+    const { packet } = filed;
+    const dedupeKey = `${packet.ref}:auto_reply:${sender}`;
+    // Every auto-reply is recorded with the message it answered (and its outbox key makes it once).
+    const sent = !filed.created && (await deps.emailStore.listThread(packet.ref)).some((m) => m.sender === sender && m.autoReplied);
+    if (sent) return { status: 'already_sent' as const, items: [] };
+    if ((await deps.emailStore.countAutoReplies(sender, deps.now() - DAY_MS)) >= maxReplies) return { status: 'suppressed' as const, items: [] };
+    const payload = composeAutoReply({
+      packet,
+      accountFound: filed.accountFound,
+      joined: !filed.created,
+      name: parsed.fromName,
+      subject: parsed.report.subject,
+      inReplyTo: parsed.report.messageId,
+      references: [...parsed.references, ...(parsed.report.messageId ? [parsed.report.messageId] : [])],
+    });
+    const item = { id: deps.newId('out'), kind: 'email.auto_reply', destination: parsed.report.from, payload, dedupeKey, packetRef: packet.ref };
+    return { status: 'queued' as const, items: [item] };
+  }
+
+  async function file(parsed: ParsedEmail, messageId: string, sender: string): Promise<IntakeOutcome> {
+    const trusted = isTrustedSender(parsed.headers, parsed.report.from, deps.trustedAuthservId);
+    for (let attempt = 0; ; attempt++) {
+      const filed = await fileEmailReport(deps, parsed, trusted, messageId);
+      const reply = await autoReplyFor(filed, parsed, sender);
+      try {
+        await filed.save(reply.items);
+      } catch (error) {
+        // A new packet lost a race to another report of the same case: file again, joining it.
+        if (filed.created && attempt === 0) continue;
+        throw error;
+      }
+      const { packet } = filed;
+      await deps.emailStore.finishMessage(messageId, { status: 'accepted', reason: null, packetRef: packet.ref, autoReplied: reply.status === 'queued', now: deps.now() });
+      return { status: 'accepted', messageId, packetRef: packet.ref, joined: !filed.created, verified: packet.verified, autoReply: reply.status };
+    }
+  }
+
+  return {
+    /** Takes one raw message (RFC 5322 bytes) through the intake. */
+    async receive(raw: ArrayBuffer | string | Uint8Array): Promise<IntakeOutcome> {
+      const bytes = toBytes(raw);
+      let parsed: ParsedEmail;
+      try {
+        parsed = await parseEmail(bytes, { limits, receivedAt: deps.now() });
+      } catch (error) {
+        // Whatever the parser trips on is kept with its reason: never a crash, never dropped.
+        if (error instanceof EmailRejectedError) return reject(error.reason, error.message, bytes, bytes.byteLength);
+        return reject('unparseable', error instanceof Error ? error.message : String(error), bytes, bytes.byteLength);
+      }
+      const sender = parsed.report.from.toLowerCase();
+      const messageId = parsed.report.messageId ?? (await fallbackMessageId(bytes));
+      const claim = await deps.emailStore.claimMessage(messageId, { sender, now: deps.now(), leaseMs: CLAIM_LEASE_MS });
+      if (claim.status === 'duplicate') return { status: 'duplicate', messageId, packetRef: claim.message.packetRef };
+
+      const ignored = parsed.report.autoSubmitted ? 'auto_submitted' : sender === deps.supportFrom?.toLowerCase() ? 'own_address' : null;
+      try {
+        if (ignored) {
+          await deps.emailStore.finishMessage(messageId, { status: 'ignored', reason: ignored, packetRef: null, autoReplied: false, now: deps.now() });
+          return { status: 'ignored', messageId, reason: ignored };
+        }
+        if (!Email.safeParse(parsed.report.from).success) {
+          // Nobody to answer (and nobody to trust): staff can read it among the dead letters.
+          await deps.emailStore.releaseMessage(messageId);
+          return reject('no_sender', `the From address cannot be answered: ${parsed.report.from}`, bytes, bytes.byteLength, { messageId, sender });
+        }
+        return await file(parsed, messageId, sender);
+      } catch (error) {
+        // The store or the platform failed: give the claim back so that a redelivery is processed.
+        await deps.emailStore.releaseMessage(messageId).catch(() => undefined);
+        throw error;
+      }
+    },
+
+    /** Records a message refused before it was read (over the size cap at the HTTP edge). */
+    async rejectUnread(reason: EmailRejectReason, detail: string, size: number): Promise<IntakeOutcome> {
+      return reject(reason, detail, null, size);
+    },
+  };
+}
+
+export type EmailIntake = ReturnType<typeof createEmailIntake>;

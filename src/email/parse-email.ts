@@ -1,0 +1,158 @@
+import PostalMime, { type Email, type Header } from 'postal-mime';
+import { z } from 'zod';
+import { PACKET_REF } from '../core/packet-ref.ts';
+import type { Step } from '../core/support-packet.ts';
+import { isAutoSubmitted } from './auto-submitted.ts';
+import { DEFAULT_EMAIL_LIMITS, type EmailLimits, type EmailReport, EmailRejectedError } from './email-report.ts';
+import { type ReportFields, extractFields } from './extract-fields.ts';
+import { findOccurredAt, toUtcString } from './extract-time.ts';
+import { htmlToText } from './html-to-text.ts';
+import { repairC1 } from './repair-c1.ts';
+import { splitBody } from './split-body.ts';
+import { dateHeaderOffset, findNamedZone, formatOffset } from './time-zones.ts';
+
+export interface ParseOptions {
+  limits?: Partial<EmailLimits>;
+  /** When the message arrived (epoch ms): relative wording is read against it when there is no `Date`. */
+  receivedAt?: number;
+}
+
+/** The report and what the intake needs besides: headers (trust), the user's words, threading. */
+export interface ParsedEmail {
+  report: EmailReport;
+  headers: readonly Header[];
+  fromName: string;
+  /** What the user wrote (and forwarded), for the packet's transcript. */
+  text: string;
+  /** The `Date` header, epoch ms, when it parses. */
+  date: number | null;
+  /** `In-Reply-To` and `References`, oldest first, for answering in the same thread. */
+  references: string[];
+  stepsTried: Step[];
+  /** Whether the text named the zone (else `timezone` is the `Date` header's offset). */
+  zoneNamed: boolean;
+  attachments: string[];
+  size: number;
+}
+
+const MAX_TEXT = 100_000;
+const Email = z.email();
+const isEmail = (value: string) => Email.safeParse(value).success;
+
+/** Any input as bytes: the size cap is on bytes, and postal-mime reads bytes with their declared charset. */
+export function toBytes(raw: ArrayBuffer | string | Uint8Array): Uint8Array {
+  if (typeof raw === 'string') return new TextEncoder().encode(raw);
+  return raw instanceof Uint8Array ? raw : new Uint8Array(raw);
+}
+
+async function readMime(bytes: Uint8Array, limits: EmailLimits): Promise<Email> {
+  if (bytes.byteLength === 0) throw new EmailRejectedError('empty', 'the message is empty');
+  if (bytes.byteLength > limits.maxBytes) {
+    throw new EmailRejectedError('too_large', `the message is ${bytes.byteLength} bytes; the limit is ${limits.maxBytes}`);
+  }
+  try {
+    return await PostalMime.parse(bytes, {
+      maxNestingDepth: limits.maxNestingDepth,
+      maxHeadersSize: limits.maxHeaderBytes,
+      maxRfc822NestingDepth: limits.maxRfc822Depth,
+    });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    if (/nesting depth/i.test(message)) throw new EmailRejectedError('too_deeply_nested', message, { cause: error });
+    if (/header size/i.test(message)) throw new EmailRejectedError('headers_too_large', message, { cause: error });
+    throw new EmailRejectedError('unparseable', `the message could not be parsed: ${message}`, { cause: error });
+  }
+}
+
+const messageIds = (value: string | undefined) => value?.match(/<[^<>\s]+>/g) ?? [];
+const cleanSubject = (subject: string) => subject.replace(PACKET_REF, ' ').replace(/^\s*(?:(?:re|fwd?|fw|aw|wg|sv|tr)\s*:\s*|\[\s*\]\s*)+/gi, '').trim();
+
+/** Merges the user's own words with what they forwarded: their own words win field by field. */
+function merge(own: ReportFields, forwarded: ReportFields | null): ReportFields {
+  if (!forwarded) return own;
+  return {
+    accountEmail: own.accountEmail ?? forwarded.accountEmail,
+    studio: own.studio ?? forwarded.studio,
+    prompt: own.prompt ?? forwarded.prompt,
+    settings: own.settings ?? forwarded.settings,
+    errorMessage: own.errorMessage ?? forwarded.errorMessage,
+    generationIds: [...new Set([...own.generationIds, ...forwarded.generationIds])],
+    stepsTried: [...new Set([...own.stepsTried, ...forwarded.stepsTried])],
+    rest: own.rest,
+  };
+}
+
+/**
+ * Parses a raw message into the report of email-report.md, plus what the intake needs. Throws
+ * `EmailRejectedError` (with its reason) for a message that cannot be a report: empty, over the
+ * size, header or nesting limits, unparseable, or without a sender. Runtime-neutral.
+ */
+export async function parseEmail(raw: ArrayBuffer | string | Uint8Array, options: ParseOptions = {}): Promise<ParsedEmail> {
+  const limits = { ...DEFAULT_EMAIL_LIMITS, ...options.limits };
+  const bytes = toBytes(raw);
+  const email = await readMime(bytes, limits);
+  const sender = email.from?.address ? email.from : email.from?.group?.[0];
+  const from = sender?.address?.trim();
+  if (!from) throw new EmailRejectedError('no_sender', 'the message has no From address');
+
+  const subject = repairC1(email.subject ?? '').trim();
+  const html = repairC1(email.html);
+  const body = (repairC1(email.text) ?? (html ? htmlToText(html) : '')).slice(0, MAX_TEXT);
+  const parts = splitBody(body, /^\s*(?:\[[^\]]*\]\s*)?(?:re:\s*)*(?:fwd?|wg|tr)\s*:/i.test(subject));
+  const own = extractFields(`${cleanSubject(subject)}\n${parts.own}`);
+  const forwarded = parts.forwarded ? extractFields(parts.forwarded.text) : null;
+  const fields = merge(own, forwarded);
+
+  const dateHeader = email.headers.find((h) => h.key === 'date')?.value;
+  const parsedDate = email.date ? Date.parse(email.date) : Number.NaN;
+  const date = Number.isNaN(parsedDate) ? null : parsedDate;
+  const headerOffset = dateHeaderOffset(dateHeader);
+  const zone = findNamedZone(own.rest) ?? (forwarded ? findNamedZone(forwarded.rest) : null);
+  const instant = date ?? options.receivedAt ?? null;
+  const occurred =
+    findOccurredAt(own.rest, { instant: instant === null ? null : new Date(instant), zone, headerOffset }) ??
+    (forwarded ? findOccurredAt(forwarded.rest, { instant: instant === null ? null : new Date(instant), zone, headerOffset }) : null);
+
+  const refIn = [subject, parts.own, parts.forwarded?.text ?? '', parts.quoted].map((t) => PACKET_REF.exec(t)?.[0]).find(Boolean);
+  const report: EmailReport = {
+    messageId: email.messageId?.trim() || null,
+    from,
+    subject,
+    accountEmail: fields.accountEmail ?? (isEmail(from) ? from : null),
+    studio: fields.studio,
+    prompt: fields.prompt,
+    settings: fields.settings,
+    errorMessage: fields.errorMessage,
+    occurredAt: occurred ? toUtcString(occurred) : null,
+    timezone: zone?.name ?? (headerOffset !== null && date !== null ? formatOffset(headerOffset) : null),
+    generationIds: fields.generationIds,
+    packetRef: refIn ?? null,
+    autoSubmitted: isAutoSubmitted(email.headers, from),
+    missing: [],
+  };
+  report.missing = [
+    ...(report.studio ? [] : (['studio'] as const)),
+    ...(report.prompt ? [] : (['prompt'] as const)),
+    ...(report.occurredAt ? [] : (['timestamp'] as const)),
+  ];
+
+  const attachments = email.attachments.map((a) => a.filename ?? a.mimeType);
+  const forwardedText = parts.forwarded ? `\n\n---------- Forwarded message ----------\n${parts.forwarded.text}` : '';
+  return {
+    report,
+    headers: email.headers,
+    fromName: repairC1(sender?.name ?? ''),
+    text: `${parts.own}${forwardedText}${attachments.length ? `\n\n[attachments: ${attachments.join(', ')}]` : ''}`.trim(),
+    date,
+    references: [...new Set([...messageIds(email.references), ...messageIds(email.inReplyTo)])],
+    stepsTried: fields.stepsTried,
+    zoneNamed: zone !== null,
+    attachments,
+    size: bytes.byteLength,
+  };
+}
+
+/** The parse result of email-report.md for a raw message (see `parseEmail`). */
+export async function parseEmailReport(raw: ArrayBuffer | string | Uint8Array, options: ParseOptions = {}): Promise<EmailReport> {
+  return (await parseEmail(raw, options)).report;
+}

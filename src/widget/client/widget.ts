@@ -1,0 +1,161 @@
+import { type ApiResult, type ConversationView, type UserInput, type WidgetUser, createApi } from './api.ts';
+import { createView } from './view.ts';
+
+/** Where the flow has ended: the user is offered a new conversation. */
+const DONE = ['handed_off', 'resolved'];
+
+/** What a failed call tells the user, and whether trying again can help. */
+function explain(result: Exclude<ApiResult, { ok: true }>): { text: string; retry: boolean } {
+  if (result.kind === 'network') return { text: 'We can’t reach support right now. Check your connection, then try again.', retry: true };
+  if (result.kind === 'rate_limited') {
+    const s = result.retryAfter;
+    return { text: `Too many messages at once. Please wait ${s} ${s === 1 ? 'second' : 'seconds'}, then try again.`, retry: true };
+  }
+  if (result.status === 401) return { text: 'We couldn’t confirm that you’re signed in. Reload the page and try again.', retry: false };
+  if (result.status < 500 && result.status !== 409) return { text: `That couldn’t be sent: ${result.message}`, retry: false };
+  return { text: 'Something went wrong on our side. Please try again.', retry: true };
+}
+
+/**
+ * One widget on the page: its host element, its conversation (kept in localStorage per desk and
+ * user, so a reload brings it back) and what happens when a call fails.
+ */
+export function mountWidget(options: { apiBase: string; user: WidgetUser | null }, css: string) {
+  const api = createApi(options.apiBase, options.user);
+  const key = `prism-support:${options.apiBase}|${options.user?.email.trim().toLowerCase() ?? 'anonymous'}`;
+  const host = document.createElement('prism-support');
+  const shadow = host.attachShadow({ mode: 'open' });
+  document.body.append(host);
+
+  let conversationId: string | null = null;
+  let loaded = false;
+  let busy = false;
+  let again: (() => void) | null = null;
+  let packetShown: string | null = null;
+
+  const view = createView(shadow, css, {
+    opened: () => {
+      save();
+      if (!loaded) void load();
+    },
+    closed: () => save(),
+    send: (text) => {
+      if (busy || !conversationId) return false;
+      void turn({ text }, text);
+      return true;
+    },
+    choose: (option) => {
+      if (!busy && conversationId) void turn({ option: option.id }, option.label);
+    },
+    retry: () => {
+      const action = again;
+      again = null;
+      action?.();
+    },
+    restart: () => {
+      if (busy) return;
+      conversationId = null;
+      view.clear();
+      view.options([], false);
+      void begin();
+    },
+  });
+
+  function save() {
+    try {
+      localStorage.setItem(key, JSON.stringify({ id: conversationId, open: view.isOpen() }));
+    } catch {
+      // Storage switched off: the conversation lasts as long as the page.
+    }
+  }
+
+  function stored(): { id: string | null; open: boolean } {
+    try {
+      const value: unknown = JSON.parse(localStorage.getItem(key) ?? '{}');
+      const record: Record<string, unknown> = typeof value === 'object' && value !== null ? { ...value } : {};
+      return { id: typeof record.id === 'string' ? record.id : null, open: record.open === true };
+    } catch {
+      return { id: null, open: false };
+    }
+  }
+
+  /** One call with the typing indicator on; a failure leaves a notice, with Retry when it can help. */
+  async function call(request: () => Promise<ApiResult>, retry: () => void): Promise<ConversationView | 'gone' | null> {
+    busy = true;
+    view.notice(null);
+    view.busy(true);
+    const result = await request();
+    busy = false;
+    view.busy(false);
+    if (result.ok) return result.view;
+    if (result.kind === 'http' && result.status === 404) return 'gone';
+    const { text, retry: canRetry } = explain(result);
+    again = canRetry ? retry : null;
+    view.notice(text, canRetry);
+    return null;
+  }
+
+  function show(conversation: ConversationView) {
+    view.append(conversation.messages);
+    const packet = conversation.packet;
+    if (packet && packet.ref !== packetShown) {
+      packetShown = packet.ref;
+      view.packet(packet);
+    }
+    const last = conversation.messages.at(-1);
+    const done = DONE.includes(conversation.state);
+    view.options(!done && last?.from === 'bot' ? (last.options ?? []) : [], done);
+  }
+
+  async function begin() {
+    loaded = true;
+    const started = await call(() => api.start(), () => void begin());
+    if (started === null || started === 'gone' || !started.conversationId) return;
+    conversationId = started.conversationId;
+    save();
+    show(started);
+  }
+
+  async function load() {
+    loaded = true;
+    const id = conversationId;
+    if (!id) return begin();
+    const conversation = await call(() => api.get(id), () => void load());
+    if (conversation === 'gone') {
+      // Expired, or started by someone else signed in on this browser: start afresh.
+      conversationId = null;
+      return begin();
+    }
+    if (conversation) show(conversation);
+  }
+
+  async function turn(input: UserInput, label: string) {
+    const id = conversationId;
+    if (!id) return;
+    const shown = view.pending(label);
+    const result = await call(() => api.send(id, input), () => {
+      shown.remove();
+      void turn(input, label);
+    });
+    if (result === null) return shown.fail();
+    shown.remove();
+    if (result === 'gone') {
+      conversationId = null;
+      view.clear();
+      return begin();
+    }
+    show(result);
+  }
+
+  const saved = stored();
+  conversationId = saved.id;
+  if (saved.open) view.open(false);
+
+  return {
+    open: () => view.open(true),
+    close: () => view.close(false),
+    destroy: () => host.remove(),
+  };
+}
+
+export type Widget = ReturnType<typeof mountWidget>;

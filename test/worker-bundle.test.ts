@@ -1,0 +1,32 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const root = new URL('..', import.meta.url).pathname;
+
+/** The Worker's size budget (issue 7): ≤ 150 KB gzip, as `wrangler deploy --dry-run` reports it. */
+const BUDGET_KIB = 150;
+
+it('builds and dry-run deploys the Worker within its size budget, without Node-only modules', async () => {
+  const out = mkdtempSync(join(tmpdir(), 'worker-dry-run-'));
+  try {
+    const { stdout, stderr } = await run('npx', ['wrangler', 'deploy', '--dry-run', '--outdir', out], {
+      cwd: root,
+      env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false', CI: 'true' },
+      timeout: 120_000,
+    });
+    const output = `${stdout}\n${stderr}`;
+    const match = output.match(/Total Upload: ([\d.]+) KiB \/ gzip: ([\d.]+) KiB/);
+    expect(match, output).not.toBeNull();
+    const gzipKiB = Number(match?.[2]);
+    console.log(`Worker bundle: ${match?.[1]} KiB, gzip ${gzipKiB} KiB (budget ${BUDGET_KIB} KiB)`);
+    expect(gzipKiB).toBeLessThanOrEqual(BUDGET_KIB);
+    expect(output).toContain('env.DB');
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+}, 180_000);
