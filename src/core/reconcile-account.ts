@@ -194,10 +194,18 @@ export function reconcileAccount(input: ReconcileInput): ReconciliationResult {
     if (run) chargeOf.set(spend.id, { runId: run.id, evidence: 'inferred' });
   }
 
+  // Completed runs are never examined: their times are not even read.
+  const examined = generations.filter((g) => {
+    if (g.status === 'completed') return false;
+    const t = msOf(g.createdAt);
+    return t >= window.from && t <= window.to;
+  });
+  const examinedIds = new Set(examined.map((g) => g.id));
+
   const spendsOfRun = new Map<string, LedgerEntry[]>();
   for (const spend of spends) {
     const charge = chargeOf.get(spend.id);
-    if (charge) push(spendsOfRun, charge.runId, spend);
+    if (charge && examinedIds.has(charge.runId)) push(spendsOfRun, charge.runId, spend);
   }
   const refundsByRun = new Map<string, LedgerEntry[]>();
   const refundsBySpend = new Map<string, LedgerEntry[]>();
@@ -207,11 +215,6 @@ export function reconcileAccount(input: ReconcileInput): ReconciliationResult {
     if (entry.refundOf) push(refundsBySpend, entry.refundOf, entry);
   }
 
-  const examined = generations.filter((g) => {
-    const t = msOf(g.createdAt);
-    return g.status !== 'completed' && t >= window.from && t <= window.to;
-  });
-  const examinedIds = new Set(examined.map((g) => g.id));
 
   const runs = examined.sort(newestFirst).map((run): ReconciledRun => {
     const runSpends = spendsOfRun.get(run.id) ?? [];
