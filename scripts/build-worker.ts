@@ -37,9 +37,12 @@ const widgetScript: Plugin = {
   },
 };
 
+/** `worker` (chat, widget: wrangler.toml) or `email-worker` (mail: wrangler.email.toml). */
+const entry = process.argv[2] === 'email-worker' ? 'email-worker' : 'worker';
+
 const result = await build({
-  entryPoints: [`${root}src/worker.ts`],
-  outfile: `${root}dist/worker/worker.js`,
+  entryPoints: [`${root}src/${entry}.ts`],
+  outfile: `${root}dist/${entry}/${entry}.js`,
   bundle: true,
   format: 'esm',
   platform: 'neutral',
@@ -61,5 +64,5 @@ if (nodeOnly.length > 0) {
   console.error(`the Worker bundle contains Node-only modules:\n  ${nodeOnly.join('\n  ')}`);
   process.exit(1);
 }
-const bytes = readFileSync(`${root}dist/worker/worker.js`).length;
-console.log(`dist/worker/worker.js: ${(bytes / 1024).toFixed(1)} KiB`);
+const bytes = readFileSync(`${root}dist/${entry}/${entry}.js`).length;
+console.log(`dist/${entry}/${entry}.js: ${(bytes / 1024).toFixed(1)} KiB`);

@@ -38,6 +38,8 @@ const Env = z.object({
   SUPPORT_FROM: optionalString.pipe(z.email().optional()),
   INBOUND_EMAIL_SECRET: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
   TRUSTED_AUTHSERV_ID: optionalString,
+  MAIL_API_URL: optionalString.pipe(z.url().optional()),
+  MAIL_API_TOKEN: optionalString,
 });
 
 export interface DeskConfig {
@@ -52,7 +54,14 @@ export interface DeskConfig {
   /** The help widget: origins allowed to call /api (CORS) and the account the demo page signs in as (embedded mode only). */
   widget: { allowedOrigins: '*' | string[]; demoEmail: string };
   /** Email: outbound over SMTP from SUPPORT_FROM; inbound at /api/email/inbound when its secret is set. */
-  email: { smtpUrl: string | null; from: string | null; inboundSecret: string | null; trustedAuthservId: string | null };
+  email: {
+    smtpUrl: string | null;
+    /** On Workers (no SMTP): an HTTP mail API that takes the message as JSON, with a bearer token. */
+    mailApi: { url: string; token: string | null } | null;
+    from: string | null;
+    inboundSecret: string | null;
+    trustedAuthservId: string | null;
+  };
 }
 
 /** The default database file of the server and the CLI. */
@@ -118,8 +127,10 @@ function slackConfig(e: z.infer<typeof Env>): DeskConfig['slack'] {
 /** Email settings: sending needs both SMTP_URL and SUPPORT_FROM. */
 function emailConfig(e: z.infer<typeof Env>): DeskConfig['email'] {
   if (e.SMTP_URL && !e.SUPPORT_FROM) throw new Error('configuration: SUPPORT_FROM is required when SMTP_URL is set');
+  if (e.MAIL_API_URL && !e.SUPPORT_FROM) throw new Error('configuration: SUPPORT_FROM is required when MAIL_API_URL is set');
   return {
     smtpUrl: e.SMTP_URL ?? null,
+    mailApi: e.MAIL_API_URL ? { url: e.MAIL_API_URL, token: e.MAIL_API_TOKEN ?? null } : null,
     from: e.SUPPORT_FROM ?? null,
     inboundSecret: e.INBOUND_EMAIL_SECRET ?? null,
     trustedAuthservId: e.TRUSTED_AUTHSERV_ID?.toLowerCase() ?? null,

@@ -5,7 +5,6 @@ import { createApp } from './app.ts';
 import { loadConfig } from './config.ts';
 import { type DeskServices, createDeskServices } from './desk-services.ts';
 import { createRateLimiter } from './http/rate-limiter.ts';
-import { createOutboxRelay } from './outbox/outbox-relay.ts';
 import widgetScript from 'virtual:widget-script';
 
 /** The Worker's bindings: the D1 database and the variables and secrets of wrangler.toml. */
@@ -24,7 +23,6 @@ function variables(env: WorkerEnv): Record<string, string | undefined> {
 interface Desk {
   services: DeskServices;
   app: ReturnType<typeof createApp>;
-  relay: ReturnType<typeof createOutboxRelay>;
 }
 
 /** One desk per isolate (and per set of bindings): built on the first request, reused after. */
@@ -60,8 +58,7 @@ function deskFor(env: WorkerEnv): Desk {
     // The widget script and the anonymous demo page; no signed-in demo page outside Node's demo mode.
     widget: { script: async () => widgetScript, demo: null, allowedOrigins: config.widget.allowedOrigins },
   });
-  const relay = createOutboxRelay({ store: services.store, handlers: {}, now });
-  const desk = { services, app, relay };
+  const desk = { services, app };
   desks.set(env, desk);
   return desk;
 }
@@ -72,10 +69,8 @@ export default {
     return deskFor(env).app.fetch(request, env, ctx);
   },
 
-  /** The cron trigger: relays the outbox and deletes expired conversations. */
-  async scheduled(_controller: ScheduledController, env: WorkerEnv, ctx: ExecutionContext): Promise<void> {
-    const desk = deskFor(env);
-    ctx.waitUntil(desk.services.conversations.expire());
-    await desk.relay.runOnce();
+  /** The cron trigger: deletes expired conversations (the mail Worker relays the outbox). */
+  async scheduled(_controller: ScheduledController, env: WorkerEnv): Promise<void> {
+    await deskFor(env).services.conversations.expire();
   },
 };

@@ -5,6 +5,23 @@ import { defineProject } from 'vitest/config';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
+/**
+ * A stand-in for the HTTP mail API, outside workerd (Node side of miniflare): it records what the
+ * Worker sends; `GET https://mail-api.test/sent` answers the record, `DELETE` clears it.
+ */
+const sentMail: unknown[] = [];
+async function outbound(request: Request): Promise<Response> {
+  const url = new URL(request.url);
+  if (url.host !== 'mail-api.test') return new Response('no network in tests', { status: 502 });
+  if (request.method === 'GET') return Response.json(sentMail);
+  if (request.method === 'DELETE') {
+    sentMail.length = 0;
+    return new Response(null, { status: 204 });
+  }
+  sentMail.push({ authorization: request.headers.get('authorization'), mail: await request.json() });
+  return Response.json({ id: `mail_${sentMail.length}` }, { status: 202 });
+}
+
 /** The Worker's tests run inside workerd, against a local D1 with drizzle-kit's migrations applied. */
 export default defineProject({
   plugins: [
@@ -28,7 +45,12 @@ export default defineProject({
           WIDGET_IDENTITY_SECRET: 'worker-test-secret',
           SLACK_TRIAGE_CHANNEL: 'C0TRIAGE',
           SUPPORT_INBOX: 'support@prismposter.com',
+          SUPPORT_FROM: 'help@prismposter.com',
+          MAIL_API_URL: 'https://mail-api.test/send',
+          MAIL_API_TOKEN: 'mail-token',
+          TRUSTED_AUTHSERV_ID: 'mx.prismposter.test',
         },
+        outboundService: outbound,
       },
     })),
   ],

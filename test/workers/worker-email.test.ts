@@ -1,0 +1,102 @@
+import { env } from 'cloudflare:test';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { openD1 } from '../../adapters/db/d1-database.ts';
+import { importPlatformData } from '../../adapters/db/import-platform-data.ts';
+import * as schema from '../../adapters/db/schema.ts';
+import { demoData } from '../../src/demo/demo-data.ts';
+import worker from '../../src/email-worker.ts';
+import { buildEml } from '../email/build-eml.ts';
+
+async function seed() {
+  const database = openD1(env.DB);
+  await database.atomic(
+    [
+      schema.messages,
+      schema.conversations,
+      schema.outbox,
+      schema.auditLog,
+      schema.slackMessages,
+      schema.triageOnce,
+      schema.emailMessages,
+      schema.emailDeadLetters,
+      schema.packets,
+      schema.ledger,
+      schema.generations,
+      schema.accounts,
+    ].map((t) => database.db.delete(t)),
+  );
+  await importPlatformData(database, demoData(Date.now()), { maxParams: 99 });
+  await fetch('https://mail-api.test/sent', { method: 'DELETE' });
+  return database;
+}
+
+/** What Email Routing hands the Worker: the raw message as a stream, and a way to refuse it. */
+function inbound(raw: string) {
+  const rejected: string[] = [];
+  const bytes = new TextEncoder().encode(raw);
+  const message = {
+    from: 'maya@example.com',
+    to: 'support@prismposter.com',
+    raw: new Blob([bytes]).stream(),
+    rawSize: bytes.length,
+    headers: new Headers(),
+    setReject: (reason: string) => rejected.push(reason),
+    forward: async () => undefined,
+    reply: async () => undefined,
+  };
+  return { message, rejected };
+}
+
+interface SentMail {
+  authorization: string | null;
+  mail: { to: string; subject: string; text: string; headers: Record<string, string> };
+}
+
+describe('the mail Worker: email() feeds the intake, its cron relays the outbox through the mail API', () => {
+  beforeEach(async () => {
+    await seed();
+  });
+
+  it('files a trusted report from the email() handler and the cron relay mails the auto-reply and the packet', async () => {
+    const when = new Date(Date.now() - 90 * 60_000).toUTCString().replace('GMT', '+0000');
+    const { message, rejected } = inbound(
+      buildEml({
+        from: 'maya@example.com',
+        subject: 'Video failed and my credits dropped',
+        date: new Date().toUTCString().replace('GMT', '+0000'),
+        body: `Hi, my Video Studio run failed today (${when}) with "Generation failed: model timeout" and I lost credits.`,
+      }),
+    );
+    await worker.email(message as never, env as never);
+    expect(rejected).toEqual([]);
+
+    const database = openD1(env.DB);
+    const [packet] = await database.db.select().from(schema.packets);
+    expect(packet?.channel).toBe('email');
+    const queued = (await database.db.select().from(schema.outbox)).map((r) => r.kind).sort();
+    expect(queued).toContain('email.auto_reply');
+
+    await worker.scheduled({ scheduledTime: Date.now(), cron: '* * * * *' }, env as never);
+
+    const sent = (await (await fetch('https://mail-api.test/sent')).json()) as SentMail[];
+    const autoReply = sent.find((s) => s.mail.to === 'maya@example.com');
+    expect(autoReply?.authorization).toBe('Bearer mail-token');
+    expect(autoReply?.mail.subject).toContain(packet?.ref ?? 'missing');
+    expect(autoReply?.mail.headers['Auto-Submitted']).toBe('auto-replied');
+    expect(sent.some((s) => s.mail.to === 'support@prismposter.com')).toBe(true);
+    const rows = await database.db.select().from(schema.outbox);
+    expect(rows.filter((r) => r.kind.startsWith('email.')).every((r) => r.status === 'delivered')).toBe(true);
+
+    // A second cron run delivers nothing again.
+    await worker.scheduled({ scheduledTime: Date.now(), cron: '* * * * *' }, env as never);
+    expect(((await (await fetch('https://mail-api.test/sent')).json()) as SentMail[]).length).toBe(sent.length);
+  });
+
+  it('rejects a message it cannot read back to the sending server, and keeps it as a dead letter', async () => {
+    const { message, rejected } = inbound('this is not a mail message at all');
+    await worker.email(message as never, env as never);
+    expect(rejected).toHaveLength(1);
+    const dead = await openD1(env.DB).db.select().from(schema.emailDeadLetters);
+    expect(dead).toHaveLength(1);
+  });
+});
