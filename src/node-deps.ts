@@ -1,24 +1,19 @@
-import { createDrizzlePlatformData } from '../adapters/db/drizzle-platform-data.ts';
-import { createDrizzleSupportStore } from '../adapters/db/drizzle-support-store.ts';
 import { createDrizzleEmailStore } from '../adapters/db/drizzle-email-store.ts';
 import { inboundEmailRoutes } from '../adapters/email/inbound-route.ts';
 import { createSmtpSender } from '../adapters/email/smtp-sender.ts';
 import { type SqliteHandle, openSqlite } from '../adapters/db/open-sqlite.ts';
 import { createDrizzleTriageStore } from '../adapters/slack/drizzle-triage-store.ts';
 import { type SlackChannel, type SlackChannelOptions, createSlackChannel } from '../adapters/slack/slack-channel.ts';
-import { createHttpPlatformData } from '../adapters/platform-http/http-platform-data.ts';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { sql } from 'drizzle-orm';
-import { articles } from '../knowledge/articles.generated.ts';
+import { createDeskServices } from './desk-services.ts';
 import { createApp } from './app.ts';
-import { type ConversationService, createConversationService } from './chat/conversation-service.ts';
+import type { ConversationService } from './chat/conversation-service.ts';
 import type { DeskConfig } from './config.ts';
 import { createRateLimiter } from './http/rate-limiter.ts';
 import { readWidgetScript } from './widget/widget-script.ts';
-import { createKnowledgeBase } from './knowledge/knowledge-base.ts';
 import { newId } from './core/ids.ts';
-import { newPacketRef } from './core/packet-ref.ts';
-import { createPacketService } from './core/packet-service.ts';
+import type { PacketService } from './core/packet-service.ts';
 import type { Clock, PlatformData } from './core/ports.ts';
 import type { SupportStore } from './core/support-store.ts';
 import { createUserNotifier } from './core/user-notifier.ts';
@@ -35,7 +30,7 @@ export interface NodeDeps {
   /** Present in embedded mode: the platform's records live in the desk's own database. */
   embedded: boolean;
   store: SupportStore;
-  packets: ReturnType<typeof createPacketService>;
+  packets: PacketService;
   conversations: ConversationService;
   /** The Slack app (triage), when SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are set. */
   slack: SlackChannel | null;
@@ -53,29 +48,8 @@ export function createNodeDeps(
 ): NodeDeps {
   const now = options.now ?? Date.now;
   const sqlite = openSqlite(config.dbPath);
-  const platform =
-    config.platform.kind === 'http'
-      ? createHttpPlatformData({ baseUrl: config.platform.baseUrl, token: config.platform.token, timeoutMs: config.platform.timeoutMs })
-      : createDrizzlePlatformData(sqlite, { now, newId });
-  const store = createDrizzleSupportStore(sqlite);
-  const packets = createPacketService({
-    platform,
-    store,
-    now,
-    newRef: () => newPacketRef(),
-    newId,
-    destinations: config.destinations,
-  });
-  const conversations = createConversationService({
-    store,
-    platform,
-    packets,
-    kb: createKnowledgeBase(articles),
-    now,
-    newId,
-    ttlMs: config.chat.ttlMs,
-    autoRefundLimit: config.autoRefundLimit,
-  });
+  // The same services as on Workers (src/desk-services.ts), over better-sqlite3.
+  const { platform, store, packets, conversations } = createDeskServices(sqlite, config, now);
   let relay: OutboxRelay | null = null;
   const slack = config.slack
     ? createSlackChannel({

@@ -1,5 +1,4 @@
 import { env } from 'cloudflare:test';
-import { openD1 } from '../../adapters/db/d1-database.ts';
 import { createDrizzlePlatformData } from '../../adapters/db/drizzle-platform-data.ts';
 import { createDrizzleSupportStore } from '../../adapters/db/drizzle-support-store.ts';
 import { accountToRow, generationToRow, ledgerToRow } from '../../adapters/db/platform-rows.ts';
@@ -7,29 +6,8 @@ import * as schema from '../../adapters/db/schema.ts';
 import { refreshBalance } from '../../adapters/db/drizzle-platform-data.ts';
 import { platformDataContract } from '../contracts/platform-data-contract.ts';
 import { supportStoreContract } from '../contracts/support-store-contract.ts';
+import { emptyD1 } from './reset-d1.ts';
 
-/** Storage lives on between tests here: every test starts from empty tables. */
-async function emptyD1() {
-  const database = openD1(env.DB);
-  await database.atomic(
-    // Children before parents (foreign keys).
-    [
-      schema.messages,
-      schema.conversations,
-      schema.outbox,
-      schema.auditLog,
-      schema.slackMessages,
-      schema.triageOnce,
-      schema.emailMessages,
-      schema.emailDeadLetters,
-      schema.packets,
-      schema.ledger,
-      schema.generations,
-      schema.accounts,
-    ].map((t) => database.db.delete(t)),
-  );
-  return database;
-}
 
 // The same contract suites as on better-sqlite3, here on D1 inside workerd.
 supportStoreContract('D1', async () => ({ store: createDrizzleSupportStore(await emptyD1()) }));

@@ -1,36 +1,11 @@
 import { SELF, env } from 'cloudflare:test';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { openD1 } from '../../adapters/db/d1-database.ts';
-import { importPlatformData } from '../../adapters/db/import-platform-data.ts';
 import * as schema from '../../adapters/db/schema.ts';
 import { identityHash } from '../../src/chat/identity.ts';
-import { demoData } from '../../src/demo/demo-data.ts';
+import { seedDemoD1 } from './reset-d1.ts';
 
 const BASE = 'https://desk.example';
-
-async function seed() {
-  const database = openD1(env.DB);
-  await database.atomic(
-    // Children before parents (foreign keys).
-    [
-      schema.messages,
-      schema.conversations,
-      schema.outbox,
-      schema.auditLog,
-      schema.slackMessages,
-      schema.triageOnce,
-      schema.emailMessages,
-      schema.emailDeadLetters,
-      schema.packets,
-      schema.ledger,
-      schema.generations,
-      schema.accounts,
-    ].map((t) => database.db.delete(t)),
-  );
-  // D1 binds at most 100 parameters a statement.
-  await importPlatformData(database, demoData(Date.now()), { maxParams: 99 });
-  return database;
-}
 
 async function identity(email: string) {
   return { 'x-user-email': email, 'x-user-hash': await identityHash(env.WIDGET_IDENTITY_SECRET, email), 'content-type': 'application/json' };
@@ -50,7 +25,7 @@ async function post(path: string, headers: Record<string, string>, body: unknown
 
 describe('the desk on Workers (workerd + D1)', () => {
   beforeEach(async () => {
-    await seed();
+    await seedDemoD1();
   });
 
   it('answers /health from D1', async () => {

@@ -1,33 +1,14 @@
 import { env } from 'cloudflare:test';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { openD1 } from '../../adapters/db/d1-database.ts';
-import { importPlatformData } from '../../adapters/db/import-platform-data.ts';
 import * as schema from '../../adapters/db/schema.ts';
-import { demoData } from '../../src/demo/demo-data.ts';
+import { seedDemoD1 } from './reset-d1.ts';
 import worker from '../../src/email-worker.ts';
 import { buildEml } from '../email/build-eml.ts';
 
 async function seed() {
-  const database = openD1(env.DB);
-  await database.atomic(
-    [
-      schema.messages,
-      schema.conversations,
-      schema.outbox,
-      schema.auditLog,
-      schema.slackMessages,
-      schema.triageOnce,
-      schema.emailMessages,
-      schema.emailDeadLetters,
-      schema.packets,
-      schema.ledger,
-      schema.generations,
-      schema.accounts,
-    ].map((t) => database.db.delete(t)),
-  );
-  await importPlatformData(database, demoData(Date.now()), { maxParams: 99 });
+  await seedDemoD1();
   await fetch('https://mail-api.test/sent', { method: 'DELETE' });
-  return database;
 }
 
 /** What Email Routing hands the Worker: the raw message as a stream, and a way to refuse it. */
