@@ -2,6 +2,7 @@ import { readFileSync, realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { backupSqlite } from '../../adapters/db/backup-sqlite.ts';
 import { importPlatformData } from '../../adapters/db/import-platform-data.ts';
 import { loadConfig } from '../config.ts';
 import { DeskError } from '../core/errors.ts';
@@ -19,6 +20,7 @@ commands:
   packet --email E [--now ISO] [--json]
                                       the packet a report from that account would produce
   email parse FILE.eml [--json]       what the email intake reads in a message (email-report.md)
+  backup FILE                         copy the live database to FILE (online, checked); safe while the server runs
 
 every command takes --db PATH (default: $SUPPORT_DB_PATH or data/support.db)`;
 
@@ -151,6 +153,14 @@ export async function runCli(
           io.err(`rejected (${error.reason}): ${error.message}`);
           return 1;
         }
+      }
+      case 'backup': {
+        const file = rest[0];
+        if (!file || rest.length > 1) throw new UsageError('backup needs exactly one FILE');
+        deps = createNodeDeps(config);
+        const result = await backupSqlite(deps.sqlite.sqlite, file);
+        io.out(`backed up ${config.dbPath} to ${result.path}: ${result.pages} pages, ${result.bytes} bytes, integrity ok`);
+        return 0;
       }
       default:
         throw new UsageError(`unknown command: ${command}`);
