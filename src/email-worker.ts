@@ -2,17 +2,13 @@ import type { ForwardableEmailMessage } from '@cloudflare/workers-types';
 import { openD1 } from '../adapters/db/d1-database.ts';
 import { createDrizzleEmailStore } from '../adapters/db/drizzle-email-store.ts';
 import { loadConfig } from './config.ts';
-import { newId } from './core/ids.ts';
-import { createDrizzlePlatformData } from '../adapters/db/drizzle-platform-data.ts';
-import { createDrizzleSupportStore } from '../adapters/db/drizzle-support-store.ts';
-import { createHttpPlatformData } from '../adapters/platform-http/http-platform-data.ts';
-import { newPacketRef } from './core/packet-ref.ts';
-import { createPacketService } from './core/packet-service.ts';
+import { createCoreServices } from './core-services.ts';
+import type { EmailIntake } from './email/email-intake.ts';
+import { intakeFromConfig } from './email/intake-from-config.ts';
 import { createEmailDelivery } from './email/email-delivery.ts';
-import { type EmailIntake, createEmailIntake } from './email/email-intake.ts';
 import { createHttpMailSender } from './email/http-mail-sender.ts';
 import { type OutboxRelay, createOutboxRelay } from './outbox/outbox-relay.ts';
-import type { WorkerEnv } from './worker.ts';
+import { type WorkerEnv, variables } from './worker-env.ts';
 
 /*
  * The desk's mail Worker (wrangler.email.toml): Cloudflare Email Routing hands inbound mail to
@@ -28,12 +24,6 @@ interface MailDesk {
 
 const desks = new WeakMap<object, MailDesk>();
 
-function variables(env: WorkerEnv): Record<string, string | undefined> {
-  const out: Record<string, string | undefined> = {};
-  for (const [key, value] of Object.entries(env)) if (typeof value === 'string') out[key] = value;
-  return out;
-}
-
 function mailDeskFor(env: WorkerEnv): MailDesk {
   const cached = desks.get(env);
   if (cached) return cached;
@@ -41,25 +31,9 @@ function mailDeskFor(env: WorkerEnv): MailDesk {
   const database = openD1(env.DB);
   const now = () => Date.now();
   // Only what mail needs (no chat flow, no knowledge base): the store, the platform, packets.
-  const platform =
-    config.platform.kind === 'http'
-      ? createHttpPlatformData({ baseUrl: config.platform.baseUrl, token: config.platform.token, timeoutMs: config.platform.timeoutMs })
-      : createDrizzlePlatformData(database, { now, newId });
-  const store = createDrizzleSupportStore(database);
-  const packets = createPacketService({ platform, store, now, newRef: () => newPacketRef(), newId, destinations: config.destinations });
-  const services = { store, platform, packets };
+  const services = createCoreServices(database, config, now);
   const emailStore = createDrizzleEmailStore(database);
-  const intake = createEmailIntake({
-    store: services.store,
-    emailStore,
-    platform: services.platform,
-    packets: services.packets,
-    now,
-    newId,
-    destinations: config.destinations,
-    supportFrom: config.email.from,
-    trustedAuthservId: config.email.trustedAuthservId,
-  });
+  const intake = intakeFromConfig({ ...services, emailStore, now }, config);
   const { mailApi, from } = config.email;
   const handlers =
     mailApi && from ? createEmailDelivery({ store: services.store, emailStore, send: createHttpMailSender(mailApi), from }) : {};

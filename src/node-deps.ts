@@ -19,7 +19,8 @@ import type { SupportStore } from './core/support-store.ts';
 import { createUserNotifier } from './core/user-notifier.ts';
 import { type OutboxRelay, createOutboxRelay } from './outbox/outbox-relay.ts';
 import { createEmailDelivery } from './email/email-delivery.ts';
-import { type EmailIntake, createEmailIntake } from './email/email-intake.ts';
+import type { EmailIntake } from './email/email-intake.ts';
+import { intakeFromConfig } from './email/intake-from-config.ts';
 import type { EmailStore } from './email/email-store.ts';
 
 /** Everything the desk needs on Node, built from the configuration. */
@@ -66,17 +67,7 @@ export function createNodeDeps(
       })
     : null;
   const emailStore = createDrizzleEmailStore(sqlite);
-  const intake = createEmailIntake({
-    store,
-    emailStore,
-    platform,
-    packets,
-    now,
-    newId,
-    destinations: config.destinations,
-    supportFrom: config.email.from,
-    trustedAuthservId: config.email.trustedAuthservId,
-  });
+  const intake = intakeFromConfig({ store, emailStore, platform, packets, now }, config);
   const { smtpUrl, from } = config.email;
   const smtp = smtpUrl && from ? createSmtpSender(smtpUrl) : null;
   const emailHandlers = smtp && from ? createEmailDelivery({ store, emailStore, send: smtp.send, from }) : {};

@@ -1,24 +1,14 @@
-import type { D1Database, ExecutionContext, ScheduledController } from '@cloudflare/workers-types';
+import type { ExecutionContext, ScheduledController } from '@cloudflare/workers-types';
 import { sql } from 'drizzle-orm';
 import { openD1 } from '../adapters/db/d1-database.ts';
 import { createApp } from './app.ts';
 import { loadConfig } from './config.ts';
 import { type DeskServices, createDeskServices } from './desk-services.ts';
 import { createRateLimiter } from './http/rate-limiter.ts';
+import { type WorkerEnv, variables } from './worker-env.ts';
 import widgetScript from 'virtual:widget-script';
 
-/** The Worker's bindings: the D1 database and the variables and secrets of wrangler.toml. */
-export interface WorkerEnv {
-  DB: D1Database;
-  [variable: string]: unknown;
-}
-
-/** The string-valued bindings (vars and secrets), as the configuration reads them. */
-function variables(env: WorkerEnv): Record<string, string | undefined> {
-  const out: Record<string, string | undefined> = {};
-  for (const [key, value] of Object.entries(env)) if (typeof value === 'string') out[key] = value;
-  return out;
-}
+export type { WorkerEnv };
 
 interface Desk {
   services: DeskServices;

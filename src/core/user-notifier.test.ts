@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createDrizzleSupportStore } from '../../adapters/db/drizzle-support-store.ts';
 import { type SqliteHandle, openSqlite } from '../../adapters/db/open-sqlite.ts';
+import { samplePacket } from '../../test/support/sample-packet.ts';
 import type { Packet } from './support-packet.ts';
 import type { SupportStore } from './support-store.ts';
 import { createUserNotifier } from './user-notifier.ts';
@@ -11,25 +12,8 @@ import { createUserNotifier } from './user-notifier.ts';
 const T0 = Date.parse('2026-11-24T10:00:00Z');
 const HOUR = 60 * 60 * 1000;
 
-const packet = (channel: Packet['channel'], ref = 'PKT-NOTIFY1'): Packet => ({
-  ref,
-  channel,
-  accountEmail: 'maya@example.com',
-  verified: true,
-  studio: 'video',
-  prompt: 'a paper boat',
-  settings: null,
-  errorMessage: null,
-  occurredAt: '2026-11-24T09:00:00.000Z',
-  timezone: 'Europe/Berlin',
-  generationIds: ['gen_maya_video'],
-  stepsTried: ['retry'],
-  findings: null,
-  missing: [],
-  transcript: [],
-  status: 'open',
-  createdAt: '2026-11-24T09:30:00.000Z',
-});
+const packet = (channel: Packet['channel'], ref = 'PKT-NOTIFY1'): Packet =>
+  samplePacket({ ref, channel, generationIds: ['gen_maya_video'], stepsTried: ['retry'] });
 
 describe('user notifier', () => {
   let dir: string;

@@ -4,31 +4,13 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createDrizzleSupportStore } from '../../adapters/db/drizzle-support-store.ts';
 import { type SqliteHandle, openSqlite } from '../../adapters/db/open-sqlite.ts';
-import type { Packet } from '../core/support-packet.ts';
+import { samplePacket } from '../../test/support/sample-packet.ts';
 import type { OutboxRow, SupportStore } from '../core/support-store.ts';
 import { type DeliveryResult, createOutboxRelay, exponentialBackoff } from './outbox-relay.ts';
 
 const T0 = Date.parse('2026-11-24T10:00:00Z');
 
-const packet = (ref: string): Packet => ({
-  ref,
-  channel: 'widget',
-  accountEmail: 'maya@example.com',
-  verified: true,
-  studio: 'video',
-  prompt: 'a paper boat',
-  settings: null,
-  errorMessage: null,
-  occurredAt: '2026-11-24T09:00:00.000Z',
-  timezone: 'Europe/Berlin',
-  generationIds: [`gen_${ref}`],
-  stepsTried: [],
-  findings: null,
-  missing: [],
-  transcript: [],
-  status: 'open',
-  createdAt: '2026-11-24T09:30:00.000Z',
-});
+const packet = (ref: string) => samplePacket({ ref });
 
 describe('outbox relay', () => {
   let dir: string;
