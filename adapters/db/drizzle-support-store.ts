@@ -4,6 +4,7 @@ import { packetCaseKey } from '../../src/core/build-packet.ts';
 import { Packet } from '../../src/core/support-packet.ts';
 import type { ConversationRecord, OutboxRow, StoredMessage, SupportStore } from '../../src/core/support-store.ts';
 import type { DeskDb } from './desk-db.ts';
+import { createGroupCommit } from './group-commit.ts';
 import { auditLog, conversations, messages, outbox, packets } from './schema.ts';
 
 type MessageRow = typeof messages.$inferSelect;
@@ -54,6 +55,49 @@ export function createDrizzleSupportStore({ db, atomic }: DeskDb): SupportStore 
     .prepare();
   const conversationQuery = db.select().from(conversations).where(eq(conversations.id, sql.placeholder('id'))).prepare();
 
+  /*
+   * On better-sqlite3 (synchronous) a turn's writes run as statements prepared once, in one
+   * immediate transaction: building drizzle queries anew costs more than running them. D1 takes the
+   * built statements through `atomic` (its batch).
+   */
+  const sync = (db as unknown as { resultKind?: string }).resultKind === 'sync';
+  const value = (name: string) => sql`${sql.placeholder(name)}`;
+  const turnUpdate = sync
+    ? (db
+        .update(conversations)
+        .set({
+          state: value('state'),
+          // The column's own JSON encoding applies to this one.
+          snapshot: sql.placeholder('snapshot'),
+          packetRef: value('packetRef'),
+          updatedAt: value('updatedAt'),
+          expiresAt: value('expiresAt'),
+          version: sql`CASE WHEN ${conversations.version} = ${sql.placeholder('expected')} THEN ${sql.placeholder('version')} ELSE NULL END`,
+        })
+        .where(eq(conversations.id, sql.placeholder('id')))
+        .prepare() as unknown as SyncStatement)
+    : null;
+  const messageInserts = new Map<number, SyncStatement>();
+  /** The insert of `count` messages, prepared on first use (a turn writes one to three). */
+  function messageInsert(count: number): SyncStatement {
+    let statement = messageInserts.get(count);
+    if (!statement) {
+      const fields = ['id', 'seq', 'from', 'text', 'options', 'at'] as const;
+      const placeholders = (i: number) =>
+        Object.fromEntries(fields.map((f) => [f, sql.placeholder(`${f}${i}`)])) as Record<(typeof fields)[number], ReturnType<typeof sql.placeholder>>;
+      statement = db
+        .insert(messages)
+        .values(Array.from({ length: count }, (_, i) => ({ ...placeholders(i), conversationId: sql.placeholder('conversationId') })))
+        .prepare() as unknown as SyncStatement;
+      messageInserts.set(count, statement);
+    }
+    return statement;
+  }
+  // Turns arriving together commit together (each in its own savepoint): see group-commit.ts.
+  const commitTurn = createGroupCommit((work) =>
+    (db as unknown as { transaction(fn: () => void, config: { behavior: 'immediate' }): void }).transaction(work, { behavior: 'immediate' }),
+  );
+
   async function nextSeq(conversationId: string): Promise<number> {
     const [row] = await lastSeqQuery.all({ id: conversationId });
     return (row?.last ?? -1) + 1;
@@ -83,6 +127,22 @@ export function createDrizzleSupportStore({ db, atomic }: DeskDb): SupportStore 
     async saveTurn(update, expectedVersion, list) {
       const seq = await nextSeq(update.id);
       const version = expectedVersion + 1;
+      if (turnUpdate && list.length <= MAX_PREPARED_MESSAGES) {
+        const values: Record<string, unknown> = { conversationId: update.id };
+        list.forEach((m, i) => {
+          Object.assign(values, { [`id${i}`]: m.id, [`seq${i}`]: seq + i, [`from${i}`]: m.from, [`text${i}`]: m.text, [`options${i}`]: m.options ?? null, [`at${i}`]: m.at });
+        });
+        try {
+          await commitTurn(() => {
+            turnUpdate.run({ ...update, expected: expectedVersion, version });
+            if (list.length > 0) messageInsert(list.length).run(values);
+          });
+        } catch (error) {
+          if (isConstraintError(error)) return { status: 'conflict' };
+          throw error;
+        }
+        return { status: 'saved', version };
+      }
       try {
         // The version check and the messages' unique (conversation, seq) make a concurrent turn fail
         // as a whole: whichever writer comes second changes nothing.
@@ -265,6 +325,14 @@ export function createDrizzleSupportStore({ db, atomic }: DeskDb): SupportStore 
 }
 
 /** A unique key or NOT NULL check refused the write (better-sqlite3 and D1 both say "constraint"). */
+/** A drizzle query prepared on better-sqlite3: runs synchronously with its placeholders' values. */
+interface SyncStatement {
+  run(values: Record<string, unknown>): unknown;
+}
+
+/** Turns with more messages than this (none today) take the built statements. */
+const MAX_PREPARED_MESSAGES = 8;
+
 function isConstraintError(error: unknown): boolean {
   let current: unknown = error;
   while (current instanceof Error) {

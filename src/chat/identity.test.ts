@@ -68,6 +68,18 @@ describe('verifyIdentity', () => {
     expect(error.message).toContain('WIDGET_IDENTITY_SECRET');
     expect((await refusal(verifyIdentity('', 'maya@example.com', specHash('maya@example.com', '')))).code).toBe('unauthorized');
   });
+
+  it('remembers verified pairs per secret only: after a rotation the old pair is refused, a wrong hash never passes', async () => {
+    const email = 'rotation@example.com';
+    const oldHash = specHash(email, 'old-secret');
+    expect(await verifyIdentity('old-secret', email, oldHash)).toEqual({ kind: 'verified', email });
+    expect(await verifyIdentity('old-secret', email, oldHash)).toEqual({ kind: 'verified', email });
+    expect((await refusal(verifyIdentity('new-secret', email, oldHash))).code).toBe('unauthorized');
+    expect(await verifyIdentity('new-secret', email, specHash(email, 'new-secret'))).toEqual({ kind: 'verified', email });
+    // A verified pair does not vouch for another hash of the same email.
+    expect((await refusal(verifyIdentity('old-secret', email, `${oldHash.slice(0, -1)}${oldHash.endsWith('0') ? '1' : '0'}`))).code).toBe('unauthorized');
+    expect((await refusal(verifyIdentity('old-secret', 'other@example.com', oldHash))).code).toBe('unauthorized');
+  });
 });
 
 describe('timingSafeEqual', () => {

@@ -45,6 +45,8 @@ const STOP_WORDS = new Set(
 
 /** Minimum score of the best hit for a question; below it the match is incidental. */
 const MIN_QUESTION_SCORE = 4;
+/** How many distinct questions the knowledge base remembers its answer to. */
+const MEMO_SIZE = 2048;
 /** A statement ("Image Studio", "gen_7 failed") needs far stronger evidence to be read as a question. */
 const MIN_STATEMENT_SCORE = 25;
 
@@ -79,6 +81,8 @@ export function createKnowledgeBase(articles: readonly KnowledgeArticle[]): Know
   index.addAll(articles.map((article) => ({ ...article, questions: article.questions.join('\n') })));
 
   const rank = (query: string): SearchResult[] => index.search(query);
+  /** Answers already found, by exact text (a bounded memo: oldest out first). */
+  const answers = new Map<string, KnowledgeAnswer | null>();
 
   return {
     search(query, limit = 5) {
@@ -87,23 +91,36 @@ export function createKnowledgeBase(articles: readonly KnowledgeArticle[]): Know
         .map((result) => ({ id: String(result.id), title: String(result.title), score: result.score }));
     },
     answer(question) {
-      const best = rank(question)[0];
-      if (!best) return null;
-      // One matching word is enough when the user asked ("where is my video?"). Without a question
-      // form, "video", "Image Studio" or "gen_7 failed" are replies to the flow, so only a strong
-      // match on several words ("my video is stuck on processing") counts.
-      const asked = isQuestion(question);
-      const enough = asked
-        ? best.score >= MIN_QUESTION_SCORE
-        : best.score >= MIN_STATEMENT_SCORE && matchedQueryTerms(best) >= 2;
-      if (!enough) return null;
-      const article = byId.get(String(best.id));
-      if (!article) return null;
-      return { articleId: article.id, title: article.title, text: pickExcerpt(article.body, best.terms) };
+      // The same few questions come again and again: an answer depends on the text alone.
+      const known = answers.get(question);
+      if (known !== undefined) return known;
+      const found = findAnswer(question);
+      if (answers.size >= MEMO_SIZE) {
+        const oldest = answers.keys().next();
+        if (!oldest.done) answers.delete(oldest.value);
+      }
+      answers.set(question, found && Object.freeze(found));
+      return found;
     },
     isQuestion,
     get(id) {
       return byId.get(id);
     },
   };
+
+  function findAnswer(question: string): KnowledgeAnswer | null {
+    const best = rank(question)[0];
+    if (!best) return null;
+    // One matching word is enough when the user asked ("where is my video?"). Without a question
+    // form, "video", "Image Studio" or "gen_7 failed" are replies to the flow, so only a strong
+    // match on several words ("my video is stuck on processing") counts.
+    const asked = isQuestion(question);
+    const enough = asked
+      ? best.score >= MIN_QUESTION_SCORE
+      : best.score >= MIN_STATEMENT_SCORE && matchedQueryTerms(best) >= 2;
+    if (!enough) return null;
+    const article = byId.get(String(best.id));
+    if (!article) return null;
+    return { articleId: article.id, title: article.title, text: pickExcerpt(article.body, best.terms) };
+  }
 }
