@@ -51,6 +51,9 @@ export const closing = 'Great, glad it works now! If anything else goes wrong, j
 export const stillClosed = 'Glad it’s sorted. If something else goes wrong, tell me what happened.';
 export const handOffFailed = 'I couldn’t reach the support queue just now, so your report wasn’t sent yet. Press Send to try again.';
 export const findingsUnavailable = 'I couldn’t reach your account’s history just now, so I can’t confirm charges.';
+export function findingsNoAccount(email: string): string {
+  return `I can’t find a PrismPoster account for ${email}, the address you’re signed in with, so I can’t confirm charges. If you use another address for PrismPoster, mention it and support will look it up.`;
+}
 export const askToSend = 'Shall I send this to support, or is everything fine now?';
 
 /** "Got it: Video Studio, 14:05." */

@@ -4,6 +4,7 @@ import {
 } from './test-fakes.ts';
 import { flowState, type TroubleshootEvent } from './troubleshoot-machine.ts';
 import { MAX_MESSAGES } from './context.ts';
+import { NoAccountError } from './types.ts';
 
 const lastText = (s: { context: { messages: { text: string }[] } }) => s.context.messages.at(-1)?.text ?? '';
 const optionIds = (s: { context: { options: { id: string }[] } }) => s.context.options.map((o) => o.id);
@@ -170,6 +171,14 @@ describe('actor failures', () => {
     const { actor } = await at('findings', { checkFindings: [new Error('timeout')] });
     const texts = actor.getSnapshot().context.messages.slice(-2).map((m) => m.text);
     expect(texts[0]).toBe('I couldn’t reach your account’s history just now, so I can’t confirm charges.');
+    expect(texts[1]).not.toMatch(/credits are due back/);
+  });
+
+  it('no platform account for the signed-in email: says so, naming the address, and goes on without account data', async () => {
+    const { actor } = await at('findings', { checkFindings: [new NoAccountError('maya@example.com')] });
+    const texts = actor.getSnapshot().context.messages.slice(-2).map((m) => m.text);
+    expect(texts[0]).toMatch(/^I can’t find a PrismPoster account for maya@example\.com, the address you’re signed in with/);
+    expect(texts[0]).not.toMatch(/couldn’t reach/);
     expect(texts[1]).not.toMatch(/credits are due back/);
   });
 

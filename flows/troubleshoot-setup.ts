@@ -7,6 +7,7 @@ import {
 } from './context.ts';
 import { runLabel } from './format.ts';
 import * as reply from './replies.ts';
+import { NoAccountError } from './types.ts';
 import type { CaseDetails, CheckFindingsInput, HandOffInput, HandOffResult, Intent, KbAnswer, RecentRun, RecentRunsResult, StepTried, Understanding } from './types.ts';
 
 /** Events the conversation service sends: a chosen option, or free text it already interpreted. */
@@ -109,7 +110,10 @@ export const troubleshootSetup = setup({
       // Only what the conversation can talk about, so that the context stays small.
       findings: { ...result, runs: result.runs.slice(0, 20), otherSpends: result.otherSpends.slice(0, 20) },
     })),
-    findingsUnavailable: assign(({ context }) => say(context, reply.findingsUnavailable, [])),
+    findingsUnavailable: assign(({ context, event }) => {
+      const error = 'error' in event ? event.error : null;
+      return say(context, error instanceof NoAccountError ? reply.findingsNoAccount(error.email) : reply.findingsUnavailable, []);
+    }),
     presentFindings: assign(({ context }) => {
       const found = context.findings ? findingsText(context.findings, context.details.generationIds, zoneOf(context)) : generalFindingsText();
       return say(context, `${found} ${reply.askToSend}`, reply.options('send_to_support', 'all_good'));

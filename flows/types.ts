@@ -101,6 +101,17 @@ export interface RecentRunsResult {
   timezone: string | null;
 }
 
+/**
+ * What `checkFindings` fails with when the signed-in email has no account on the platform: the
+ * user is told so, rather than that the history could not be reached.
+ */
+export class NoAccountError extends Error {
+  override readonly name = 'NoAccountError';
+  constructor(readonly email: string) {
+    super(`no account with email ${email}`);
+  }
+}
+
 /** Input of the `checkFindings` actor. */
 export interface CheckFindingsInput {
   email: string;

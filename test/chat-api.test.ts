@@ -141,6 +141,11 @@ describe('chat API: a verified user, an anonymous user, and what goes wrong', ()
     expect(said).toContain('my card is [card ending 1111]');
     expect(JSON.stringify(packet)).not.toContain('4111 1111 1111 1111');
     expect(said).toContain(question);
+    // The transcript runs to the user's last word: the Send itself, as the conversation shows it.
+    const sentByUser = sent.messages.filter((m) => m.from === 'user');
+    expect(sentByUser).toHaveLength(1);
+    expect(packet.transcript.at(-1)).toMatchObject({ from: 'user', text: sentByUser[0]?.text });
+    expect(packet.transcript.filter((e) => e.from === 'user').length).toBe(transcript.filter((m) => m.from === 'user').length);
 
     // One delivery to Slack and one to the inbox, written with the packet.
     const outbox = await desk.deps.store.listOutbox({ packetRef: packet.ref });
@@ -283,6 +288,16 @@ describe('chat API: a verified user, an anonymous user, and what goes wrong', ()
       const answer = await maya.raw('POST', '/api/conversations', { email: 'someone@else.com' });
       expect(answer.status).toBe(400);
       expect(errorOf(answer).message).toMatch(/^email: /);
+    });
+
+    it('starts with no body at all, with or without a JSON content type', async () => {
+      for (const headers of [maya.headers, { ...maya.headers, 'content-type': 'application/json' }]) {
+        const answer = await fetch(`${desk.url}/api/conversations`, { method: 'POST', headers });
+        expect(answer.status).toBe(201);
+        const started = (await answer.json()) as { state: string; conversationId: string };
+        expect(started.state).toBe('greeting');
+        expect(started.conversationId).toMatch(/^conv_/);
+      }
     });
 
     it('refuses a body that is not JSON with 400', async () => {

@@ -1,4 +1,4 @@
-import type { RecentRun, RecentRunsResult } from '../../flows/types.ts';
+import { NoAccountError, type RecentRun, type RecentRunsResult } from '../../flows/types.ts';
 import type { PlatformData } from '../core/ports.ts';
 import { type ReconciliationResult, type StuckLimits, defaultStuckLimits, stuckLimitMs } from '../core/reconcile-account.ts';
 import { DAY_MS, reconcileWithPlatform, reconcileWithRecords } from '../core/reconcile-service.ts';
@@ -53,6 +53,6 @@ export async function checkFindings(
   stuckLimits: StuckLimits = defaultStuckLimits,
 ): Promise<ReconciliationResult> {
   const account = await platform.findAccountByEmail(email);
-  if (!account) throw new Error(`no account with email ${email}`);
+  if (!account) throw new NoAccountError(email);
   return reconcileWithPlatform(platform, account, { now, stuckLimits });
 }

@@ -101,6 +101,16 @@ export function chatRoutes(deps: ChatRoutesDeps) {
     await next();
   });
 
+  // "No body at all" is a valid start even when the client labels it JSON (fetch with a JSON
+  // content type and no body): the JSON validator would call the empty body malformed.
+  api.use('/conversations', async (c, next) => {
+    if (c.req.method === 'POST' && c.req.header('content-type') && (await c.req.text()).trim() === '') {
+      // Hono reads JSON through its cached text: the empty body reads as `{}` from here on.
+      (c.req.bodyCache as { text?: unknown }).text = Promise.resolve('{}');
+    }
+    await next();
+  });
+
   api.openapi(startRoute, async (c) => {
     const body = await readOptionalJson(c);
     const parsed = StartBody.safeParse(body);

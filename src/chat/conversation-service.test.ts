@@ -96,6 +96,54 @@ describe('conversation service at the hand-off (real SQLite, demo data)', () => 
     expect(sent.packet?.transcript.map((e) => e.text)).toContain('my email is maya.@example.com');
   });
 
+  it('answers 503 when the platform is slower than the turn allows, stores nothing of the turn, and takes the message again', async () => {
+    let slow = true;
+    const sluggish: PlatformData = {
+      ...deps.platform,
+      findAccountByEmail: (email) => (slow ? new Promise(() => undefined) : deps.platform.findAccountByEmail(email)),
+    };
+    const service = createConversationService({
+      store: deps.store,
+      platform: sluggish,
+      packets: deps.packets,
+      kb: createKnowledgeBase(articles),
+      now: deps.now,
+      newId,
+      turnTimeoutMs: 200,
+    });
+    slow = false;
+    const { conversationId } = await service.start(maya);
+    await walk(service, maya, conversationId, [{ option: 'run:gen_maya_video' }, { option: 'still_failing' }]);
+    const before = await deps.store.getConversation(conversationId);
+    const stored = (await deps.store.listMessages(conversationId)).length;
+
+    slow = true;
+    const error = await service.send(conversationId, maya, { option: 'still_failing' }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'platform_unavailable' });
+    expect(String((error as Error).message)).toMatch(/send the message again/);
+    expect(await deps.store.getConversation(conversationId)).toEqual(before);
+    expect(await deps.store.listMessages(conversationId)).toHaveLength(stored);
+
+    slow = false;
+    const again = await service.send(conversationId, maya, { option: 'still_failing' });
+    expect(again.state).toBe('findings');
+    expect(again.messages.map((m) => m.text).join('\n')).toContain('40 credits');
+  });
+
+  it('tells a signed-in user with no platform account so at the findings, instead of blaming the connection', async () => {
+    const stranger: Identity = { kind: 'verified', email: 'no-account@example.com' };
+    const { conversationId } = await deps.conversations.start(stranger);
+    const findings = await walk(deps.conversations, stranger, conversationId, [
+      { option: 'other' },
+      { option: 'still_failing' },
+      { option: 'still_failing' },
+    ]);
+    expect(findings.state).toBe('findings');
+    const text = findings.messages.map((m) => m.text).join('\n');
+    expect(text).toContain('I can’t find a PrismPoster account for no-account@example.com');
+    expect(text).not.toContain('couldn’t reach');
+  });
+
   it('masks a card number and a password before they are stored anywhere', async () => {
     const { conversationId } = await deps.conversations.start(maya);
     await deps.conversations.send(conversationId, maya, { text: 'my card 4111 1111 1111 1111 and password: hunter2 still failing' });

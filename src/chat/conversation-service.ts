@@ -103,14 +103,20 @@ export function createConversationService(deps: ConversationServiceDeps) {
     },
   });
 
+  /** The turn under way in each conversation: its actor and how many messages it had before. */
+  const turns = new Map<string, { actor: ReturnType<typeof createActor<typeof machine>>; before: number }>();
+
   async function handOff(details: HandOffInput): Promise<HandOffResult> {
-    const transcript = details.conversationId
-      ? (await deps.store.listMessages(details.conversationId)).map((m) => ({
-          from: m.from,
-          text: m.text,
-          at: new Date(m.at).toISOString(),
-        }))
-      : [];
+    const id = details.conversationId;
+    // The stored history, then what this turn has said so far (the user's "Send" included): the
+    // turn is stored only once the flow settles, after the packet is made.
+    const turn = id ? turns.get(id) : undefined;
+    const unsaved = turn ? newMessages(turn.before, turn.actor.getSnapshot(), deps.now()) : [];
+    const transcript = [...(id ? await deps.store.listMessages(id) : []), ...unsaved].map((m) => ({
+      from: m.from,
+      text: m.text,
+      at: new Date(m.at).toISOString(),
+    }));
     // `verified` is the identity the service checked when the conversation began (only its owner reaches it).
     const identity: Identity =
       details.verified && details.accountEmail ? { kind: 'verified', email: details.accountEmail } : { kind: 'anonymous' };
@@ -165,7 +171,16 @@ export function createConversationService(deps: ConversationServiceDeps) {
 
   /** Runs the actor until no lookup is under way; answers the settled snapshot. */
   async function settle(actor: ReturnType<typeof createActor<typeof machine>>): Promise<TroubleshootSnapshot> {
-    return waitFor(actor, (s) => !isBusy(s), { timeout: turnTimeoutMs });
+    try {
+      return await waitFor(actor, (s) => !isBusy(s), { timeout: turnTimeoutMs });
+    } catch (error) {
+      // A lookup still under way at the deadline: nothing of this turn is stored, the user sends again.
+      if (isBusy(actor.getSnapshot())) {
+        actor.stop();
+        throw new DeskError('platform_unavailable', `the account lookup took longer than ${Math.round(turnTimeoutMs / 1000)} s; send the message again`);
+      }
+      throw error;
+    }
   }
 
   function newMessages(before: number, snapshot: TroubleshootSnapshot, at: number): StoredMessage[] {
@@ -240,6 +255,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
           actor.start();
           const before = actor.getSnapshot().context.messageCount;
           const zone = actor.getSnapshot().context.timezone ?? 'UTC';
+          turns.set(id, { actor, before });
           if ('option' in input) actor.send({ type: 'user.chose', option: input.option });
           else {
             // Card numbers and passwords never reach the snapshot, the stored messages or the packet.
@@ -251,7 +267,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
               answer: deps.kb.isQuestion(text) ? deps.kb.answer(text) : null,
             });
           }
-          const snapshot = await settle(actor);
+          const snapshot = await settle(actor).finally(() => turns.delete(id));
           const persisted = actor.getPersistedSnapshot();
           actor.stop();
           const now = deps.now();
