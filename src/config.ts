@@ -40,6 +40,8 @@ const Env = z.object({
   TRUSTED_AUTHSERV_ID: optionalString,
   MAIL_API_URL: optionalString.pipe(z.url().optional()),
   MAIL_API_TOKEN: optionalString,
+  CLAIM_LEASE_SECONDS: int(60, 1),
+  OUTBOX_INTERVAL_MS: int(2000, 50),
 });
 
 export interface DeskConfig {
@@ -62,6 +64,13 @@ export interface DeskConfig {
     inboundSecret: string | null;
     trustedAuthservId: string | null;
   };
+  /**
+   * How long claimed work is held — an outbox delivery, an inbound email being filed. A process that
+   * died mid-way loses its claim after this, and the work is taken up again.
+   */
+  leaseMs: number;
+  /** How often Node's outbox relay looks for due deliveries. */
+  outbox: { intervalMs: number };
 }
 
 /** The default database file of the server and the CLI. */
@@ -100,6 +109,8 @@ export function loadConfig(env: Record<string, string | undefined>): DeskConfig 
       demoEmail: e.WIDGET_DEMO_EMAIL ?? 'maya@example.com',
     },
     email: emailConfig(e),
+    leaseMs: e.CLAIM_LEASE_SECONDS * 1000,
+    outbox: { intervalMs: e.OUTBOX_INTERVAL_MS },
   };
 }
 

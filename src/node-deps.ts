@@ -71,7 +71,7 @@ export function createNodeDeps(
   const { smtpUrl, from } = config.email;
   const smtp = smtpUrl && from ? createSmtpSender(smtpUrl) : null;
   const emailHandlers = smtp && from ? createEmailDelivery({ store, emailStore, send: smtp.send, from }) : {};
-  relay = createOutboxRelay({ store, handlers: { ...slack?.outboxHandlers, ...emailHandlers }, now });
+  relay = createOutboxRelay({ store, handlers: { ...slack?.outboxHandlers, ...emailHandlers }, now, leaseMs: config.leaseMs });
   return {
     config,
     sqlite,

@@ -22,7 +22,7 @@ async function main() {
   const sweeper = setInterval(() => void deps.conversations.expire().catch(() => undefined), 10 * 60 * 1000);
   sweeper.unref();
   // Slack posts and emails wait in the outbox (written with their packet) until the relay delivers them.
-  const stopRelay = deps.slack || deps.email.sending ? deps.relay.start() : null;
+  const stopRelay = deps.slack || deps.email.sending ? deps.relay.start(deps.config.outbox.intervalMs) : null;
 
   const demo = deps.embedded ? await seedDemoIfEmpty(deps.sqlite, deps.now()) : null;
   const server = serve({ fetch: app.fetch, port: config.port, hostname: process.env.HOST ?? '0.0.0.0' }, (info) => {

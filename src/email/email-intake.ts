@@ -24,17 +24,24 @@ export interface EmailIntakeDeps {
   limits?: Partial<EmailLimits>;
   /** At most this many auto-replies to one sender a day, whatever their headers say. */
   maxAutoRepliesPerDay?: number;
+  /**
+   * How long a message being filed is held by its claim (default 60 s). A process that died while
+   * filing it loses the claim after this, and a redelivery of the message is filed then.
+   */
+  claimLeaseMs?: number;
 }
 
 /** How the intake settled a message: expected outcomes, never exceptions. */
 export type IntakeOutcome =
   | { status: 'accepted'; messageId: string; packetRef: string; joined: boolean; verified: boolean; autoReply: 'queued' | 'already_sent' | 'suppressed' }
   | { status: 'duplicate'; messageId: string; packetRef: string | null }
+  /** Another delivery of the same message is being filed right now (or was, by a process that died): try again later. */
+  | { status: 'in_progress'; messageId: string; retryAfterSeconds: number }
   | { status: 'ignored'; messageId: string; reason: 'auto_submitted' | 'own_address' }
   | { status: 'rejected'; reason: EmailRejectReason; detail: string; deadLetterId: string };
 
 const Email = z.email();
-const CLAIM_LEASE_MS = 5 * 60_000;
+const CLAIM_LEASE_MS = 60_000;
 const DAY_MS = 24 * 60 * 60_000;
 const KEPT_RAW_BYTES = 256 * 1024;
 
@@ -58,6 +65,7 @@ async function fallbackMessageId(bytes: Uint8Array): Promise<string> {
 export function createEmailIntake(deps: EmailIntakeDeps) {
   const limits = { ...DEFAULT_EMAIL_LIMITS, ...deps.limits };
   const maxReplies = deps.maxAutoRepliesPerDay ?? 5;
+  const claimLeaseMs = deps.claimLeaseMs ?? CLAIM_LEASE_MS;
 
   async function reject(
     reason: EmailRejectReason,
@@ -134,8 +142,17 @@ export function createEmailIntake(deps: EmailIntakeDeps) {
       }
       const sender = parsed.report.from.toLowerCase();
       const messageId = parsed.report.messageId ?? (await fallbackMessageId(bytes));
-      const claim = await deps.emailStore.claimMessage(messageId, { sender, now: deps.now(), leaseMs: CLAIM_LEASE_MS });
-      if (claim.status === 'duplicate') return { status: 'duplicate', messageId, packetRef: claim.message.packetRef };
+      const now = deps.now();
+      const claim = await deps.emailStore.claimMessage(messageId, { sender, now, leaseMs: claimLeaseMs });
+      if (claim.status === 'duplicate') {
+        // Not "done": a claim still being worked on (or abandoned by a crash, until its lease
+        // lapses) must not be answered as processed, or the sender's server drops the message.
+        if (claim.message.status === 'processing') {
+          const leaseUntil = claim.message.receivedAt + claimLeaseMs;
+          return { status: 'in_progress', messageId, retryAfterSeconds: Math.max(1, Math.ceil((leaseUntil - now) / 1000)) };
+        }
+        return { status: 'duplicate', messageId, packetRef: claim.message.packetRef };
+      }
 
       const ignored = parsed.report.autoSubmitted ? 'auto_submitted' : sender === deps.supportFrom?.toLowerCase() ? 'own_address' : null;
       try {

@@ -64,6 +64,14 @@ describe('POST /api/email/inbound on the Node app', () => {
     expect(await again.json()).toEqual({ status: 'duplicate', messageId: '<r2@mail.example>', packetRef: body.packetRef });
   });
 
+  it('answers 503 with Retry-After while the same message is being filed elsewhere, so that the gateway delivers it again', async () => {
+    await deps.email.store.claimMessage('<r9@mail.example>', { sender: 'maya@example.com', now: NOW, leaseMs: 60_000 });
+    const res = await post(report('<r9@mail.example>'));
+    expect(res.status).toBe(503);
+    expect(res.headers.get('retry-after')).toBe('60');
+    expect(await res.json()).toEqual({ status: 'in_progress', messageId: '<r9@mail.example>', retryAfterSeconds: 60 });
+  });
+
   it('ignores auto-replies with 202 and rejects what it cannot read with 400 and the reason', async () => {
     const ooo = await post(report('<r3@mail.example>', ['Auto-Submitted: auto-replied']));
     expect(ooo.status).toBe(202);

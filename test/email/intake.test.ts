@@ -70,6 +70,23 @@ describe('email intake, end to end on SQLite with the demo accounts', () => {
     expect(packetCount(desk)).toBe(1);
   });
 
+  it('answers a redelivery while the first is still being filed (or its process died) as in progress, and files it once the claim lapses', async () => {
+    // A process took the message and died before finishing it: its claim stays for the lease.
+    const claimed = await desk.emailStore.claimMessage('<maya-1@mail.example>', { sender: 'maya@example.com', now: desk.clock.now, leaseMs: 60_000 });
+    expect(claimed).toEqual({ status: 'claimed' });
+    desk.clock.now += 20_000;
+    const early = await desk.intake.receive(buildEml(MAYA_REPORT));
+    expect(early).toEqual({ status: 'in_progress', messageId: '<maya-1@mail.example>', retryAfterSeconds: 40 });
+    expect(packetCount(desk)).toBe(0);
+    expect(await desk.store.listOutbox()).toEqual([]);
+
+    desk.clock.now += 41_000;
+    const later = await desk.intake.receive(buildEml(MAYA_REPORT));
+    expect(later).toMatchObject({ status: 'accepted', verified: true, autoReply: 'queued' });
+    expect(packetCount(desk)).toBe(1);
+    expect(await desk.emailStore.getMessage('<maya-1@mail.example>')).toMatchObject({ status: 'accepted' });
+  });
+
   it.each([
     ['no Authentication-Results', false],
     ['a verdict from another server', authResults('example.com', 'pass', 'mx.attacker.example')],
