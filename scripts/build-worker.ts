@@ -4,9 +4,10 @@ import { build, type Plugin } from 'esbuild';
 import { buildWidget } from '../src/widget/build-widget.ts';
 
 /*
- * Bundles the Worker (src/worker.ts) for `wrangler deploy` / `wrangler dev` (wrangler.toml's
- * [build] runs this). Our own build rather than wrangler's so that zod's 40-odd translations of its
- * error messages stay out: the desk speaks English, and they would double the Worker's size.
+ * Bundles a Worker for `wrangler deploy` / `wrangler dev` (the [build] of wrangler.toml and
+ * wrangler.email.toml runs this): src/worker.ts (chat, widget) or src/email-worker.ts (mail and
+ * Slack). Our own build rather than wrangler's so that zod's 40-odd translations of its error
+ * messages stay out: the desk speaks English, and they would double the Worker's size.
  */
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -37,7 +38,7 @@ const widgetScript: Plugin = {
   },
 };
 
-/** `worker` (chat, widget: wrangler.toml) or `email-worker` (mail: wrangler.email.toml). */
+/** `worker` (chat, widget: wrangler.toml) or `email-worker` (mail and Slack: wrangler.email.toml). */
 const entry = process.argv[2] === 'email-worker' ? 'email-worker' : 'worker';
 
 const result = await build({
@@ -58,8 +59,11 @@ const result = await build({
   plugins: [englishOnly, widgetScript],
 });
 
-// A Node-only module in the bundle would fail at deploy: say which one, here.
-const nodeOnly = Object.keys(result.metafile.inputs).filter((f) => /(^|\/)(better-sqlite3|@slack\/bolt|nodemailer|express)\//.test(f));
+// A Node-only module in the bundle would fail at deploy (Slack on Workers goes without bolt and
+// its WebClient): say which one, here.
+const nodeOnly = Object.keys(result.metafile.inputs).filter((f) =>
+  /(^|\/)(better-sqlite3|@slack\/bolt|@slack\/web-api|@slack\/oauth|@slack\/socket-mode|axios|nodemailer|express)\//.test(f),
+);
 if (nodeOnly.length > 0) {
   console.error(`the Worker bundle contains Node-only modules:\n  ${nodeOnly.join('\n  ')}`);
   process.exit(1);

@@ -8,12 +8,15 @@ import { expect, it } from 'vitest';
 const run = promisify(execFile);
 const root = new URL('..', import.meta.url).pathname;
 
-/** The Worker's size budget (issue 7): ≤ 150 KB gzip, as `wrangler deploy --dry-run` reports it. */
+/**
+ * The Worker's size budget (issue 7): ≤ 150 KB gzip each, as `wrangler deploy --dry-run` reports it.
+ * Last measured: the chat Worker 143.8 KiB, the mail and Slack Worker 141.7 KiB.
+ */
 const BUDGET_KIB = 150;
 
 it.each([
-  ['the chat Worker', 'wrangler.toml'],
-  ['the mail Worker', 'wrangler.email.toml'],
+  ['the chat Worker (chat API, widget)', 'wrangler.toml'],
+  ['the mail and Slack Worker (email(), /slack/events, the outbox relay)', 'wrangler.email.toml'],
 ])('builds and dry-run deploys %s within its size budget, without Node-only modules', async (_name, config) => {
   const out = mkdtempSync(join(tmpdir(), 'worker-dry-run-'));
   try {

@@ -1,10 +1,12 @@
 import { and, eq, gte, lte, sql } from 'drizzle-orm';
-import type { Clock, IdGenerator, PlatformData } from '../../src/core/ports.ts';
+import type { BatchItem } from 'drizzle-orm/batch';
+import type { Clock, IdGenerator, PlatformData, RefundOrder } from '../../src/core/ports.ts';
+import type { AuditEntry } from '../../src/core/support-store.ts';
 import { DeskError } from '../../src/core/errors.ts';
 import { type LedgerEntry, RefundRequest, type RunRecord, type Studio, type TimeRange } from '../../src/core/platform-types.ts';
 import type { DeskDb } from './desk-db.ts';
 import { accountFromRow, generationFromRow, ledgerFromRow, ledgerToRow } from './platform-rows.ts';
-import { accounts, generations, ledger } from './schema.ts';
+import { accounts, auditLog, generations, ledger } from './schema.ts';
 
 /** Recomputes an account's stored balance from its ledger, inside whatever batch it is part of. */
 export function refreshBalance(db: DeskDb['db'], accountId: string) {
@@ -110,32 +112,79 @@ export function createDrizzlePlatformData(
       return { entries, balance: account?.balance ?? 0 };
     },
 
-    async issueRefund(accountId, request, idempotencyKey) {
-      const refund = RefundRequest.parse(request);
-      const existing = await findByKey(idempotencyKey);
-      if (existing) return sameAccount(existing, accountId, idempotencyKey);
-      const [account] = await db.select({ id: accounts.id }).from(accounts).where(eq(accounts.id, accountId));
-      if (!account) throw new DeskError('not_found', `no account with id ${accountId}`);
-      const entry: LedgerEntry = {
-        id: deps.newId('led'),
-        accountId,
-        type: 'refund',
-        amount: refund.amount,
-        generationId: refund.generationId,
-        createdAt: new Date(deps.now()).toISOString(),
-        description: refund.reason,
-      };
-      try {
-        await atomic([db.insert(ledger).values(ledgerToRow(entry, idempotencyKey)), refreshBalance(db, accountId)]);
-      } catch (error) {
-        // Another writer used the same key between our read and our write: theirs is the refund.
-        const raced = await findByKey(idempotencyKey);
-        if (raced) return sameAccount(raced, accountId, idempotencyKey);
-        throw error;
-      }
+    async issueRefund(accountId, refund, idempotencyKey) {
+      const { entries } = await writeRefunds(accountId, [{ refund, idempotencyKey }], null);
+      const [entry] = entries;
+      if (!entry) throw new DeskError('internal', 'the refund was not written');
       return entry;
     },
+
+    async issueRefundsWithAudit(accountId, orders, audit) {
+      return writeRefunds(accountId, orders, audit);
+    },
   };
+
+  /**
+   * Writes the refunds whose keys are new, with the balance and (when given) the audit entry, in
+   * one atomic write; keys used before answer their entries. The audit entry goes first in the
+   * write, so that a refund refused by the database (a key taken meanwhile) takes it back with it.
+   */
+  async function writeRefunds(
+    accountId: string,
+    orders: readonly RefundOrder[],
+    audit: ((entries: LedgerEntry[]) => AuditEntry) | null,
+  ): Promise<{ entries: LedgerEntry[]; audited: boolean }> {
+    const refunds = orders.map((order, i) => {
+      const parsed = RefundRequest.safeParse(order.refund);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        throw new DeskError('bad_request', `refund ${i}: ${issue?.path.join('.') || 'refund'}: ${issue?.message ?? 'invalid'}`, { cause: parsed.error });
+      }
+      return { refund: parsed.data, key: order.idempotencyKey };
+    });
+    if (new Set(refunds.map((r) => r.key)).size !== refunds.length) {
+      throw new DeskError('bad_request', 'the same idempotency key appears twice among the refunds');
+    }
+    for (let attempt = 0; ; attempt++) {
+      const entries: LedgerEntry[] = [];
+      const fresh: { entry: LedgerEntry; key: string }[] = [];
+      for (const { refund, key } of refunds) {
+        const existing = await findByKey(key);
+        if (existing) {
+          entries.push(sameAccount(existing, accountId, key));
+          continue;
+        }
+        const entry: LedgerEntry = {
+          id: deps.newId('led'),
+          accountId,
+          type: 'refund',
+          amount: refund.amount,
+          generationId: refund.generationId,
+          createdAt: new Date(deps.now()).toISOString(),
+          description: refund.reason,
+        };
+        entries.push(entry);
+        fresh.push({ entry, key });
+      }
+      if (fresh.length === 0) return { entries, audited: false };
+      const [account] = await db.select({ id: accounts.id }).from(accounts).where(eq(accounts.id, accountId));
+      if (!account) throw new DeskError('not_found', `no account with id ${accountId}`);
+      const statements: BatchItem<'sqlite'>[] = [];
+      if (audit) statements.push(db.insert(auditLog).values(audit(entries)));
+      for (const { entry, key } of fresh) statements.push(db.insert(ledger).values(ledgerToRow(entry, key)));
+      statements.push(refreshBalance(db, accountId));
+      try {
+        await atomic(statements);
+        return { entries, audited: audit !== null };
+      } catch (error) {
+        // Another writer used one of the keys between our read and our write: nothing of ours was
+        // written; read again, and theirs is the refund.
+        const raced = await Promise.all(fresh.map(({ key }) => findByKey(key)));
+        if (attempt < 3 && raced.some((r) => r !== null)) continue;
+        throw error;
+      }
+    }
+  }
 
   function sameAccount(entry: LedgerEntry, accountId: string, key: string): LedgerEntry {
     if (entry.accountId !== accountId) {

@@ -1,9 +1,9 @@
 import type { App, Receiver, ReceiverEvent } from '@slack/bolt';
-import { z } from 'zod';
 import { DeskError } from '../../src/core/errors.ts';
 import type { Clock } from '../../src/core/ports.ts';
 import type { SlackVerifier } from '../../src/triage/verify-slack-signature.ts';
 import { type AckFirst, createAckFirst } from './ack-first.ts';
+import { readSlackRequest } from './slack-request.ts';
 
 export interface FetchReceiverOptions {
   verifier: SlackVerifier;
@@ -14,9 +14,6 @@ export interface FetchReceiverOptions {
   /** How long work after an ack may wait for other requests' acks (see ack-first.ts). */
   maxDeferMs?: number;
 }
-
-const Body = z.record(z.string(), z.unknown());
-type Body = z.infer<typeof Body>;
 
 /**
  * A bolt Receiver for a fetch-style server (Hono on Node): transport only. It verifies the
@@ -62,19 +59,10 @@ export class FetchReceiver implements Receiver {
   async #handle(request: Request): Promise<Response> {
     const app = this.#app;
     if (!app) throw new DeskError('internal', 'the Slack app is not initialised');
-    const raw = await readBody(request, this.#options.maxBodyBytes ?? 1024 * 1024);
-    const text = new TextDecoder().decode(raw);
-    const contentType = request.headers.get('content-type') ?? '';
+    const read = await readSlackRequest(request, { verifier: this.#options.verifier, now: this.#options.now, maxBodyBytes: this.#options.maxBodyBytes ?? 1024 * 1024 });
     // Slack's certificate check carries nothing to run and may come unsigned: answered, nothing else.
-    if (contentType.startsWith('application/x-www-form-urlencoded') && new URLSearchParams(text).get('ssl_check') === '1') {
-      return new Response(null, { status: 200 });
-    }
-    const check = await this.#options.verifier.verify(
-      { body: raw, timestamp: request.headers.get('x-slack-request-timestamp'), signature: request.headers.get('x-slack-signature') },
-      this.#options.now(),
-    );
-    if (!check.ok) throw new DeskError('unauthorized', `the Slack signature is ${check.reason === 'stale' ? 'too old or too new' : check.reason}`);
-    const body = parseBody(text, contentType);
+    if (read.kind === 'ssl_check') return new Response(null, { status: 200 });
+    const { body } = read;
     if (body.type === 'url_verification') return Response.json({ challenge: body.challenge });
     const retryNum = request.headers.get('x-slack-retry-num');
     const retryReason = request.headers.get('x-slack-retry-reason');
@@ -127,24 +115,4 @@ function ackResponse(response: unknown): Response {
   if (response === undefined || response === null || response === '') return new Response(null, { status: 200 });
   if (typeof response === 'string') return new Response(response, { status: 200, headers: { 'content-type': 'text/plain; charset=utf-8' } });
   return Response.json(response);
-}
-
-async function readBody(request: Request, max: number): Promise<Uint8Array> {
-  const declared = Number(request.headers.get('content-length') ?? '0');
-  if (declared > max) throw new DeskError('payload_too_large', `a Slack request may be at most ${max} bytes`);
-  const raw = new Uint8Array(await request.arrayBuffer());
-  if (raw.length > max) throw new DeskError('payload_too_large', `a Slack request may be at most ${max} bytes`);
-  return raw;
-}
-
-/** Events come as JSON; interactivity as a form with a JSON `payload`; slash commands as a form. */
-function parseBody(text: string, contentType: string): Body {
-  try {
-    if (contentType.startsWith('application/json')) return Body.parse(JSON.parse(text));
-    const form = new URLSearchParams(text);
-    const payload = form.get('payload');
-    return Body.parse(payload === null ? Object.fromEntries(form) : JSON.parse(payload));
-  } catch (error) {
-    throw new DeskError('bad_request', 'the Slack request body is not JSON or a form', { cause: error });
-  }
 }

@@ -11,6 +11,7 @@ import { createSlackVerifier } from '../../src/triage/verify-slack-signature.ts'
 import { FetchReceiver } from './fetch-receiver.ts';
 import { createSlackOutboxHandlers } from './slack-outbox-handlers.ts';
 import { registerTriageListeners } from './slack-listeners.ts';
+import { webClientCalls } from './web-client-calls.ts';
 
 export interface SlackChannelOptions {
   botToken: string;
@@ -46,8 +47,9 @@ export interface SlackChannel {
 
 /**
  * Builds the bolt app on a receiver fed by the desk's own HTTP server, with the triage listeners,
- * and the outbox deliveries. The decisions themselves live in `src/triage` (no bolt, no Node), so
- * that the same triage runs on Workers behind another thin adapter.
+ * and the outbox deliveries. The decisions themselves live in `src/triage` (no bolt, no Node), and
+ * what each listener does in `triage-handlers.ts`: Workers run the same behind a fetch handler
+ * (adapters/slack-fetch).
  */
 export function createSlackChannel(options: SlackChannelOptions): SlackChannel {
   const logLevel = options.logLevel ?? LogLevel.INFO;
@@ -81,7 +83,7 @@ export function createSlackChannel(options: SlackChannelOptions): SlackChannel {
   });
   registerTriageListeners(app, { triage, store: options.store, triageStore: options.triageStore });
   const outboxHandlers = createSlackOutboxHandlers({
-    client: new WebClient(options.botToken, clientOptions),
+    client: webClientCalls(new WebClient(options.botToken, clientOptions)),
     store: options.store,
     triage: options.triageStore,
     now: options.now,

@@ -1,10 +1,10 @@
-import { WebAPIPlatformError, WebAPIRateLimitedError, type WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import type { Clock } from '../../src/core/ports.ts';
 import type { OutboxRow, SupportStore } from '../../src/core/support-store.ts';
 import type { DeliveryHandler, DeliveryResult } from '../../src/outbox/outbox-relay.ts';
 import type { TriageStore } from '../../src/triage/triage-store.ts';
 import { packetMessage } from './blocks/packet-message.ts';
+import { SlackApiError, type SlackCalls } from './slack-calls.ts';
 
 const PacketPayload = z.object({ ref: z.string() });
 
@@ -24,15 +24,19 @@ const permanent = new Set([
 ]);
 
 export interface SlackOutboxDeps {
-  /** A client that does not retry by itself (the outbox retries) and gives up after a timeout. */
-  client: WebClient;
+  /**
+   * Slack's Web API through a client that does not retry by itself (the outbox retries) and gives
+   * up after a timeout: bolt's WebClient on Node, the fetch client on Workers.
+   */
+  client: SlackCalls;
   store: SupportStore;
   triage: TriageStore;
   now: Clock;
 }
 
 /**
- * The outbox deliveries to Slack: `slack.packet` posts a packet's triage message and remembers where
+ * The outbox deliveries to Slack (runtime-neutral: Node's relay and the Workers' cron relay run
+ * the same): `slack.packet` posts a packet's triage message and remembers where
  * it is; `slack.packet_update` redraws it from the packet and its history as they are now. Each is
  * safe to run again: a packet whose message is known is updated, never posted twice.
  */
@@ -48,14 +52,14 @@ export function createSlackOutboxHandlers(deps: SlackOutboxDeps): Record<'slack.
     if (!message) return { status: 'failed', retryable: false, reason: `packet ${ref} does not exist` };
     if (known) {
       try {
-        await deps.client.chat.update({ channel: known.channel, ts: known.ts, ...message });
+        await deps.client.update({ channel: known.channel, ts: known.ts, ...message });
         return { status: 'sent', externalId: `${known.channel}/${known.ts}` };
       } catch (error) {
         // Someone deleted the message: the packet is posted anew below.
-        if (!(error instanceof WebAPIPlatformError && error.data.error === 'message_not_found')) throw error;
+        if (!(error instanceof SlackApiError && error.code === 'message_not_found')) throw error;
       }
     }
-    const answer = await deps.client.chat.postMessage({ channel: row.destination, unfurl_links: false, unfurl_media: false, ...message });
+    const answer = await deps.client.postMessage({ channel: row.destination, unfurl_links: false, unfurl_media: false, ...message });
     if (!answer.ts || !answer.channel) return { status: 'failed', retryable: true, reason: 'Slack answered without a ts' };
     await deps.triage.rememberMessage({ packetRef: ref, channel: answer.channel, ts: answer.ts }, deps.now());
     return { status: 'sent', externalId: `${answer.channel}/${answer.ts}` };
@@ -84,10 +88,9 @@ export function createSlackOutboxHandlers(deps: SlackOutboxDeps): Record<'slack.
 
 /** A failed Web API call as an outcome: Slack's own refusals are final, the rest is tried again. */
 export function failure(error: unknown): DeliveryResult {
-  if (error instanceof WebAPIPlatformError) {
-    const code = error.data.error;
-    return { status: 'failed', retryable: !permanent.has(code), reason: `slack: ${code}` };
+  if (error instanceof SlackApiError) {
+    if (error.retryAfterS !== null) return { status: 'failed', retryable: true, reason: `slack: rate limited for ${error.retryAfterS} s` };
+    return { status: 'failed', retryable: !permanent.has(error.code), reason: `slack: ${error.code}` };
   }
-  if (error instanceof WebAPIRateLimitedError) return { status: 'failed', retryable: true, reason: `slack: rate limited for ${error.retryAfter} s` };
   return { status: 'failed', retryable: true, reason: error instanceof Error ? error.message : String(error) };
 }

@@ -1,5 +1,5 @@
-import type { WebClient } from '@slack/web-api';
 import type { StaffMember } from '../../src/triage/triage-types.ts';
+import type { SlackCalls } from './slack-calls.ts';
 
 const TTL_MS = 60 * 60 * 1000;
 const MAX_ENTRIES = 500;
@@ -13,14 +13,14 @@ export function createStaffNames(now: () => number = Date.now) {
   const cache = new Map<string, { name: string | null; until: number }>();
 
   return {
-    async staffOf(client: WebClient, id: string, fallback: string | null | undefined): Promise<StaffMember> {
+    async staffOf(slack: Pick<SlackCalls, 'userInfo'>, id: string, fallback: string | null | undefined): Promise<StaffMember> {
       const hit = cache.get(id);
       if (hit && hit.until > now()) return { id, name: hit.name ?? fallback ?? null };
       let name: string | null = null;
       try {
-        const answer = await client.users.info({ user: id });
-        const profile = answer.user?.profile;
-        name = profile?.display_name || profile?.real_name || answer.user?.real_name || answer.user?.name || null;
+        const user = await slack.userInfo(id);
+        const profile = user?.profile;
+        name = profile?.display_name || profile?.real_name || user?.real_name || user?.name || null;
       } catch {
         return { id, name: fallback ?? null };
       }

@@ -1,11 +1,12 @@
 import { refundKey } from '../chat/auto-refund.ts';
 import { findingsFor } from '../core/build-packet.ts';
-import type { Clock, PlatformData } from '../core/ports.ts';
+import type { LedgerEntry } from '../core/platform-types.ts';
+import { type Clock, type PlatformData, issueRefunds } from '../core/ports.ts';
 import type { StuckLimits } from '../core/reconcile-account.ts';
 import { reconcileWithPlatform } from '../core/reconcile-service.ts';
 import type { Packet } from '../core/support-packet.ts';
-import type { Plan } from './decide.ts';
-import type { StaffMember } from './triage-types.ts';
+import { type Plan, decisionAudit } from './decide.ts';
+import { type StaffMember, TriageAction } from './triage-types.ts';
 
 export interface RefundDeps {
   platform: PlatformData;
@@ -27,6 +28,8 @@ export function refundRefusal(packet: Packet): string | null {
  * the packet was filed is not paid twice), then issues what each run still owes through the platform
  * with the key of the packet and run — the key the automatic refund uses, so that an approval and
  * an automatic refund never both pay. The evidence keeps the findings as filed and as approved.
+ * Where the platform is the desk's own database, the refunds and the approval's audit entry are
+ * written in one atomic write (`audited`); elsewhere the audit entry is written with the packet.
  */
 export async function planRefund(deps: RefundDeps, packet: Packet, staff: StaffMember): Promise<Plan> {
   const filed = packet.findings;
@@ -42,25 +45,29 @@ export async function planRefund(deps: RefundDeps, packet: Packet, staff: StaffM
   if (due.length === 0) {
     return { kind: 'refuse', summary: `Nothing is outstanding on ${packet.ref} any more: the runs are refunded or were not charged.` };
   }
-  const entries = [];
-  for (const run of due) {
-    const entry = await deps.platform.issueRefund(
-      filed.account.id,
-      {
-        generationId: run.generationId,
-        amount: run.outstanding,
-        reason: `Refund approved by ${staff.name ?? staff.id} (${packet.ref})`,
-      },
-      refundKey(packet.ref, run.generationId),
-    );
-    entries.push({ id: entry.id, generationId: run.generationId, amount: entry.amount });
-  }
-  const amount = entries.reduce((sum, e) => sum + e.amount, 0);
+  const orders = due.map((run) => ({
+    refund: { generationId: run.generationId, amount: run.outstanding, reason: `Refund approved by ${staff.name ?? staff.id} (${packet.ref})` },
+    idempotencyKey: refundKey(packet.ref, run.generationId),
+  }));
+  const evidenceOf = (issued: LedgerEntry[]) => {
+    const ledgerEntries = due.flatMap((run, i) => {
+      const entry = issued[i];
+      return entry ? [{ id: entry.id, generationId: run.generationId, amount: entry.amount }] : [];
+    });
+    return { amount: ledgerEntries.reduce((sum, e) => sum + e.amount, 0), ledgerEntries, findingsAsFiled: filed, findingsAtApproval: current };
+  };
+  // Embedded: the refunds and the approval's audit entry are one atomic write.
+  const issued = await issueRefunds(deps.platform, filed.account.id, orders, (entries) =>
+    decisionAudit(staff, TriageAction.refundApproved, packet.ref, evidenceOf(entries), deps.now()),
+  );
+  const evidence = evidenceOf(issued.entries);
+  const { amount } = evidence;
   const runs = due.map((r) => `${r.studio} run ${r.generationId}`).join(', ');
   return {
     kind: 'apply',
     packet: { ...packet, status: 'refunded' },
-    evidence: { amount, ledgerEntries: entries, findingsAsFiled: filed, findingsAtApproval: current },
+    evidence,
+    audited: issued.audited,
     notice: {
       topic: 'refund',
       text: `We have refunded ${amount} credits to your account for the ${runs} that failed. Your reference: ${packet.ref}.`,

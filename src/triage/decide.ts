@@ -29,7 +29,17 @@ export type Plan =
       /** What the user is told, by their channel. */
       notice?: Pick<UserNotice, 'topic' | 'text'>;
       summary: string;
+      /**
+       * The decision's audit entry was written already, in one atomic write with its effect (a
+       * refund with its audit entry, where the platform is the desk's database): not written again.
+       */
+      audited?: boolean;
     };
+
+/** The audit entry of a decision of staff: who, when, which action on which packet, and the evidence. */
+export function decisionAudit(staff: StaffMember, action: string, ref: string, evidence: Record<string, unknown>, at: number): AuditEntry {
+  return { at, actor: staffActor(staff), action, packetRef: ref, evidence: { staff, ...evidence } };
+}
 
 export interface Decision {
   ref: string;
@@ -48,7 +58,8 @@ export interface Decision {
 /**
  * Runs one decision of staff at most once: claims its key, plans it (which may issue a refund),
  * writes the packet, the audit entry (who, when, evidence) and the message update in one atomic
- * write, then tells the user. A failure releases the key so that the same click can be tried again.
+ * write (a refund's audit entry goes with the refund instead, where the platform can write them
+ * together), then tells the user. A failure releases the key so that the same click can be tried again.
  */
 export async function decide(deps: DecideDeps, decision: Decision): Promise<DecisionOutcome> {
   const { ref, staff } = decision;
@@ -81,7 +92,7 @@ export async function decide(deps: DecideDeps, decision: Decision): Promise<Deci
           packetRef: ref,
         },
       ],
-      audit: [{ at: now, actor: staffActor(staff), action: decision.action, packetRef: ref, evidence: { staff, ...plan.evidence } }],
+      audit: plan.audited ? [] : [decisionAudit(staff, decision.action, ref, plan.evidence, now)],
       now,
     });
   } catch (error) {

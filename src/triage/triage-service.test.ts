@@ -31,12 +31,20 @@ describe('triage decisions (in-memory triage store, SQLite :memory:)', () => {
     const embedded = createDrizzlePlatformData(handle, { now: () => NOW, newId: (p) => `${p}_${Math.random().toString(36).slice(2)}` });
     refundCalls = 0;
     gate = new Promise((resolve) => (open = resolve));
+    // Every refund waits at the gate, whichever way it is issued (with its audit entry, embedded).
     const platform: PlatformData = {
       ...embedded,
       issueRefund: async (...args) => {
         refundCalls++;
         await gate;
         return embedded.issueRefund(...args);
+      },
+      issueRefundsWithAudit: async (...args) => {
+        refundCalls++;
+        await gate;
+        const write = embedded.issueRefundsWithAudit;
+        if (!write) throw new Error('the embedded platform writes refunds with their audit entry');
+        return write(...args);
       },
     };
     let n = 0;

@@ -8,7 +8,8 @@ import type { Packet } from '../../src/core/support-packet.ts';
 import { seedDemoIfEmpty } from '../../src/demo/seed-demo.ts';
 import { type NodeDeps, createNodeApp, createNodeDeps } from '../../src/node-deps.ts';
 import { type SlackApiServer, startSlackApiServer } from '../support/slack-api-server.ts';
-import { type SlackBody, sign } from './slack-payloads.ts';
+import type { SlackBody } from './slack-payloads.ts';
+import { sign } from './slack-signing.ts';
 
 export const SIGNING_SECRET = 'test-signing-secret-1f2e3d4c';
 export const BOT_TOKEN = 'xoxb-test-token';

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ActionId } from '../../adapters/slack/blocks/decision-blocks.ts';
 import type { Packet } from '../../src/core/support-packet.ts';
-import { STAFF, buttonClick, sign, slashCommand, threadMessage, urlVerification } from './slack-payloads.ts';
+import { STAFF, buttonClick, slashCommand, threadMessage, urlVerification } from './slack-payloads.ts';
+import { sign } from './slack-signing.ts';
 import { SIGNING_SECRET, type SlackDesk, TRIAGE_CHANNEL, messageOf, startSlackDesk } from './slack-desk.ts';
 
 describe('POST /slack/events: verification and acknowledgement', () => {

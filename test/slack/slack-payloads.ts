@@ -1,9 +1,8 @@
-import { createHmac } from 'node:crypto';
-
 /*
  * Slack's request payloads, in the shapes Slack sends them (docs.slack.dev: interaction payloads,
- * slash commands, Events API), and their signing. Interactivity is a form with a JSON `payload`,
- * slash commands a plain form, events JSON.
+ * slash commands, Events API). Interactivity is a form with a JSON `payload`, slash commands a
+ * plain form, events JSON. No node: imports: the Workers' tests (test/workers/) build them too;
+ * signing is in slack-signing.ts.
  */
 
 export const TEAM = { id: 'T0PRISM', domain: 'prism' };
@@ -17,11 +16,6 @@ type Staff = typeof STAFF;
 export interface SlackBody {
   contentType: string;
   body: string;
-}
-
-/** `v0=` and hex HMAC-SHA256 of `v0:timestamp:body`, with node:crypto (the desk uses Web Crypto). */
-export function sign(secret: string, timestamp: number, body: string): string {
-  return `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
 }
 
 const form = (fields: Record<string, string>): SlackBody => ({

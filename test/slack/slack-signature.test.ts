@@ -1,7 +1,7 @@
 import { verifySlackRequest } from '@slack/bolt';
 import { describe, expect, it } from 'vitest';
 import { constantTimeEqual, createSlackVerifier } from '../../src/triage/verify-slack-signature.ts';
-import { sign } from './slack-payloads.ts';
+import { sign } from './slack-signing.ts';
 
 const SECRET = '8f742231b10e8888abcd99yyyzzz85a5';
 const BODY = 'token=xyzz0WbapA4vBCDEFasx0q6G&team_id=T1DC2JH3J&team_domain=testteamnow&channel_id=G8PSS9T3V&command=%2Fprism&text=lookup+maya%40example.com&trigger_id=1.2.3';

@@ -1,20 +1,18 @@
-import { env } from 'cloudflare:test';
-import { createDrizzlePlatformData } from '../../adapters/db/drizzle-platform-data.ts';
+import { createDrizzlePlatformData, refreshBalance } from '../../adapters/db/drizzle-platform-data.ts';
 import { createDrizzleSupportStore } from '../../adapters/db/drizzle-support-store.ts';
 import { accountToRow, generationToRow, ledgerToRow } from '../../adapters/db/platform-rows.ts';
 import * as schema from '../../adapters/db/schema.ts';
-import { refreshBalance } from '../../adapters/db/drizzle-platform-data.ts';
-import { platformDataContract } from '../contracts/platform-data-contract.ts';
+import { type PlatformFixture, platformDataContract } from '../contracts/platform-data-contract.ts';
+import { refundAuditContract } from '../contracts/refund-audit-contract.ts';
 import { supportStoreContract } from '../contracts/support-store-contract.ts';
 import { emptyD1 } from './reset-d1.ts';
-
 
 // The same contract suites as on better-sqlite3, here on D1 inside workerd.
 supportStoreContract('D1', async () => ({ store: createDrizzleSupportStore(await emptyD1()) }));
 
-platformDataContract('D1 (embedded)', async (fixture) => {
+/** Empty tables, then the fixture, one row per insert (D1 binds at most 100 parameters a statement). */
+async function d1With(fixture: PlatformFixture) {
   const database = await emptyD1();
-  // D1 binds at most 100 parameters a statement: one row per insert.
   await database.atomic([
     ...fixture.accounts.map((a) => database.db.insert(schema.accounts).values(accountToRow(a))),
     ...fixture.generations.map((g) => database.db.insert(schema.generations).values(generationToRow(g))),
@@ -22,5 +20,14 @@ platformDataContract('D1 (embedded)', async (fixture) => {
     ...fixture.accounts.map((a) => refreshBalance(database.db, a.id)),
   ]);
   let n = 0;
-  return { platform: createDrizzlePlatformData(database, { now: () => Date.parse('2026-11-24T12:00:00Z'), newId: (p) => `${p}_d1_${++n}` }) };
+  const platform = createDrizzlePlatformData(database, { now: () => Date.parse('2026-11-24T12:00:00Z'), newId: (p) => `${p}_d1_${++n}` });
+  return { database, platform };
+}
+
+platformDataContract('D1 (embedded)', async (fixture) => ({ platform: (await d1With(fixture)).platform }));
+
+// A refund and its audit entry in one db.batch().
+refundAuditContract('embedded platform data and the store on one D1 database', async (fixture) => {
+  const { database, platform } = await d1With(fixture);
+  return { platform, store: createDrizzleSupportStore(database) };
 });

@@ -2,16 +2,25 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-pool-workers';
 import { defineProject } from 'vitest/config';
+import { createSlackStandIn } from './slack-api-stand-in.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
+/** The Slack app's settings in the Workers' tests (the tests sign their requests with this secret). */
+const SLACK_TEST = { botToken: 'xoxb-worker-test', signingSecret: 'worker-test-signing-secret', apiUrl: 'https://slack.test/api/' };
+
+/** Slack's Web API and response URLs (slack-api-stand-in.ts). */
+const slack = createSlackStandIn({ token: SLACK_TEST.botToken, userNames: { U0STAFF1: 'Maria', U0STAFF2: 'Jon' } });
+
 /**
- * A stand-in for the HTTP mail API, outside workerd (Node side of miniflare): it records what the
- * Worker sends; `GET https://mail-api.test/sent` answers the record, `DELETE` clears it.
+ * Stand-ins outside workerd (Node side of miniflare) for what the Workers call: Slack at
+ * `https://slack.test`, and the HTTP mail API, which records what the Worker sends
+ * (`GET https://mail-api.test/sent` answers the record, `DELETE` clears it).
  */
 const sentMail: unknown[] = [];
 async function outbound(request: Request): Promise<Response> {
   const url = new URL(request.url);
+  if (url.host === 'slack.test') return slack.handle(request);
   if (url.host !== 'mail-api.test') return new Response('no network in tests', { status: 502 });
   if (request.method === 'GET') return Response.json(sentMail);
   if (request.method === 'DELETE') {
@@ -49,6 +58,9 @@ export default defineProject({
           MAIL_API_URL: 'https://mail-api.test/send',
           MAIL_API_TOKEN: 'mail-token',
           TRUSTED_AUTHSERV_ID: 'mx.prismposter.test',
+          SLACK_BOT_TOKEN: SLACK_TEST.botToken,
+          SLACK_SIGNING_SECRET: SLACK_TEST.signingSecret,
+          SLACK_API_URL: SLACK_TEST.apiUrl,
         },
         outboundService: outbound,
       },

@@ -1,0 +1,73 @@
+import type { Clock, IdGenerator, PlatformData } from '../../src/core/ports.ts';
+import type { StuckLimits } from '../../src/core/reconcile-account.ts';
+import type { SupportStore } from '../../src/core/support-store.ts';
+import type { UserNotifier } from '../../src/core/user-notifier.ts';
+import type { DeliveryHandler } from '../../src/outbox/outbox-relay.ts';
+import { type TriageService, createTriageService } from '../../src/triage/triage-service.ts';
+import { createSlackVerifier } from '../../src/triage/verify-slack-signature.ts';
+import type { DeskDb } from '../db/desk-db.ts';
+import { createDrizzleTriageStore } from '../slack/drizzle-triage-store.ts';
+import type { SlackLogger } from '../slack/slack-calls.ts';
+import { createSlackOutboxHandlers } from '../slack/slack-outbox-handlers.ts';
+import { createTriageHandlers } from '../slack/triage-handlers.ts';
+import { type WaitUntil, createSlackFetchHandler } from './slack-fetch-handler.ts';
+import { createSlackWebApi } from './slack-web-api.ts';
+
+export interface SlackOnWorkersOptions {
+  botToken: string;
+  signingSecret: string;
+  /** Slack's Web API, `https://slack.com/api/` unless pointed elsewhere (a stand-in in tests). */
+  apiUrl: string;
+  triageChannel: string;
+  database: DeskDb;
+  store: SupportStore;
+  platform: PlatformData;
+  notifier: Pick<UserNotifier, 'notify'>;
+  now: Clock;
+  newId: IdGenerator;
+  stuckLimits?: StuckLimits;
+  /** Runs after the work of each Slack request (the outbox relay). */
+  afterWork?: () => Promise<unknown>;
+  /** Per Web API call. */
+  timeoutMs?: number;
+  log?: SlackLogger;
+}
+
+/** The Slack channel of the desk on Workers: the twin of adapters/slack/slack-channel.ts, without bolt. */
+export interface SlackOnWorkers {
+  /** `POST /slack/events`: events, interactivity and slash commands; the work goes on in `waitUntil`. */
+  handle(request: Request, waitUntil: WaitUntil): Promise<Response>;
+  /** The outbox deliveries `slack.packet` and `slack.packet_update`, for the cron relay. */
+  outboxHandlers: Record<string, DeliveryHandler>;
+  triage: TriageService;
+}
+
+/**
+ * The same triage service, listener logic, Block Kit and outbox deliveries as on Node, over D1, a
+ * fetch client of Slack's Web API and a fetch handler verified with Web Crypto.
+ */
+export function createSlackOnWorkers(options: SlackOnWorkersOptions): SlackOnWorkers {
+  const log = options.log ?? console;
+  const triageStore = createDrizzleTriageStore(options.database);
+  const triage = createTriageService({
+    store: options.store,
+    triage: triageStore,
+    platform: options.platform,
+    notifier: options.notifier,
+    now: options.now,
+    newId: options.newId,
+    slackChannel: options.triageChannel,
+    ...(options.stuckLimits && { stuckLimits: options.stuckLimits }),
+  });
+  const slack = createSlackWebApi({ botToken: options.botToken, apiUrl: options.apiUrl, timeoutMs: options.timeoutMs ?? 10_000 });
+  const handler = createSlackFetchHandler({
+    verifier: createSlackVerifier(options.signingSecret),
+    now: options.now,
+    handlers: createTriageHandlers({ triage, store: options.store, triageStore, log }),
+    slack,
+    log,
+    ...(options.afterWork && { afterWork: options.afterWork }),
+  });
+  const outboxHandlers = createSlackOutboxHandlers({ client: slack, store: options.store, triage: triageStore, now: options.now });
+  return { handle: (request, waitUntil) => handler.handle(request, waitUntil), outboxHandlers, triage };
+}

@@ -1,0 +1,38 @@
+import { WebAPIPlatformError, WebAPIRateLimitedError, type WebClient } from '@slack/web-api';
+import { SlackApiError, type SlackCalls } from './slack-calls.ts';
+
+/**
+ * Node: bolt's WebClient as the calls the listeners and deliveries make. Slack's refusals become
+ * `SlackApiError`s (as the fetch client on Workers throws them); every other error is left as it is.
+ */
+export function webClientCalls(client: WebClient): SlackCalls {
+  return {
+    async postMessage(args) {
+      const answer = await translate('chat.postMessage', () => client.chat.postMessage(args));
+      return { channel: answer.channel, ts: answer.ts };
+    },
+    async update(args) {
+      await translate('chat.update', () => client.chat.update(args));
+    },
+    async postEphemeral(args) {
+      await translate('chat.postEphemeral', () => client.chat.postEphemeral(args));
+    },
+    async openView(args) {
+      await translate('views.open', () => client.views.open(args));
+    },
+    async userInfo(user) {
+      const answer = await translate('users.info', () => client.users.info({ user }));
+      return answer.user ?? null;
+    },
+  };
+}
+
+async function translate<T>(method: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (error instanceof WebAPIPlatformError) throw new SlackApiError(method, error.data.error);
+    if (error instanceof WebAPIRateLimitedError) throw new SlackApiError(method, 'ratelimited', error.retryAfter);
+    throw error;
+  }
+}
