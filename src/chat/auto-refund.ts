@@ -1,6 +1,7 @@
-import type { Clock, PlatformData } from '../core/ports.ts';
+import type { LedgerEntry } from '../core/platform-types.ts';
+import { type Clock, type PlatformData, type RefundOrder, issueRefunds } from '../core/ports.ts';
 import type { Packet } from '../core/support-packet.ts';
-import type { SupportStore } from '../core/support-store.ts';
+import type { AuditEntry, SupportStore } from '../core/support-store.ts';
 
 /** The idempotency key of a refund: one per packet and run, whoever issues it, however often. */
 export const refundKey = (ref: string, generationId: string) => `refund:${ref}:${generationId}`;
@@ -17,32 +18,24 @@ export async function issueAutoRefunds(
 ): Promise<{ issued: number; packet: Packet }> {
   const findings = packet.findings;
   if (!packet.verified || !findings || findings.refundDue <= 0 || findings.refundDue > limit) return { issued: 0, packet };
-  let issued = 0;
-  const entries: string[] = [];
-  for (const run of findings.runs) {
-    if (run.verdict !== 'refund_due' || run.outstanding <= 0) continue;
-    const entry = await deps.platform.issueRefund(
-      findings.account.id,
-      { generationId: run.generationId, amount: run.outstanding, reason: `Automatic refund for failed generation (${packet.ref})` },
-      refundKey(packet.ref, run.generationId),
-    );
-    issued += entry.amount;
-    entries.push(entry.id);
-  }
+  const orders: RefundOrder[] = findings.runs
+    .filter((run) => run.verdict === 'refund_due' && run.outstanding > 0)
+    .map((run) => ({
+      refund: { generationId: run.generationId, amount: run.outstanding, reason: `Automatic refund for failed generation (${packet.ref})` },
+      idempotencyKey: refundKey(packet.ref, run.generationId),
+    }));
   const now = deps.now();
-  const refunded: Packet = { ...packet, status: 'refunded' };
-  await deps.store.savePacket(refunded, {
-    outbox: [],
-    audit: [
-      {
-        at: now,
-        actor: 'policy:auto-refund',
-        action: 'refund.issued',
-        packetRef: packet.ref,
-        evidence: { limit, refundDue: findings.refundDue, ledgerEntries: entries, runs: findings.runs },
-      },
-    ],
-    now,
+  const auditEntry = (entries: LedgerEntry[]): AuditEntry => ({
+    at: now,
+    actor: 'policy:auto-refund',
+    action: 'refund.issued',
+    packetRef: packet.ref,
+    evidence: { limit, refundDue: findings.refundDue, ledgerEntries: entries.map((e) => e.id), runs: findings.runs },
   });
+  // The refund and its audit entry in one write where the platform is the desk's own database.
+  const { entries, audited } = await issueRefunds(deps.platform, findings.account.id, orders, auditEntry);
+  const issued = entries.reduce((sum, e) => sum + e.amount, 0);
+  const refunded: Packet = { ...packet, status: 'refunded' };
+  await deps.store.savePacket(refunded, { outbox: [], audit: audited ? [] : [auditEntry(entries)], now });
   return { issued, packet: refunded };
 }

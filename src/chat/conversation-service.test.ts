@@ -40,7 +40,8 @@ describe('conversation service at the hand-off (real SQLite, demo data)', () => 
   });
 
   it('hands the case off even when the platform fails to write the refund, proposing it to staff instead', async () => {
-    const refusing: PlatformData = { ...deps.platform, issueRefund: () => Promise.reject(new Error('platform answered 503')) };
+    const refusal = () => Promise.reject(new Error('platform answered 503'));
+    const refusing: PlatformData = { ...deps.platform, issueRefund: refusal, issueRefundsWithAudit: refusal };
     const service = createConversationService({
       store: deps.store,
       platform: refusing,
