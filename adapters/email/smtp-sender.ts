@@ -25,6 +25,10 @@ export function createSmtpSender(smtpUrl: string, options: { timeoutMs?: number 
   const timeout = options.timeoutMs ?? 15_000;
   const transport = nodemailer.createTransport({
     url: smtpUrl,
+    // One connection kept open for the relay's run of deliveries (a backlog after an outage goes
+    // out at the server's pace, not one TCP and SMTP handshake per mail); closed when idle.
+    pool: true,
+    maxConnections: 1,
     connectionTimeout: timeout,
     greetingTimeout: timeout,
     socketTimeout: timeout * 2,

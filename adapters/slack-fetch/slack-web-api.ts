@@ -21,6 +21,16 @@ export interface SlackWebApiOptions {
 const Answer = z.object({ ok: z.boolean(), error: z.string().optional() });
 
 const PostMessageAnswer = z.object({ channel: z.string().optional(), ts: z.string().optional() });
+const HistoryAnswer = z.object({
+  messages: z
+    .array(
+      z.object({
+        ts: z.string(),
+        metadata: z.object({ event_type: z.string(), event_payload: z.record(z.string(), z.string()) }).optional().catch(undefined),
+      }),
+    )
+    .default([]),
+});
 const UserInfoAnswer = z.object({
   user: z
     .object({
@@ -79,6 +89,10 @@ export function createSlackWebApi(options: SlackWebApiOptions): SlackCalls & { r
   return {
     async postMessage(args) {
       return call('chat.postMessage', args, PostMessageAnswer);
+    },
+    async recentPosts({ channel, oldest, limit }) {
+      const answer = await call('conversations.history', { channel, oldest, limit: String(limit), include_all_metadata: 'true' }, HistoryAnswer, 'form');
+      return answer.messages;
     },
     async update(args) {
       await call('chat.update', args, nothing);

@@ -13,6 +13,12 @@ export interface SlackUser {
   profile?: { display_name?: string | undefined; real_name?: string | undefined } | undefined;
 }
 
+/** Slack's message metadata: an event type and a flat payload. */
+export interface PostMetadata {
+  event_type: string;
+  event_payload: Record<string, string>;
+}
+
 export interface SlackCalls {
   /** chat.postMessage: Slack answers where the message went (`channel`) and its `ts`. */
   postMessage(args: {
@@ -21,7 +27,14 @@ export interface SlackCalls {
     blocks: KnownBlock[];
     unfurl_links?: boolean;
     unfurl_media?: boolean;
+    /** Message metadata: what the desk posted it for, found again by `recentPosts`. */
+    metadata?: PostMetadata;
   }): Promise<{ channel?: string | undefined; ts?: string | undefined }>;
+  /**
+   * conversations.history with metadata: the channel's messages since `oldest` (a Slack ts), newest
+   * first, at most `limit`. Needs the `channels:history` scope (`groups:history` for a private channel).
+   */
+  recentPosts(args: { channel: string; oldest: string; limit: number }): Promise<{ ts: string; metadata?: PostMetadata | undefined }[]>;
   /** chat.update of a message the desk posted. */
   update(args: { channel: string; ts: string; text: string; blocks: KnownBlock[] }): Promise<void>;
   /** chat.postEphemeral: a note only `user` sees. */

@@ -8,6 +8,9 @@ import { SlackApiError, type SlackCalls } from './slack-calls.ts';
 
 const PacketPayload = z.object({ ref: z.string() });
 
+/** The metadata event type of a packet's triage message (its payload: `packet_ref`). */
+export const POSTED_EVENT = 'prism_packet_posted';
+
 /** Slack's answers that will not change by asking again: the row is dead, kept with the error. */
 const permanent = new Set([
   'channel_not_found',
@@ -59,10 +62,39 @@ export function createSlackOutboxHandlers(deps: SlackOutboxDeps): Record<'slack.
         if (!(error instanceof SlackApiError && error.code === 'message_not_found')) throw error;
       }
     }
-    const answer = await deps.client.postMessage({ channel: row.destination, unfurl_links: false, unfurl_media: false, ...message });
+    // Tried before (a failure, or a relay that died mid-way): the post may have reached Slack even
+    // so. chat.postMessage has no idempotency key, so look for our own message before posting again.
+    const earlier = row.attempts > 1 ? await findEarlierPost(row, ref) : null;
+    if (earlier) {
+      await deps.triage.rememberMessage({ packetRef: ref, channel: earlier.channel, ts: earlier.ts }, deps.now());
+      return { status: 'sent', externalId: `${earlier.channel}/${earlier.ts}` };
+    }
+    const answer = await deps.client.postMessage({
+      channel: row.destination,
+      unfurl_links: false,
+      unfurl_media: false,
+      ...message,
+      metadata: { event_type: POSTED_EVENT, event_payload: { packet_ref: ref } },
+    });
     if (!answer.ts || !answer.channel) return { status: 'failed', retryable: true, reason: 'Slack answered without a ts' };
     await deps.triage.rememberMessage({ packetRef: ref, channel: answer.channel, ts: answer.ts }, deps.now());
     return { status: 'sent', externalId: `${answer.channel}/${answer.ts}` };
+  }
+
+  /** The packet's triage message if an earlier attempt posted it (searched since the row was queued). */
+  async function findEarlierPost(row: OutboxRow, ref: string): Promise<{ channel: string; ts: string } | null> {
+    // History needs a channel id; a `#name` destination cannot be searched (post, as before).
+    if (!/^[CG][A-Z0-9]+$/.test(row.destination)) return null;
+    try {
+      const oldest = ((row.createdAt - 60_000) / 1000).toFixed(6);
+      const posts = await deps.client.recentPosts({ channel: row.destination, oldest, limit: 200 });
+      const found = posts.find((p) => p.metadata?.event_type === POSTED_EVENT && p.metadata.event_payload.packet_ref === ref);
+      return found ? { channel: row.destination, ts: found.ts } : null;
+    } catch (error) {
+      // Without the history scope the desk can only post again: a rare duplicate beats a lost packet.
+      if (error instanceof SlackApiError && (error.code === 'missing_scope' || error.code === 'not_in_channel')) return null;
+      throw error;
+    }
   }
 
   function handler(kind: 'post' | 'update'): DeliveryHandler {

@@ -1,5 +1,5 @@
 import { WebAPIPlatformError, WebAPIRateLimitedError, type WebClient } from '@slack/web-api';
-import { SlackApiError, type SlackCalls } from './slack-calls.ts';
+import { type PostMetadata, SlackApiError, type SlackCalls } from './slack-calls.ts';
 
 /**
  * Node: bolt's WebClient as the calls the listeners and deliveries make. Slack's refusals become
@@ -10,6 +10,14 @@ export function webClientCalls(client: WebClient): SlackCalls {
     async postMessage(args) {
       const answer = await translate('chat.postMessage', () => client.chat.postMessage(args));
       return { channel: answer.channel, ts: answer.ts };
+    },
+    async recentPosts({ channel, oldest, limit }) {
+      const answer = await translate('conversations.history', () =>
+        client.conversations.history({ channel, oldest, limit, include_all_metadata: true }),
+      );
+      return (answer.messages ?? []).flatMap((m) =>
+        m.ts ? [{ ts: m.ts, metadata: m.metadata as PostMetadata | undefined }] : [],
+      );
     },
     async update(args) {
       await translate('chat.update', () => client.chat.update(args));

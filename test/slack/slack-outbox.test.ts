@@ -78,6 +78,39 @@ describe('packets posted to the triage channel from the outbox', () => {
     expect(posts.map((c) => c.outcome)).toEqual(['http500', 'ratelimited', 'ok']);
   });
 
+  it('posts once when the relay died right after Slack took the post: the retry finds it in the channel history', async () => {
+    const packet = await desk.fileMaya();
+    const clock = { now: Date.now() };
+    // A relay claims the row and posts, then dies before recording anything (not even where the message is).
+    const [claimed] = await desk.deps.store.claimOutbox(clock.now, 10, 60_000);
+    if (!claimed) throw new Error('nothing claimed');
+    expect(await desk.channel.outboxHandlers['slack.packet']?.(claimed)).toMatchObject({ status: 'sent' });
+    desk.deps.sqlite.sqlite.prepare('DELETE FROM slack_messages').run();
+    const [first] = desk.slack.callsOf('chat.postMessage');
+    expect(first?.args.metadata).toEqual({ event_type: 'prism_packet_posted', event_payload: { packet_ref: packet.ref } });
+
+    // Its lease lapses; another relay takes the row.
+    clock.now += 61_000;
+    expect(await relayAt(clock).runOnce()).toEqual({ delivered: 1, retrying: 0, dead: 0 });
+    expect(desk.slack.callsOf('chat.postMessage')).toHaveLength(1);
+    expect(desk.slack.callsOf('conversations.history')).toHaveLength(1);
+    const ts = [...desk.slack.messages.values()][0]?.ts;
+    expect(await createDrizzleTriageStore(desk.deps.sqlite).messageOf(packet.ref)).toMatchObject({ channel: TRIAGE_CHANNEL, ts });
+    expect(await slackRow(packet.ref)).toMatchObject({ status: 'delivered', attempts: 2, externalId: `${TRIAGE_CHANNEL}/${ts}` });
+  });
+
+  it('posts a retried row again when the history cannot be read (no history scope): a duplicate rather than a loss', async () => {
+    const packet = await desk.fileMaya();
+    const clock = { now: Date.now() };
+    desk.slack.fail('chat.postMessage', { kind: 'http500' }, 1);
+    expect(await relayAt(clock).runOnce()).toEqual({ delivered: 0, retrying: 1, dead: 0 });
+    desk.slack.fail('conversations.history', { kind: 'error', error: 'missing_scope' });
+    clock.now += HOUR;
+    expect(await relayAt(clock).runOnce()).toEqual({ delivered: 1, retrying: 0, dead: 0 });
+    expect(desk.slack.callsOf('chat.postMessage').map((c) => c.outcome)).toEqual(['http500', 'ok']);
+    expect(await slackRow(packet.ref)).toMatchObject({ status: 'delivered', attempts: 2 });
+  });
+
   it('gives up on a Slack that hangs after the timeout, and delivers when it answers again', async () => {
     const packet = await desk.fileMaya();
     const clock = { now: Date.now() };

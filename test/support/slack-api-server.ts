@@ -1,4 +1,5 @@
 import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
+import { type HeldMessage, type SlackAnswerOptions, createSlackAnswers } from './slack-answers.ts';
 
 /** A way for the stand-in to fail a method: an HTTP 500, Slack's `ok: false`, rate limiting, or no answer. */
 export type SlackFailure = { kind: 'http500' } | { kind: 'error'; error: string } | { kind: 'ratelimited'; retryAfter: number } | { kind: 'hang' };
@@ -11,13 +12,7 @@ export interface SlackCall {
   outcome: 'ok' | SlackFailure['kind'];
 }
 
-/** A message the stand-in holds, as posted and then updated. */
-export interface HeldMessage {
-  channel: string;
-  ts: string;
-  text: string;
-  blocks: unknown[];
-}
+export type { HeldMessage };
 
 export interface SlackApiServer {
   /** `http://127.0.0.1:<port>` */
@@ -37,60 +32,21 @@ export interface SlackApiServer {
   close(): Promise<void>;
 }
 
-export interface SlackApiServerOptions {
+export interface SlackApiServerOptions extends SlackAnswerOptions {
   token: string;
-  botUserId?: string;
-  botId?: string;
-  /** Channel names (`#support-triage`) to the ids the stand-in answers with. */
-  channelIds?: Record<string, string>;
-  /** Display names answered by users.info. */
-  userNames?: Record<string, string>;
 }
 
 /**
  * A local stand-in of Slack's Web API on 127.0.0.1 speaking what the real `@slack/web-api` client
  * sends (form-encoded arguments, JSON-encoded blocks and views, a bearer token) and answers:
- * auth.test, chat.postMessage, chat.update, chat.postEphemeral, views.open, users.info. It records
+ * the answers of slack-answers.ts (posts, updates, history with metadata, users…). It records
  * every call and fails on demand. Slash commands' response URLs point at it too.
  */
 export async function startSlackApiServer(options: SlackApiServerOptions): Promise<SlackApiServer> {
   const calls: SlackCall[] = [];
-  const messages = new Map<string, HeldMessage>();
   const responses: SlackApiServer['responses'] = [];
   const failures = new Map<string, { failure: SlackFailure; left: number }>();
-  let clock = 1_700_000_000_000;
-  const nextTs = () => `${Math.floor(++clock / 1000)}.${String(clock % 1_000_000).padStart(6, '0')}`;
-
-  function answer(method: string, args: Record<string, unknown>): Record<string, unknown> {
-    const channel = typeof args.channel === 'string' ? (options.channelIds?.[args.channel] ?? args.channel) : '';
-    switch (method) {
-      case 'auth.test':
-        return { ok: true, url: 'https://prism.slack.test/', team: 'Prism', user: 'prism', team_id: 'T0PRISM', user_id: options.botUserId ?? 'U0BOT', bot_id: options.botId ?? 'B0BOT' };
-      case 'chat.postMessage': {
-        const ts = nextTs();
-        messages.set(ts, { channel, ts, text: String(args.text ?? ''), blocks: Array.isArray(args.blocks) ? args.blocks : [] });
-        return { ok: true, channel, ts, message: { type: 'message', text: args.text, ts } };
-      }
-      case 'chat.update': {
-        const held = messages.get(String(args.ts));
-        if (!held || held.channel !== channel) return { ok: false, error: 'message_not_found' };
-        held.text = String(args.text ?? '');
-        held.blocks = Array.isArray(args.blocks) ? args.blocks : [];
-        return { ok: true, channel, ts: held.ts, text: held.text };
-      }
-      case 'chat.postEphemeral':
-        return { ok: true, message_ts: nextTs() };
-      case 'views.open':
-        return { ok: true, view: { id: `V${calls.length}`, ...(args.view as object) } };
-      case 'users.info': {
-        const id = String(args.user);
-        const name = options.userNames?.[id] ?? null;
-        return { ok: true, user: { id, name: id.toLowerCase(), real_name: name ?? '', profile: { display_name: name ?? '', real_name: name ?? '' } } };
-      }
-      default:
-        return { ok: false, error: 'unknown_method' };
-    }
-  }
+  const { messages, answer } = createSlackAnswers(options);
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://stand-in');

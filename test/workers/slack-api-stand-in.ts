@@ -9,6 +9,8 @@
  *   POST /_test/fail     → { method, failure, times? }: the next `times` calls of `method` fail
  */
 
+import { createSlackAnswers } from '../support/slack-answers.ts';
+
 export type SlackFailure =
   | { kind: 'http500' }
   | { kind: 'error'; error: string }
@@ -27,39 +29,8 @@ export interface RecordedCall {
 export function createSlackStandIn(options: { token: string; userNames?: Record<string, string> }) {
   const calls: RecordedCall[] = [];
   const responses: { path: string; body: unknown }[] = [];
-  const messages = new Map<string, { channel: string; ts: string; text: string; blocks: unknown[] }>();
   const failures = new Map<string, { failure: SlackFailure; left: number }>();
-  let clock = 1_700_000_000_000;
-  const nextTs = () => `${Math.floor(++clock / 1000)}.${String(clock % 1_000_000).padStart(6, '0')}`;
-
-  function answer(method: string, args: Record<string, unknown>): Record<string, unknown> {
-    const channel = typeof args.channel === 'string' ? args.channel : '';
-    switch (method) {
-      case 'chat.postMessage': {
-        const ts = nextTs();
-        messages.set(ts, { channel, ts, text: String(args.text ?? ''), blocks: Array.isArray(args.blocks) ? args.blocks : [] });
-        return { ok: true, channel, ts, message: { type: 'message', text: args.text, ts } };
-      }
-      case 'chat.update': {
-        const held = messages.get(String(args.ts));
-        if (!held || held.channel !== channel) return { ok: false, error: 'message_not_found' };
-        held.text = String(args.text ?? '');
-        held.blocks = Array.isArray(args.blocks) ? args.blocks : [];
-        return { ok: true, channel, ts: held.ts, text: held.text };
-      }
-      case 'chat.postEphemeral':
-        return { ok: true, message_ts: nextTs() };
-      case 'views.open':
-        return { ok: true, view: { id: `V${calls.length}`, ...(args.view as object) } };
-      case 'users.info': {
-        const id = String(args.user);
-        const name = options.userNames?.[id] ?? '';
-        return { ok: true, user: { id, name: id.toLowerCase(), real_name: name, profile: { display_name: name, real_name: name } } };
-      }
-      default:
-        return { ok: false, error: 'unknown_method' };
-    }
-  }
+  const { messages, answer } = createSlackAnswers({ userNames: options.userNames ?? {} });
 
   async function readArgs(request: Request): Promise<Record<string, unknown>> {
     const raw = await request.text();
