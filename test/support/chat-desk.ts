@@ -30,11 +30,14 @@ export interface ChatDesk {
  * Starts a desk from environment variables as `npm start` reads them (`SUPPORT_DB_PATH` is a temp
  * file), with an optional clock; the demo is seeded at the clock's "now".
  */
-export async function startChatDesk(env: Record<string, string> = {}, options: { now?: () => number } = {}): Promise<ChatDesk> {
+export async function startChatDesk(
+  env: Record<string, string> = {},
+  options: { now?: () => number; slack?: NonNullable<Parameters<typeof createNodeDeps>[1]>['slack'] } = {},
+): Promise<ChatDesk> {
   const dir = mkdtempSync(join(tmpdir(), 'chat-desk-'));
   const dbPath = join(dir, 'support.db');
   const config = loadConfig({ SUPPORT_DB_PATH: dbPath, ...env });
-  const deps = createNodeDeps(config, options.now ? { now: options.now } : {});
+  const deps = createNodeDeps(config, { ...(options.now && { now: options.now }), ...(options.slack && { slack: options.slack }) });
   await seedDemoIfEmpty(deps.sqlite, deps.now());
   const app = createNodeApp(deps);
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
