@@ -34,6 +34,31 @@ function reject(collection: string, index: number, id: string, field: string, me
   throw new DeskError('invalid_import', `${collection}[${index}] id "${id}": field "${field}": ${message}`);
 }
 
+function rejectDuplicateIds(collection: string, records: readonly { id: string }[]): void {
+  const first = new Map<string, number>();
+  records.forEach((record, index) => {
+    const seen = first.get(record.id);
+    if (seen !== undefined) reject(collection, index, record.id, 'id', `the same id as ${collection}[${seen}]`);
+    first.set(record.id, index);
+  });
+}
+
+/**
+ * Credits are counted in JavaScript numbers (and summed by SQLite in 64 bits): an account's amounts
+ * in one file must add up, in absolute value, to no more than Number.MAX_SAFE_INTEGER, or balances
+ * and sums would be rounded (or overflow) instead of exact.
+ */
+function rejectUnsafeTotals(entries: readonly LedgerEntry[]): void {
+  const totals = new Map<string, number>();
+  entries.forEach((entry, index) => {
+    const total = (totals.get(entry.accountId) ?? 0) + Math.abs(entry.amount);
+    if (total > Number.MAX_SAFE_INTEGER) {
+      reject('ledger', index, entry.id, 'amount', `the amounts of account "${entry.accountId}" in this file add up to more than ${Number.MAX_SAFE_INTEGER} credits`);
+    }
+    totals.set(entry.accountId, total);
+  });
+}
+
 /** `SET col = excluded.col` for an upsert: a re-import brings the row to the file's values. */
 function excluded<T extends SQLiteTable>(keys: readonly (keyof T['$inferInsert'] & string)[], table: T): Record<string, SQL> {
   const columns = getTableColumns(table) as Record<string, { name: string } | undefined>;
@@ -67,7 +92,9 @@ function chunkRows<T>(rows: T[], columns: number, maxParams: number): T[][] {
 /**
  * Imports platform-data.md's import file: every record is checked first, then everything is
  * written in one atomic step. Any bad record rejects the whole file with its id and field, and
- * nothing is written. Importing the same file twice changes nothing.
+ * nothing is written: a record that breaks its schema, an id given twice in a collection, a run or
+ * entry of an unknown account, an email taken, an account's amounts past exact arithmetic.
+ * Importing the same file twice changes nothing.
  */
 export async function importPlatformData(
   { db, atomic }: DeskDb,
@@ -83,6 +110,11 @@ export async function importPlatformData(
   const accountList = parseAll('accounts', file.data.accounts, Account);
   const generationList = parseAll('generations', file.data.generations, Generation);
   const entries = parseAll('ledger', file.data.ledger, LedgerEntry);
+  // One record per id: a second one would silently overwrite the first and be counted twice.
+  rejectDuplicateIds('accounts', accountList);
+  rejectDuplicateIds('generations', generationList);
+  rejectDuplicateIds('ledger', entries);
+  rejectUnsafeTotals(entries);
 
   // References: an account named by a run or an entry is in the file or already in the store.
   const fileAccountIds = new Set(accountList.map((a) => a.id));

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { backupSqlite } from '../../adapters/db/backup-sqlite.ts';
 import { importPlatformData } from '../../adapters/db/import-platform-data.ts';
-import { loadConfig } from '../config.ts';
+import { type DeskConfig, loadConfig } from '../config.ts';
 import { DeskError } from '../core/errors.ts';
 import { reconcileWithPlatform, requireAccount } from '../core/reconcile-service.ts';
 import { EmailRejectedError } from '../email/email-report.ts';
@@ -45,6 +45,20 @@ function parseTime(flag: string, value: string | undefined): number | undefined 
     throw new UsageError(`--${flag}: give the time zone (Z or an offset such as +01:00): ${value}`);
   }
   return ms;
+}
+
+/**
+ * The desk over the database at `--db`. A path that is no SQLite database, a folder or cannot be
+ * created is named in the message: "file is not a database" alone does not say which file.
+ */
+function openDeps(config: DeskConfig, options?: Parameters<typeof createNodeDeps>[1]): ReturnType<typeof createNodeDeps> {
+  try {
+    return createNodeDeps(config, options);
+  } catch (error) {
+    const code = (error as { code?: unknown } | null)?.code;
+    if (typeof code !== 'string') throw error;
+    throw new DeskError('bad_request', `the database ${config.dbPath} cannot be opened: ${(error as Error).message}`, { cause: error });
+  }
 }
 
 /** Runs one CLI command; answers the exit code. Output goes through the given writers. */
@@ -100,7 +114,7 @@ export async function runCli(
         } catch (error) {
           throw new DeskError('invalid_import', `${file}: ${(error as Error).message}`);
         }
-        deps = createNodeDeps(config);
+        deps = openDeps(config);
         if (!deps.embedded) throw new DeskError('bad_request', 'import writes the embedded store; unset PLATFORM_API_URL');
         const summary = await importPlatformData(deps.sqlite, data);
         io.out(`imported ${summary.accounts} accounts, ${summary.generations} generations, ${summary.ledger} ledger entries into ${config.dbPath}`);
@@ -110,7 +124,7 @@ export async function runCli(
         const email = needEmail();
         const from = parseTime('since', values.since);
         const to = parseTime('until', values.until);
-        deps = createNodeDeps(config, { now: () => now });
+        deps = openDeps(config, { now: () => now });
         const account = await requireAccount(deps.platform, email);
         const result = await reconcileWithPlatform(deps.platform, account, {
           now,
@@ -122,7 +136,7 @@ export async function runCli(
       }
       case 'packet': {
         const email = needEmail();
-        deps = createNodeDeps(config, { now: () => now });
+        deps = openDeps(config, { now: () => now });
         await requireAccount(deps.platform, email);
         const { packet, created } = await deps.packets.preview({ channel: 'email', accountEmail: email, verified: true });
         if (values.json) io.out(JSON.stringify(packet, null, 2));
@@ -149,15 +163,16 @@ export async function runCli(
           else for (const [key, value] of Object.entries(report)) io.out(`${key.padEnd(14)} ${typeof value === 'string' ? value : JSON.stringify(value)}`);
           return 0;
         } catch (error) {
-          if (!(error instanceof EmailRejectedError)) throw error;
-          io.err(`rejected (${error.reason}): ${error.message}`);
+          // As the intake files it: a message the parser trips over is unparseable, with the reason why.
+          const reason = error instanceof EmailRejectedError ? error.reason : 'unparseable';
+          io.err(`rejected (${reason}): ${error instanceof Error ? error.message : String(error)}`);
           return 1;
         }
       }
       case 'backup': {
         const file = rest[0];
         if (!file || rest.length > 1) throw new UsageError('backup needs exactly one FILE');
-        deps = createNodeDeps(config);
+        deps = openDeps(config);
         const result = await backupSqlite(deps.sqlite.sqlite, file);
         io.out(`backed up ${config.dbPath} to ${result.path}: ${result.pages} pages, ${result.bytes} bytes, integrity ok`);
         return 0;

@@ -1,0 +1,13 @@
+import fc from 'fast-check';
+
+/** Text of every kind: printable, full unicode, lone surrogates, control characters, Slack's own markup. */
+export const hostileText = (maxLength = 300) =>
+  fc.oneof(
+    fc.string({ maxLength }),
+    fc.string({ unit: 'binary', maxLength }),
+    fc.string({ unit: fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)), maxLength }),
+    fc.constantFrom('<!channel>', '<!here|here>', '<@U0STAFF1>', '<https://evil.example|bank>', '&lt;&amp;&gt;', '*bold* _it_ `code`', '\u202eevil', ''),
+  );
+
+/** Whether a string holds half of a surrogate pair on its own (not Unicode text: see chat.known-bug.test.ts). */
+export const hasLoneSurrogate = (s: string) => /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(s);
