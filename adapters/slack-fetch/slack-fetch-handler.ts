@@ -5,7 +5,15 @@ import type { SlackVerifier } from '../../src/triage/verify-slack-signature.ts';
 import { AskModal } from '../slack/blocks/ask-modal.ts';
 import { ActionId } from '../slack/blocks/decision-blocks.ts';
 import type { SlackCalls, SlackLogger } from '../slack/slack-calls.ts';
-import { type SlackRequestBody, readSlackRequest } from '../slack/slack-request.ts';
+import {
+  BlockActions,
+  EventCallback,
+  SlashCommand,
+  type SlackRequestBody,
+  ViewSubmission,
+  readEnvelope,
+  readSlackRequest,
+} from '../slack/slack-request.ts';
 import { COMMAND, type DecisionAction, type TriageHandlers, decisionActions } from '../slack/triage-handlers.ts';
 
 /*
@@ -31,38 +39,6 @@ export interface SlackFetchHandlerOptions {
 /** Keeps a promise alive after the response (`ctx.waitUntil`). */
 export type WaitUntil = (work: Promise<unknown>) => void;
 
-const User = z.object({ id: z.string().min(1), name: z.string().optional(), username: z.string().optional() });
-
-const BlockActions = z.object({
-  type: z.literal('block_actions'),
-  user: User,
-  trigger_id: z.string().min(1),
-  channel: z.object({ id: z.string().min(1) }).nullish(),
-  actions: z.array(z.object({ action_id: z.string(), value: z.string().optional() })).min(1),
-});
-
-const ViewSubmission = z.object({
-  type: z.literal('view_submission'),
-  user: User,
-  view: z.object({
-    id: z.string().min(1),
-    callback_id: z.string(),
-    private_metadata: z.string().default(''),
-    state: z.object({ values: z.record(z.string(), z.record(z.string(), z.object({ value: z.string().nullish() }))) }),
-  }),
-});
-
-const SlashCommand = z.object({
-  command: z.string(),
-  text: z.string().default(''),
-  user_id: z.string().min(1),
-  user_name: z.string().optional(),
-  trigger_id: z.string().min(1),
-  response_url: z.url({ protocol: /^https?$/ }),
-});
-
-const EventCallback = z.object({ type: z.literal('event_callback'), event: z.object({ type: z.string() }).loose() });
-
 const MessageEvent = z.object({
   type: z.literal('message'),
   subtype: z.string().optional(),
@@ -75,14 +51,6 @@ const MessageEvent = z.object({
 });
 
 const UrlVerification = z.object({ challenge: z.string() });
-
-/** A known kind of request missing what it must carry: 400, naming the field. */
-function read<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
-  const parsed = schema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  throw new DeskError('bad_request', `the Slack ${what}: ${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}`);
-}
 
 const statusOf: Partial<Record<DeskErrorCode, number>> = { bad_request: 400, unauthorized: 401, payload_too_large: 413 };
 const problem = (status: number, code: string, message: string) => Response.json({ error: { code, message } }, { status });
@@ -105,13 +73,14 @@ export function createSlackFetchHandler(options: SlackFetchHandlerOptions) {
 
   /** A button of the triage message: a decision, or the Ask for info modal. */
   function clicked(payload: SlackRequestBody, waitUntil: WaitUntil): Response {
-    const click = read(BlockActions, payload, 'block_actions payload');
+    const click = readEnvelope(BlockActions, payload, 'block_actions payload');
     const [action] = click.actions;
     if (!action) return ack();
     const input = {
       ref: action.value ?? '',
       user: { id: click.user.id, name: click.user.name ?? click.user.username },
       channel: click.channel?.id,
+      messageTs: click.container?.message_ts ?? undefined,
       triggerId: click.trigger_id,
     };
     if ((decisionActions as readonly string[]).includes(action.action_id)) {
@@ -123,7 +92,7 @@ export function createSlackFetchHandler(options: SlackFetchHandlerOptions) {
 
   /** The Ask for info modal, submitted. */
   function submitted(payload: SlackRequestBody, waitUntil: WaitUntil): Response {
-    const submission = read(ViewSubmission, payload, 'view_submission payload');
+    const submission = readEnvelope(ViewSubmission, payload, 'view_submission payload');
     const { view } = submission;
     if (view.callback_id !== AskModal.callbackId) return ack();
     const question = view.state.values[AskModal.blockId]?.[AskModal.actionId]?.value;
@@ -141,7 +110,7 @@ export function createSlackFetchHandler(options: SlackFetchHandlerOptions) {
   }
 
   function command(form: SlackRequestBody, waitUntil: WaitUntil): Response {
-    const request = read(SlashCommand, form, 'slash command');
+    const request = readEnvelope(SlashCommand, form, 'slash command');
     if (request.command !== COMMAND) return ack();
     return later(waitUntil, async () => {
       const reply = await handlers.command({ text: request.text, user: { id: request.user_id, name: request.user_name }, triggerId: request.trigger_id });
@@ -150,7 +119,7 @@ export function createSlackFetchHandler(options: SlackFetchHandlerOptions) {
   }
 
   function event(body: SlackRequestBody, waitUntil: WaitUntil): Response {
-    const callback = read(EventCallback, body, 'event');
+    const callback = readEnvelope(EventCallback, body, 'event');
     if (callback.event.type !== 'message') return ack();
     const message = MessageEvent.safeParse(callback.event);
     // Only people's plain messages: edits, joins and bots' posts (ours among them) have a subtype or a bot id.
@@ -173,7 +142,7 @@ export function createSlackFetchHandler(options: SlackFetchHandlerOptions) {
         // Routed as bolt routes them: by the body's type, or as a slash command.
         switch (body.type) {
           case 'url_verification':
-            return Response.json({ challenge: read(UrlVerification, body, 'URL check').challenge });
+            return Response.json({ challenge: readEnvelope(UrlVerification, body, 'URL check').challenge });
           case 'event_callback':
             return event(body, waitUntil);
           case 'block_actions':

@@ -101,8 +101,11 @@ export class FetchReceiver implements Receiver {
         .then(
           () => answer(new Response(null, { status: 200 })),
           (error: unknown) => {
-            app.logger.error('a Slack request failed', error);
-            answer(new DeskError('internal', 'the Slack request failed', { cause: error }));
+            // After the acknowledgement the answer is out: a listener's failure is ours, and logged.
+            if (answered) return app.logger.error('a Slack request failed after its acknowledgement', error);
+            // Before it, bolt could not read the request (a signed body in no shape Slack sends).
+            app.logger.warn('a Slack request could not be read', error);
+            answer(new DeskError('bad_request', 'the Slack request could not be read', { cause: error }));
           },
         )
         .finally(() => this.#pending.delete(work));

@@ -29,6 +29,7 @@ export function registerTriageListeners(app: App, deps: ListenerDeps): void {
         ref: action.value ?? '',
         user: { id: body.user.id, name: body.user.name ?? body.user.username },
         channel: body.channel?.id,
+        messageTs: body.container?.message_ts,
         triggerId: body.trigger_id,
       });
     });
@@ -40,6 +41,7 @@ export function registerTriageListeners(app: App, deps: ListenerDeps): void {
       ref: action.value ?? '',
       user: { id: body.user.id, name: body.user.name ?? body.user.username },
       channel: body.channel?.id,
+      messageTs: body.container?.message_ts,
       triggerId: body.trigger_id,
     });
   });

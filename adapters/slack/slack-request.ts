@@ -12,6 +12,61 @@ import type { SlackVerifier } from '../../src/triage/verify-slack-signature.ts';
 export const Body = z.record(z.string(), z.unknown());
 export type SlackRequestBody = z.infer<typeof Body>;
 
+/*
+ * The envelopes of the requests the desk handles, as Slack sends them: a signed body of one of these
+ * kinds that lacks what it must carry is a 400 naming the field — before bolt or the Workers'
+ * handler reads it (bolt throws on such bodies, which would be a 500).
+ */
+export const User = z.object({ id: z.string().min(1), name: z.string().optional(), username: z.string().optional() });
+
+export const BlockActions = z.object({
+  type: z.literal('block_actions'),
+  user: User,
+  trigger_id: z.string().min(1),
+  channel: z.object({ id: z.string() }).nullish(),
+  container: z.object({ message_ts: z.string().nullish() }).loose().nullish(),
+  actions: z.array(z.object({ action_id: z.string(), value: z.string().optional() })).min(1),
+});
+
+export const ViewSubmission = z.object({
+  type: z.literal('view_submission'),
+  user: User,
+  view: z.object({
+    id: z.string(),
+    callback_id: z.string(),
+    private_metadata: z.string().default(''),
+    state: z.object({ values: z.record(z.string(), z.record(z.string(), z.object({ value: z.string().nullish() }))) }),
+  }),
+});
+
+export const SlashCommand = z.object({
+  command: z.string(),
+  text: z.string().default(''),
+  user_id: z.string().min(1),
+  user_name: z.string().optional(),
+  trigger_id: z.string().min(1),
+  response_url: z.url({ protocol: /^https?$/ }),
+});
+
+export const EventCallback = z.object({ type: z.literal('event_callback'), event: z.object({ type: z.string() }).loose() });
+
+/** A known kind of request missing what it must carry: 400, naming the field. */
+export function readEnvelope<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  throw new DeskError('bad_request', `the Slack ${what}: ${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}`);
+}
+
+/** Checks the envelope of a verified body by its kind; kinds the desk does not handle pass as they are. */
+export function checkEnvelope(body: SlackRequestBody): void {
+  if (body.type === 'block_actions') readEnvelope(BlockActions, body, 'block_actions payload');
+  else if (body.type === 'view_submission') readEnvelope(ViewSubmission, body, 'view_submission payload');
+  else if (body.type === 'event_callback') readEnvelope(EventCallback, body, 'event');
+  else if (body.type === 'url_verification') readEnvelope(z.object({ challenge: z.string() }), body, 'url_verification');
+  else if (typeof body.command === 'string') readEnvelope(SlashCommand, body, 'slash command');
+}
+
 export interface ReadOptions {
   verifier: SlackVerifier;
   now: Clock;
@@ -39,7 +94,9 @@ export async function readSlackRequest(request: Request, options: ReadOptions): 
     options.now(),
   );
   if (!check.ok) throw new DeskError('unauthorized', `the Slack signature is ${check.reason === 'stale' ? 'too old or too new' : check.reason}`);
-  return { kind: 'verified', body: parseSlackBody(text, contentType) };
+  const body = parseSlackBody(text, contentType);
+  checkEnvelope(body);
+  return { kind: 'verified', body };
 }
 
 /** Events come as JSON; interactivity as a form with a JSON `payload`; slash commands as a form. */

@@ -41,6 +41,8 @@ export interface ButtonClick {
   user: SlackActor;
   /** The channel of the message clicked in (where the note to staff goes). */
   channel: string | undefined;
+  /** The ts of the message clicked (`container.message_ts`): the button must belong to its packet. */
+  messageTs: string | undefined;
   triggerId: string;
 }
 
@@ -100,9 +102,24 @@ export function createTriageHandlers(deps: TriageHandlerDeps) {
     [ActionId.resolve]: (ref, staff) => deps.triage.resolve(ref, staff),
   };
 
+  /**
+   * Why a click cannot act on the ref its button carries, or null: on a packet's triage message the
+   * ref must be that packet's (a forged value must not reach another case). Clicks on messages the
+   * desk does not know as triage messages (the ephemeral answer of `/prism packet`) carry their ref.
+   */
+  async function mismatch(click: ButtonClick): Promise<string | null> {
+    if (!click.channel || !click.messageTs) return null;
+    const owner = await deps.triageStore.packetOfThread(click.channel, click.messageTs);
+    if (owner === null || owner === click.ref) return null;
+    deps.log.warn(`a click on the triage message of ${owner} named another packet; refused`);
+    return `That button does not belong to the packet of this message (${owner}); nothing was changed.`;
+  }
+
   return {
     /** Approve refund, Assign to me, Resolve: the decision, then a note to whoever clicked. */
     async decision(slack: SlackCalls, action: DecisionAction, click: ButtonClick): Promise<void> {
+      const refused = await mismatch(click);
+      if (refused) return tell(slack, click.channel, click.user.id, refused);
       const staff = await names.staffOf(slack, click.user.id, click.user.name);
       const summary = await attempt(() => decisions[action](click.ref, staff));
       await tell(slack, click.channel, click.user.id, summary);
@@ -110,6 +127,8 @@ export function createTriageHandlers(deps: TriageHandlerDeps) {
 
     /** Ask for info: opens the modal with a draft question. */
     async openAsk(slack: SlackCalls, click: ButtonClick): Promise<void> {
+      const refused = await mismatch(click);
+      if (refused) return tell(slack, click.channel, click.user.id, refused);
       const packet = await deps.store.getPacket(click.ref);
       if (!packet) return tell(slack, click.channel, click.user.id, `No packet ${click.ref}.`);
       // The trigger expires 3 s after the click: the modal opens before anything slower.

@@ -31,9 +31,21 @@ export const StartBody = z
   .strict()
   .openapi('StartConversation');
 
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
 export const SendBody = z
   .union([
-    z.object({ text: z.string().trim().min(1, 'text must not be empty').max(2000) }).strict(),
+    z
+      .object({
+        text: z
+          .string()
+          .trim()
+          .min(1, 'text must not be empty')
+          .max(2000)
+          // Half a UTF-16 pair is valid JSON but not text: it could not be stored as it was said.
+          .refine((t) => !LONE_SURROGATE.test(t), 'text must be Unicode text (it has half of a surrogate pair)'),
+      })
+      .strict(),
     z.object({ option: z.string().min(1).max(120) }).strict(),
   ])
   .openapi('SendMessage', { description: 'Either free text or the id of an offered option' });

@@ -1,0 +1,245 @@
+import { describe, expect, it } from 'vitest';
+import { ActionId } from '../../adapters/slack/blocks/decision-blocks.ts';
+import type { ChatMessage } from '../../src/chat/conversation-service.ts';
+import { type SlackDesk, TRIAGE_CHANNEL, messageOf, startSlackDesk } from '../slack/slack-desk.ts';
+import { OTHER_STAFF, STAFF, buttonClick } from '../slack/slack-payloads.ts';
+import { WIDGET_SECRET, identityHeaders, request, startChatDesk } from '../support/chat-desk.ts';
+import type { PlatformHttpServer } from '../support/platform-http-server.ts';
+import { type SharedDesk, auditActions, noticeTopics, platformEnv, refundsOf, repeat, scalar, sendTo, startDemoPlatform, startSharedDesks, turnOf } from './race-helpers.ts';
+
+/*
+ * KNOWN BUGS found by the race tests (races.test.ts), kept failing on purpose with `it.fails` so that
+ * main stays green. When one is fixed its `it.fails` starts failing: make it a plain `it` in
+ * races.test.ts. Each describe says the input, what happens, what should, and where the fault is.
+ */
+
+const ROUNDS = 6;
+
+/** Maya's packet (40 credits due) filed and posted, on a desk whose platform is the HTTP stand-in. */
+async function deskWithPacket(): Promise<{ platform: PlatformHttpServer; desk: SlackDesk; ref: string; click: (action: string, user: typeof STAFF) => Promise<Response> }> {
+  const platform = await startDemoPlatform();
+  const desk = await startSlackDesk(platformEnv(platform));
+  const packet = await desk.fileMaya();
+  await desk.settle();
+  const ts = messageOf(desk.slack, packet.ref).ts;
+  const click = (actionId: string, user: typeof STAFF) => desk.post(buttonClick({ actionId, ref: packet.ref, channel: TRIAGE_CHANNEL, messageTs: ts, user }));
+  return { platform, desk, ref: packet.ref, click };
+}
+
+async function settle(desk: SlackDesk): Promise<void> {
+  await desk.channel.settled();
+  await desk.deps.relay.runOnce();
+  await desk.deps.relay.runOnce();
+}
+
+/*
+ * BUG 1 — Approve racing Resolve pays out on a closed case and reopens it as "refunded".
+ *
+ * Input: the platform over HTTP (PLATFORM_API_URL), Maya's packet (40 credits due) posted to Slack;
+ * staff A clicks *Approve refund* and staff B clicks *Resolve* on it at the same moment (signed
+ * block_actions, Approve first).
+ * Observed (about 17 rounds in 18): Resolve is applied while the approval is still reconciling over HTTP — the
+ * packet is `resolved` and the user is emailed "We have closed your case" — then the approval, which
+ * checked the packet while it was still open, issues the 40 credits and writes the packet back as
+ * `refunded`. Audit: packet.created, packet.resolved, refund.approved; notices: resolved, refund;
+ * final status `refunded` (the closed case is open again in Slack's Status field).
+ * Expected: one of the two serial histories: refunded then resolved (status `resolved`), or resolved
+ * with the approval refused ("… is resolved; nothing is refunded from a closed case") and no refund.
+ * At fault: src/triage/decide.ts, `decide()`: the packet is read and checked (lines 66–69) before
+ * the plan runs (line 78, slow: the platform round trips of planRefund in
+ * src/triage/approve-refund.ts), and the plan's packet is written back unconditionally (line 84,
+ * `savePacket`, an upsert in adapters/db/drizzle-support-store.ts line 234) without checking that the
+ * packet is still in the state the decision was checked against. Two decisions of different kinds
+ * have different claim keys (line 72), so nothing else keeps them apart. With the embedded platform
+ * the same interleaving needs two server processes on one SQLite file.
+ */
+describe('KNOWN BUG 1: Approve racing Resolve (platform over HTTP) refunds a resolved packet and reopens it', () => {
+  it.fails(`ends in one of the two serial histories (${ROUNDS} rounds, Approve clicked first)`, async () => {
+    const histories: string[] = [];
+    await repeat(ROUNDS, async () => {
+      const { platform, desk, ref, click } = await deskWithPacket();
+      try {
+        await Promise.all([click(ActionId.approve, STAFF), click(ActionId.resolve, OTHER_STAFF)]);
+        await settle(desk);
+        const { refunds } = await refundsOf(desk.deps, 'acc_maya', 'gen_maya_video');
+        histories.push(
+          JSON.stringify({
+            status: (await desk.deps.store.getPacket(ref))?.status,
+            refunds: refunds.length,
+            audit: await auditActions(desk.deps, ref),
+            notices: await noticeTopics(desk.deps, ref),
+          }),
+        );
+      } finally {
+        await desk.close();
+        await platform.close();
+      }
+    });
+    const serial = [
+      JSON.stringify({ status: 'resolved', refunds: 1, audit: ['packet.created', 'refund.approved', 'packet.resolved'], notices: ['refund', 'resolved'] }),
+      JSON.stringify({ status: 'resolved', refunds: 0, audit: ['packet.created', 'packet.resolved'], notices: ['resolved'] }),
+    ];
+    expect(histories.filter((h) => !serial.includes(h))).toEqual([]);
+  });
+});
+
+/*
+ * BUG 2 — Two Approve clicks with an Assign between them: the approval is audited twice and the user
+ * is told twice.
+ *
+ * Input: the platform over HTTP, Maya's packet posted; at the same moment staff A clicks *Approve
+ * refund*, staff B *Assign to me* and staff B *Approve refund* (signed block_actions, in that order).
+ * Observed (about 5 rounds in 6): two `refund.approved` audit entries, two refund POSTs to the platform (its
+ * idempotency key keeps the ledger at one refund of 40), two "We have refunded 40 credits" emails
+ * queued to the user (`email.reply`, topic refund, two dedupe keys), two "Refunded 40 credits" notes.
+ * Expected: one approval — one audit entry, one notice; the second click told "Already done" or
+ * "refunded already".
+ * At fault: src/triage/decide.ts line 72: a decision's once-key is `action:ref:<id of the packet's
+ * last audit entry>`. The Assign writes an audit entry between the two approvals' reads, so they get
+ * different keys and both claim; the refusal (line 69) read the packet while still `open`, and
+ * planRefund (src/triage/approve-refund.ts line 43) reconciles before either refund reached the
+ * platform, so both plan and both write (line 84: the audit entry, with `audited: false` over HTTP)
+ * and both notify (line 104, keyed by the decision key).
+ */
+describe('KNOWN BUG 2: Approve, Assign and Approve at once (platform over HTTP) audit the refund twice and tell the user twice', () => {
+  it.fails(`has one refund.approved entry and one refund notice (${ROUNDS} rounds)`, async () => {
+    const seen: { approvals: number; notices: string[]; refunds: number }[] = [];
+    await repeat(ROUNDS, async () => {
+      const { platform, desk, ref, click } = await deskWithPacket();
+      try {
+        await Promise.all([click(ActionId.approve, STAFF), click(ActionId.assign, OTHER_STAFF), click(ActionId.approve, OTHER_STAFF)]);
+        await settle(desk);
+        const { refunds } = await refundsOf(desk.deps, 'acc_maya', 'gen_maya_video');
+        seen.push({
+          approvals: (await auditActions(desk.deps, ref)).filter((a) => a === 'refund.approved').length,
+          notices: await noticeTopics(desk.deps, ref),
+          refunds: refunds.length,
+        });
+      } finally {
+        await desk.close();
+        await platform.close();
+      }
+    });
+    // The money is right (the platform's idempotency key) …
+    expect(seen.map((s) => s.refunds)).toEqual(seen.map(() => 1));
+    // … the audit log and the user's mailbox are not.
+    expect(seen).toEqual(seen.map(() => ({ approvals: 1, notices: ['refund'], refunds: 1 })));
+  });
+});
+
+/*
+ * BUG 3 — Send at the hand-off through two servers on one SQLite file files the case twice.
+ *
+ * Input: two desks (createNodeDeps + createNodeApp, each its own conversation service) on the same
+ * SQLite file, as two server processes behind a load balancer; a conversation at the `packet` step;
+ * `POST /api/conversations/{id}/messages {"option":"send"}` to each server at the same moment.
+ * Observed (every round, once both servers are warm): both turns run the hand-off before either is stored. Anonymous user: two
+ * packets, each with its own `slack.packet` and `email.packet` deliveries (staff get the case twice);
+ * the conversation and both answers name one of them, the other is an orphan no user will ever
+ * quote. Signed-in user: the second filing
+ * joins the first packet (same account and runs): a `packet.joined` audit entry, `slack.packet_update`
+ * and `email.packet_update` deliveries, and "Send" twice in the packet's transcript. The messages of
+ * the conversation itself are right (the version check retries the losing turn).
+ * Expected: one packet and one set of deliveries, as on one server (races.test.ts).
+ * At fault: src/chat/conversation-service.ts, `send()`: the flow's `handOff` actor files the packet
+ * (line 127, `deps.packets.file`) while the turn is settling, before `saveTurn`'s optimistic version
+ * check (line 276); on a conflict (line 281) the turn is replayed on top of the winner's state, but
+ * the packet its first attempt filed is kept. The in-process queue (`serially`) only orders turns of
+ * one process.
+ */
+describe('KNOWN BUG 3: Send pressed on two servers at once (one SQLite file) files the packet twice', () => {
+  const ENV = { WIDGET_IDENTITY_SECRET: WIDGET_SECRET, CHAT_RATE_BURST: '100000', SLACK_TRIAGE_CHANNEL: '#support-triage', SUPPORT_INBOX: 'support@prismposter.test' };
+
+  const ANONYMOUS_STEPS = ['other', 'still_failing', 'still_failing', 'send_to_support'];
+  const MAYA_STEPS = ['run:gen_maya_video', 'still_failing', 'still_failing', 'send_to_support'];
+  type Desk = SharedDesk;
+
+  /** A conversation taken to the packet step (its turns alternating between the servers), then Send on both at once. */
+  async function sendOnBoth([a, b]: [Desk, Desk], identity: Record<string, string>, steps: string[]) {
+    const started = await request(a.url, 'POST', '/api/conversations', { body: {}, headers: identity });
+    const id = (started.body as { conversationId: string }).conversationId;
+    for (const [i, option] of steps.entries()) turnOf(await sendTo((i % 2 ? b : a).url, id, { option }, identity));
+    const packetsBefore = scalar(a.deps, 'SELECT count(*) FROM packets');
+    const answers = await Promise.all([a, b].map((d) => sendTo(d.url, id, { option: 'send' }, identity)));
+    const refs = answers.map((answer) => turnOf(answer).packet?.ref);
+    const ref = refs[0] ?? '';
+    return {
+      packets: scalar(a.deps, 'SELECT count(*) FROM packets') - packetsBefore,
+      sameRef: refs[0] === refs[1],
+      outbox: (await a.deps.store.listOutbox({ packetRef: ref })).map((r) => r.kind).sort(),
+      audit: await auditActions(a.deps, ref),
+      sends: (await a.deps.store.getPacket(ref))?.transcript.filter((e) => e.from === 'user' && e.text === 'Send').length,
+    };
+  }
+
+  /** Two servers on one file, each having handed off a conversation of its own already (warm, as servers in service are). */
+  async function warmPair() {
+    const shared = await startSharedDesks(2, ENV);
+    const pair = shared.desks as [Desk, Desk];
+    for (const desk of pair) await sendOnBoth([desk, desk], {}, ANONYMOUS_STEPS);
+    return { shared, pair };
+  }
+
+  it.fails(`an anonymous user's Send makes one packet (${ROUNDS} rounds)`, async () => {
+    const { shared, pair } = await warmPair();
+    try {
+      const seen: unknown[] = [];
+      await repeat(ROUNDS, async () => {
+        const { packets, sameRef } = await sendOnBoth(pair, {}, ANONYMOUS_STEPS);
+        seen.push({ packets, sameRef });
+      });
+      expect(seen).toEqual(seen.map(() => ({ packets: 1, sameRef: true })));
+    } finally {
+      await shared.close();
+    }
+  });
+
+  it.fails(`a signed-in user's Send makes one packet with one set of deliveries, not joined by itself (${ROUNDS} rounds)`, async () => {
+    const seen: unknown[] = [];
+    await repeat(ROUNDS, async () => {
+      // A pair per round: Maya's case is filed once per database.
+      const { shared, pair } = await warmPair();
+      try {
+        const { packets, outbox, audit, sends } = await sendOnBoth(pair, identityHeaders('maya@example.com'), MAYA_STEPS);
+        seen.push({ packets, outbox, audit, sends });
+      } finally {
+        await shared.close();
+      }
+    });
+    expect(seen).toEqual(seen.map(() => ({ packets: 1, outbox: ['email.packet', 'slack.packet'], audit: ['packet.created'], sends: 1 })));
+  });
+});
+
+/*
+ * BUG 4 — Turns answered within one millisecond get message times out of order.
+ *
+ * Input: a signed-in conversation; two tabs send `{"option":"run:gen_maya_video"}` and
+ * `{"text":"hello"}` at once, answered within the same millisecond. A clock that stands still makes
+ * that certain; with the real clock it happened in about 1 round in 10 on a 2-core machine (two
+ * turns' messages with equal times).
+ * Observed: `GET /api/conversations/{id}` lists (in its stored order) bot@T, user@T, bot@T+1, user@T,
+ * bot@T+1: the second turn's user message is older than the first turn's answer.
+ * Expected: times strictly increasing in the order of the conversation (a client sorting or grouping
+ * by `at`, or the packet's transcript, keeps the order the messages were said in).
+ * At fault: src/chat/conversation-service.ts `newMessages()` (line 195, `at: at + i`) stamps a turn's
+ * messages from `deps.now()` (line 273) without going past the conversation's last stored message,
+ * so a turn that follows another within a millisecond starts before the previous one ended.
+ */
+describe('KNOWN BUG 4: turns answered within one millisecond get message times out of order', () => {
+  it.fails('keeps message times strictly increasing in the conversation order when two tabs send at once', async () => {
+    const T = Date.parse('2026-11-24T13:30:00.000Z');
+    const desk = await startChatDesk({ WIDGET_IDENTITY_SECRET: WIDGET_SECRET, CHAT_RATE_BURST: '1000' }, { now: () => T });
+    try {
+      const maya = identityHeaders('maya@example.com');
+      const started = await request(desk.url, 'POST', '/api/conversations', { body: {}, headers: maya });
+      const id = (started.body as { conversationId: string }).conversationId;
+      await Promise.all([{ option: 'run:gen_maya_video' }, { text: 'hello' }].map((input) => sendTo(desk.url, id, input, maya).then(turnOf)));
+      const whole = (await request(desk.url, 'GET', `/api/conversations/${id}`, { headers: maya })).body as { messages: ChatMessage[] };
+      const times = whole.messages.map((m) => Date.parse(m.at));
+      expect(times.length).toBe(5);
+      expect(times.every((t, i) => i === 0 || t > (times[i - 1] as number)), `times: ${times.map((t) => t - T).join(', ')}`).toBe(true);
+    } finally {
+      await desk.close();
+    }
+  });
+});
