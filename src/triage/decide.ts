@@ -17,6 +17,8 @@ export interface DecideDeps {
   onQueued?: () => void;
   /** How long a claim holds while its effect is under way. */
   leaseMs?: number;
+  /** How long a decision waits for another one on the same packet to finish (default 100 × 50 ms). */
+  lockWait?: { tries: number; everyMs: number };
 }
 
 /** What a decision does to a packet, decided from the packet and its history as they stand. */
@@ -56,12 +58,31 @@ export interface Decision {
 }
 
 /**
- * Runs one decision of staff at most once: claims its key, plans it (which may issue a refund),
+ * Runs one decision of staff at most once, one decision per packet at a time: claims its key, plans it (which may issue a refund),
  * writes the packet, the audit entry (who, when, evidence) and the message update in one atomic
  * write (a refund's audit entry goes with the refund instead, where the platform can write them
  * together), then tells the user. A failure releases the key so that the same click can be tried again.
  */
 export async function decide(deps: DecideDeps, decision: Decision): Promise<DecisionOutcome> {
+  // One decision on a packet at a time, across clicks, processes and isolates: each reads the
+  // packet as the one before left it (Approve racing Resolve is one of the two orders, never both).
+  const lock = `decide:${decision.ref}`;
+  const leaseMs = deps.leaseMs ?? 60_000;
+  const wait = deps.lockWait ?? { tries: 100, everyMs: 50 };
+  for (let attempt = 0; !(await deps.triage.claim(lock, deps.now(), leaseMs)); attempt++) {
+    if (attempt >= wait.tries) {
+      return { status: 'refused', summary: `Another decision on ${decision.ref} is under way; try again in a moment.` };
+    }
+    await new Promise((resolve) => setTimeout(resolve, wait.everyMs));
+  }
+  try {
+    return await decideAlone(deps, decision);
+  } finally {
+    await deps.triage.release(lock);
+  }
+}
+
+async function decideAlone(deps: DecideDeps, decision: Decision): Promise<DecisionOutcome> {
   const { ref, staff } = decision;
   const packet = await deps.store.getPacket(ref);
   if (!packet) return { status: 'refused', summary: `No packet ${ref}.` };
