@@ -58,12 +58,13 @@ describe('triage decisions (in-memory triage store, SQLite :memory:)', () => {
   });
   afterEach(() => handle.close());
 
-  it('lets one of two overlapping approvals act; the other is a duplicate', async () => {
+  it('lets one of two overlapping approvals act; the other waits for it and finds the packet refunded', async () => {
     const both = Promise.all([triage.approveRefund(packet.ref, MARIA), triage.approveRefund(packet.ref, MARIA)]);
     await new Promise((resolve) => setTimeout(resolve, 10));
     open();
     const outcomes = await both;
-    expect(outcomes.map((o) => o.status).sort()).toEqual(['done', 'duplicate']);
+    expect(outcomes.map((o) => o.status).sort()).toEqual(['done', 'refused']);
+    expect(outcomes.find((o) => o.status === 'refused')?.summary).toBe(`${packet.ref} is refunded already.`);
     expect(refundCalls).toBe(1);
     expect((await store.listAudit(packet.ref)).filter((a) => a.action === 'refund.approved')).toHaveLength(1);
     const updates = (await store.listOutbox({ packetRef: packet.ref })).filter((r) => r.kind === 'slack.packet_update');
