@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildPacket, caseKey, computeMissing, findingsFor, joinPacket, packetCaseKey } from './build-packet.ts';
+import { MAX_TRANSCRIPT_ENTRIES, TRANSCRIPT_GAP, buildPacket, caseKey, computeMissing, findingsFor, joinPacket, packetCaseKey } from './build-packet.ts';
 import { newPacketRef } from './packet-ref.ts';
 import type { ReconciledRun, ReconciliationResult } from './reconcile-account.ts';
 import { Packet, Report } from './support-packet.ts';
@@ -190,6 +190,20 @@ describe('joinPacket', () => {
       timezone: 'Europe/Berlin',
       missing: [],
     });
+  });
+
+  it('keeps a case written to hundreds of times within 200 transcript entries: the first ones, a note, the latest', () => {
+    let packet = first;
+    for (let i = 0; i < 350; i++) {
+      const at = new Date(Date.parse('2026-11-26T12:00:00.000Z') + i * 60_000).toISOString();
+      packet = joinPacket(packet, report({ generationIds: ['gen_failed'], transcript: [{ from: 'user', text: `message ${i}`, at }] }), reconciliation);
+      expect(packet.transcript.length).toBeLessThanOrEqual(MAX_TRANSCRIPT_ENTRIES);
+    }
+    const texts = packet.transcript.map((e) => e.text);
+    expect(texts.slice(0, 3)).toEqual(['my poster failed', 'message 0', 'message 1']);
+    expect(texts.filter((t) => t === TRANSCRIPT_GAP)).toHaveLength(1);
+    expect(texts.at(-1)).toBe('message 349');
+    expect(texts.slice(-179)).toEqual(Array.from({ length: 179 }, (_, k) => `message ${171 + k}`));
   });
 
   it('turns a packet waiting on the user open once nothing is missing', () => {

@@ -47,7 +47,25 @@ export function findingsFor(result: ReconciliationResult, generationIds: readonl
 }
 
 const maskTranscript = (entries: readonly TranscriptEntry[]): TranscriptEntry[] =>
-  entries.map((e) => ({ ...e, text: maskSecrets(e.text) }));
+  boundTranscript(entries.map((e) => ({ ...e, text: maskSecrets(e.text) })));
+
+/** At most this many transcript entries in a packet: a case written to hundreds of times stays readable and small. */
+export const MAX_TRANSCRIPT_ENTRIES = 200;
+/** Of a long transcript, the first entries (how the case began) are kept with the latest ones. */
+const KEPT_FIRST = 20;
+export const TRANSCRIPT_GAP = 'Earlier messages are left out here: this case has more than 200. The first ones and the latest are kept.';
+
+/**
+ * Keeps a transcript within MAX_TRANSCRIPT_ENTRIES: the first entries, a note where the rest were
+ * left out, and the latest ones. Every join rewrites the packet, so it must not grow without end.
+ */
+export function boundTranscript(entries: readonly TranscriptEntry[]): TranscriptEntry[] {
+  if (entries.length <= MAX_TRANSCRIPT_ENTRIES) return [...entries];
+  const first = entries.slice(0, KEPT_FIRST).filter((e) => e.text !== TRANSCRIPT_GAP);
+  const latest = entries.slice(entries.length - (MAX_TRANSCRIPT_ENTRIES - KEPT_FIRST - 1));
+  const gapAt = entries[KEPT_FIRST]?.at ?? latest[0]?.at ?? new Date(0).toISOString();
+  return [...first, { from: 'bot', text: TRANSCRIPT_GAP, at: gapAt }, ...latest.filter((e) => e.text !== TRANSCRIPT_GAP)];
+}
 
 /**
  * A new packet from a report and, when the sender was verified, the account's reconciliation.
@@ -123,7 +141,7 @@ export function joinPacket(existing: Packet, report: Report, reconciliation: Rec
     stepsTried: uniqueSteps([...existing.stepsTried, ...incoming.stepsTried]),
     findings: incoming.findings ?? existing.findings,
     missing,
-    transcript: appendNew(existing.transcript, incoming.transcript),
+    transcript: boundTranscript(appendNew(existing.transcript, incoming.transcript)),
     status: existing.status === 'needs_info' && missing.length === 0 ? 'open' : existing.status,
   };
 }
