@@ -14,9 +14,9 @@ import { type BenchSection, summarize } from './stats.ts';
 const CONNECTIONS = 50;
 const WARMUP = 500;
 const REQUESTS = 5_000;
-const SECRET = 'bench-signing-secret';
-const TOKEN = 'xoxb-bench';
-const CHANNEL = 'C0TRIAGE';
+export const SECRET = 'bench-signing-secret';
+export const TOKEN = 'xoxb-bench';
+export const CHANNEL = 'C0TRIAGE';
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 /**
@@ -113,7 +113,7 @@ function startDesk(env: Record<string, string>): Promise<{ child: ChildProcess; 
 }
 
 /** The relay of the running desk posts the packet: its ts is the thread staff write in. */
-async function waitForPost(slack: SlackApiServer, ref: string): Promise<string> {
+export async function waitForPost(slack: SlackApiServer, ref: string): Promise<string> {
   for (let i = 0; i < 100; i++) {
     const post = [...slack.messages.values()].find((m) => m.text.startsWith(ref));
     if (post) return post.ts;
@@ -144,7 +144,7 @@ async function workDone(slack: SlackApiServer, sent: number, timeoutMs: number):
 }
 
 /** The n-th request of the mix, signed now. */
-function slackRequest(n: number, ref: string, threadTs: string, slack: SlackApiServer) {
+export function slackRequest(n: number, ref: string, threadTs: string, slack: SlackApiServer) {
   const ts = `${1_800_000_000 + n}.000100`;
   const kind = n % 20;
   let contentType = 'application/json';
