@@ -63,6 +63,9 @@ const toChat = (m: StoredMessage): ChatMessage => ({
   at: new Date(m.at).toISOString(),
 });
 
+/** When a turn ended: its last message's time (messages are stamped one millisecond apart). */
+const lastAt = (messages: readonly StoredMessage[], now: number) => messages.at(-1)?.at ?? now;
+
 const isValidZone = (zone: string) => {
   try {
     new Intl.DateTimeFormat('en', { timeZone: zone });
@@ -235,7 +238,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
           packetRef: null,
           version: 0,
           createdAt: now,
-          updatedAt: now,
+          updatedAt: lastAt(messages, now),
           expiresAt: now + ttlMs,
         },
         messages,
@@ -271,10 +274,11 @@ export function createConversationService(deps: ConversationServiceDeps) {
           const persisted = actor.getPersistedSnapshot();
           actor.stop();
           const now = deps.now();
-          const messages = newMessages(before, snapshot, now);
+          // After the last turn's messages even within the same millisecond: times keep the order.
+          const messages = newMessages(before, snapshot, Math.max(now, record.updatedAt + 1));
           const packetRef = snapshot.context.handOff?.ref ?? record.packetRef;
           const saved = await deps.store.saveTurn(
-            { id, state: flowState(snapshot), snapshot: persisted, packetRef, updatedAt: now, expiresAt: now + ttlMs },
+            { id, state: flowState(snapshot), snapshot: persisted, packetRef, updatedAt: lastAt(messages, now), expiresAt: now + ttlMs },
             record.version,
             messages,
           );
