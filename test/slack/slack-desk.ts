@@ -10,6 +10,7 @@ import { type NodeDeps, createNodeApp, createNodeDeps } from '../../src/node-dep
 import { type SlackApiServer, startSlackApiServer } from '../support/slack-api-server.ts';
 import type { SlackBody } from './slack-payloads.ts';
 import { sign } from './slack-signing.ts';
+export { textOf } from '../support/block-text.ts';
 
 export const SIGNING_SECRET = 'test-signing-secret-1f2e3d4c';
 export const BOT_TOKEN = 'xoxb-test-token';
@@ -97,18 +98,3 @@ export function messageOf(slack: SlackApiServer, ref: string) {
   throw new Error(`no triage message for ${ref}`);
 }
 
-/** Every text of a message's blocks, joined: what a reader sees. */
-export function textOf(blocks: unknown): string {
-  const texts: string[] = [];
-  const walk = (node: unknown): void => {
-    if (Array.isArray(node)) node.forEach(walk);
-    else if (node && typeof node === 'object') {
-      for (const [key, value] of Object.entries(node)) {
-        if (key === 'text' && typeof value === 'string') texts.push(value);
-        else walk(value);
-      }
-    }
-  };
-  walk(blocks);
-  return texts.join('\n');
-}

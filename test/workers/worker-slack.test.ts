@@ -12,6 +12,7 @@ import worker from '../../src/email-worker.ts';
 import { variables } from '../../src/worker-env.ts';
 import { type SlackBody, askSubmission, buttonClick, slashCommand, threadMessage } from '../slack/slack-payloads.ts';
 import { seedDemoD1 } from './reset-d1.ts';
+import { textOf } from '../support/block-text.ts';
 
 /*
  * Slack on Workers: the mail Worker's `fetch` (POST /slack/events) and its cron relay, inside workerd
@@ -70,20 +71,6 @@ async function send(body: SlackBody, options: { secret?: string; timestamp?: num
 
 const cron = () => worker.scheduled({ scheduledTime: Date.now(), cron: '* * * * *' }, env as never);
 
-function textOf(blocks: unknown): string {
-  const texts: string[] = [];
-  const walk = (node: unknown): void => {
-    if (Array.isArray(node)) node.forEach(walk);
-    else if (node && typeof node === 'object') {
-      for (const [key, value] of Object.entries(node)) {
-        if (key === 'text' && typeof value === 'string') texts.push(value);
-        else walk(value);
-      }
-    }
-  };
-  walk(blocks);
-  return texts.join('\n');
-}
 
 describe('Slack on Workers: POST /slack/events and the cron relay of the mail Worker', () => {
   const database = () => openD1(env.DB);
