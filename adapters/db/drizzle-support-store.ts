@@ -18,6 +18,9 @@ const messageFromRow = (row: MessageRow): StoredMessage => ({
   at: row.at,
 });
 
+/** The record without the hand-off lock (a detail of this store, not of the conversation). */
+const conversationFromRow = ({ handOffLockUntil: _lock, ...record }: typeof conversations.$inferSelect): ConversationRecord => record;
+
 const outboxFromRow = (row: OutboxDbRow): OutboxRow => ({
   id: row.id,
   kind: row.kind,
@@ -72,6 +75,7 @@ export function createDrizzleSupportStore({ db, atomic }: DeskDb): SupportStore 
           packetRef: value('packetRef'),
           updatedAt: value('updatedAt'),
           expiresAt: value('expiresAt'),
+          handOffLockUntil: 0,
           version: sql`CASE WHEN ${conversations.version} = ${sql.placeholder('expected')} THEN ${sql.placeholder('version')} ELSE NULL END`,
         })
         .where(eq(conversations.id, sql.placeholder('id')))
@@ -112,7 +116,7 @@ export function createDrizzleSupportStore({ db, atomic }: DeskDb): SupportStore 
 
     async getConversation(id) {
       const [row] = await conversationQuery.all({ id });
-      return row ?? null;
+      return row ? conversationFromRow(row) : null;
     },
 
     async listMessages(conversationId) {
@@ -155,6 +159,7 @@ export function createDrizzleSupportStore({ db, atomic }: DeskDb): SupportStore 
               packetRef: update.packetRef,
               updatedAt: update.updatedAt,
               expiresAt: update.expiresAt,
+              handOffLockUntil: 0,
               version: sql`CASE WHEN ${conversations.version} = ${expectedVersion} THEN ${version} ELSE NULL END`,
             })
             .where(eq(conversations.id, update.id)),
@@ -166,6 +171,15 @@ export function createDrizzleSupportStore({ db, atomic }: DeskDb): SupportStore 
         throw error;
       }
       return { status: 'saved', version };
+    },
+
+    async claimHandOff(id, version, now, leaseMs) {
+      const claimed = await db
+        .update(conversations)
+        .set({ handOffLockUntil: now + leaseMs })
+        .where(and(eq(conversations.id, id), eq(conversations.version, version), lte(conversations.handOffLockUntil, now)))
+        .returning({ id: conversations.id });
+      return claimed.length > 0;
     },
 
     async appendMessages(conversationId, list) {
@@ -189,7 +203,7 @@ export function createDrizzleSupportStore({ db, atomic }: DeskDb): SupportStore 
         .where(eq(conversations.packetRef, ref))
         .orderBy(desc(conversations.updatedAt))
         .limit(1);
-      return row ?? null;
+      return row ? conversationFromRow(row) : null;
     },
 
     async deleteExpiredConversations(now) {

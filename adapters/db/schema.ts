@@ -91,6 +91,11 @@ export const conversations = sqliteTable(
     packetRef: text('packet_ref'),
     /** Bumped on every turn: a write with a stale version is refused (two tabs, one conversation). */
     version: integer('version').notNull().default(0),
+    /**
+     * Held while one process hands the conversation off (files its packet): another process's
+     * simultaneous Send waits rather than filing the case twice. Cleared by the turn's write.
+     */
+    handOffLockUntil: integer('hand_off_lock_until').notNull().default(0),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
     expiresAt: integer('expires_at').notNull(),

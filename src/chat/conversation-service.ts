@@ -63,6 +63,11 @@ const toChat = (m: StoredMessage): ChatMessage => ({
   at: new Date(m.at).toISOString(),
 });
 
+/** A turn replays on top of another process's write this many times at most. */
+const MAX_TURN_ATTEMPTS = 8;
+/** How long a hand-off claim holds if its process dies before writing the turn. */
+const HAND_OFF_LEASE_MS = 30_000;
+
 /** When a turn ended: its last message's time (messages are stamped one millisecond apart). */
 const lastAt = (messages: readonly StoredMessage[], now: number) => messages.at(-1)?.at ?? now;
 
@@ -107,13 +112,26 @@ export function createConversationService(deps: ConversationServiceDeps) {
   });
 
   /** The turn under way in each conversation: its actor and how many messages it had before. */
-  const turns = new Map<string, { actor: ReturnType<typeof createActor<typeof machine>>; before: number }>();
+  const turns = new Map<string, Turn>();
+  interface Turn {
+    actor: ReturnType<typeof createActor<typeof machine>>;
+    before: number;
+    /** The conversation's version this turn read: its hand-off is claimed at that version. */
+    version: number;
+    /** Another process is handing the conversation off: this turn is dropped and read again. */
+    lostHandOff: boolean;
+  }
 
   async function handOff(details: HandOffInput): Promise<HandOffResult> {
     const id = details.conversationId;
     // The stored history, then what this turn has said so far (the user's "Send" included): the
     // turn is stored only once the flow settles, after the packet is made.
     const turn = id ? turns.get(id) : undefined;
+    // One process files the case: a Send in another tab answered by another process waits for it.
+    if (id && turn && !(await deps.store.claimHandOff(id, turn.version, deps.now(), HAND_OFF_LEASE_MS))) {
+      turn.lostHandOff = true;
+      throw new DeskError('conflict', 'the conversation is being handed off by another request');
+    }
     const unsaved = turn ? newMessages(turn.before, turn.actor.getSnapshot(), deps.now()) : [];
     const transcript = [...(id ? await deps.store.listMessages(id) : []), ...unsaved].map((m) => ({
       from: m.from,
@@ -248,7 +266,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
 
     async send(id: string, identity: Identity, input: UserInput): Promise<TurnView> {
       return serially(id, async () => {
-        for (let attempt = 0; attempt < 3; attempt++) {
+        for (let attempt = 0; attempt < MAX_TURN_ATTEMPTS; attempt++) {
           const record = await owned(id, identity);
           const actor = createActor(machine, {
             // Our own snapshot, written by this service on the previous turn.
@@ -258,7 +276,8 @@ export function createConversationService(deps: ConversationServiceDeps) {
           actor.start();
           const before = actor.getSnapshot().context.messageCount;
           const zone = actor.getSnapshot().context.timezone ?? 'UTC';
-          turns.set(id, { actor, before });
+          const turn: Turn = { actor, before, version: record.version, lostHandOff: false };
+          turns.set(id, turn);
           if ('option' in input) actor.send({ type: 'user.chose', option: input.option });
           else {
             // Card numbers and passwords never reach the snapshot, the stored messages or the packet.
@@ -273,6 +292,11 @@ export function createConversationService(deps: ConversationServiceDeps) {
           const snapshot = await settle(actor).finally(() => turns.delete(id));
           const persisted = actor.getPersistedSnapshot();
           actor.stop();
+          if (turn.lostHandOff) {
+            // Read the conversation again once the other hand-off is written (it is then handed off).
+            await new Promise((resolve) => setTimeout(resolve, 25 * (attempt + 1)));
+            continue;
+          }
           const now = deps.now();
           // After the last turn's messages even within the same millisecond: times keep the order.
           const messages = newMessages(before, snapshot, Math.max(now, record.updatedAt + 1));

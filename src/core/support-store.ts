@@ -72,6 +72,11 @@ export interface SupportStore {
     expectedVersion: number,
     messages: StoredMessage[],
   ): Promise<SaveTurnResult>;
+  /**
+   * Takes the conversation's hand-off for `leaseMs` if it is still at `version` and no other
+   * process holds it: true when this caller may file the packet. The next `saveTurn` lets it go.
+   */
+  claimHandOff(id: string, version: number, now: number, leaseMs: number): Promise<boolean>;
   /** Appends messages from outside the flow (support staff's replies) after the last one. */
   appendMessages(conversationId: string, messages: StoredMessage[]): Promise<void>;
   /** The conversation that handed off this packet, if it is still kept. */

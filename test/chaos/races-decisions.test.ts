@@ -33,7 +33,7 @@ async function settle(desk: SlackDesk): Promise<void> {
 }
 
 /*
- * BUG 1 — Approve racing Resolve pays out on a closed case and reopens it as "refunded".
+ * Was (bug 1): Approve racing Resolve pays out on a closed case and reopens it as "refunded".
  *
  * Input: the platform over HTTP (PLATFORM_API_URL), Maya's packet (40 credits due) posted to Slack;
  * staff A clicks *Approve refund* and staff B clicks *Resolve* on it at the same moment (signed
@@ -84,7 +84,7 @@ describe('Approve racing Resolve (platform over HTTP): one of the two serial his
 });
 
 /*
- * BUG 2 — Two Approve clicks with an Assign between them: the approval is audited twice and the user
+ * Was (bug 2): Two Approve clicks with an Assign between them: the approval is audited twice and the user
  * is told twice.
  *
  * Input: the platform over HTTP, Maya's packet posted; at the same moment staff A clicks *Approve

@@ -169,7 +169,7 @@ describe('races: Approve refund clicked several times at once', () => {
     }
   });
 
-  // With the embedded platform. Against the platform over HTTP this race breaks: races.known-bug.test.ts, BUG 1.
+  // With the embedded platform; against the platform over HTTP: races-decisions.test.ts.
   it('Approve racing Resolve on one packet: one of the two serial histories, never a refund on a resolved packet (12 rounds)', async () => {
     await repeat(12, async (round) => {
       const desk = await startSlackDesk();

@@ -157,6 +157,25 @@ export function supportStoreContract(name: string, make: MakeSupportStore): void
         expect(texts).toEqual(['Hi! What went wrong?', 'My poster failed', 'Which studio?', 'Image', 'Filed as PKT-ABC123']);
       });
 
+      it('gives a conversation’s hand-off to one claimant at its version until the turn is written or the lease lapses', async () => {
+        await store.createConversation(conversation('conv_1'), opening);
+        expect(await store.claimHandOff('conv_1', 0, T0, 30_000)).toBe(true);
+        expect(await store.claimHandOff('conv_1', 0, T0 + 10, 30_000)).toBe(false); // held
+        expect(await store.claimHandOff('conv_1', 1, T0 + 40_000, 30_000)).toBe(false); // another version
+        expect(await store.claimHandOff('conv_nobody', 0, T0, 30_000)).toBe(false);
+        // The claimant died: the lease lapses and the hand-off can be taken again.
+        expect(await store.claimHandOff('conv_1', 0, T0 + 30_000, 30_000)).toBe(true);
+        // The turn's write lets it go; the next version's hand-off is free at once.
+        const saved = await store.saveTurn(
+          { id: 'conv_1', state: 'handed_off', snapshot: { value: 'handed_off' }, packetRef: 'PKT-ABC123', updatedAt: T0 + 30_001, expiresAt: T0 + 48 * HOUR_MS },
+          0,
+          [],
+        );
+        expect(saved).toEqual({ status: 'saved', version: 1 });
+        expect(await store.claimHandOff('conv_1', 0, T0 + 30_002, 30_000)).toBe(false);
+        expect(await store.claimHandOff('conv_1', 1, T0 + 30_002, 30_000)).toBe(true);
+      });
+
       it('appends staff messages after the last one without changing the version, and a turn still saves after them', async () => {
         await store.createConversation(conversation('conv_1'), opening);
         await store.appendMessages('conv_1', [message('msg_a', 'agent', 'Refund approved', T0 + 1500)]);

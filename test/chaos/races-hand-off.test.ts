@@ -8,15 +8,16 @@ import type { PlatformHttpServer } from '../support/platform-http-server.ts';
 import { type SharedDesk, auditActions, noticeTopics, platformEnv, refundsOf, repeat, scalar, sendTo, startDemoPlatform, startSharedDesks, turnOf } from './race-helpers.ts';
 
 /*
- * KNOWN BUGS found by the race tests (races.test.ts), kept failing on purpose with `it.fails` so that
- * main stays green. When one is fixed its `it.fails` starts failing: make it a plain `it` in
- * races.test.ts. Each describe says the input, what happens, what should, and where the fault is.
+ * Send pressed in two tabs answered by two servers on one SQLite file (or two Workers isolates on
+ * one D1): found as a bug by the race tests (the case was filed twice), fixed by the conversation's
+ * hand-off claim (SupportStore.claimHandOff): one server files, the other reads the conversation
+ * again once it is handed off. The note below says what used to happen.
  */
 
 const ROUNDS = 6;
 
 /*
- * BUG 3 — Send at the hand-off through two servers on one SQLite file files the case twice.
+ * Was: Send at the hand-off through two servers on one SQLite file files the case twice.
  *
  * Input: two desks (createNodeDeps + createNodeApp, each its own conversation service) on the same
  * SQLite file, as two server processes behind a load balancer; a conversation at the `packet` step;
@@ -35,7 +36,7 @@ const ROUNDS = 6;
  * the packet its first attempt filed is kept. The in-process queue (`serially`) only orders turns of
  * one process.
  */
-describe('KNOWN BUG 3: Send pressed on two servers at once (one SQLite file) files the packet twice', () => {
+describe('Send pressed on two servers at once (one SQLite file) files the case once', () => {
   const ENV = { WIDGET_IDENTITY_SECRET: WIDGET_SECRET, CHAT_RATE_BURST: '100000', SLACK_TRIAGE_CHANNEL: '#support-triage', SUPPORT_INBOX: 'support@prismposter.test' };
 
   const ANONYMOUS_STEPS = ['other', 'still_failing', 'still_failing', 'send_to_support'];
@@ -68,7 +69,7 @@ describe('KNOWN BUG 3: Send pressed on two servers at once (one SQLite file) fil
     return { shared, pair };
   }
 
-  it.fails(`an anonymous user's Send makes one packet (${ROUNDS} rounds)`, async () => {
+  it(`an anonymous user's Send makes one packet (${ROUNDS} rounds)`, async () => {
     const { shared, pair } = await warmPair();
     try {
       const seen: unknown[] = [];
@@ -82,7 +83,7 @@ describe('KNOWN BUG 3: Send pressed on two servers at once (one SQLite file) fil
     }
   });
 
-  it.fails(`a signed-in user's Send makes one packet with one set of deliveries, not joined by itself (${ROUNDS} rounds)`, async () => {
+  it(`a signed-in user's Send makes one packet with one set of deliveries, not joined by itself (${ROUNDS} rounds)`, async () => {
     const seen: unknown[] = [];
     await repeat(ROUNDS, async () => {
       // A pair per round: Maya's case is filed once per database.

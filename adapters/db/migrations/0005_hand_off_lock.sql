@@ -1,0 +1,1 @@
+ALTER TABLE `conversations` ADD `hand_off_lock_until` integer DEFAULT 0 NOT NULL;
