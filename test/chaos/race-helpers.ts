@@ -19,7 +19,7 @@ import { type PlatformHttpServer, startPlatformHttpServer } from '../support/pla
 import type { SlackApiServer } from '../support/slack-api-server.ts';
 
 /*
- * Helpers of the race tests (races.test.ts, races.known-bug.test.ts): several desks over one SQLite
+ * Helpers of the race tests (races*.test.ts): several desks over one SQLite
  * file, the platform over HTTP, a mail gateway that delivers again what it was not given a final
  * answer for, and the checks every race ends with.
  */

@@ -38,7 +38,7 @@ import {
  * twice — through the real parts (the app over HTTP, SQLite files, bolt with signed requests and the
  * real @slack/web-api against the Slack stand-in, the email intake and its route). Each race is run
  * many rounds, each round a fresh case, and every round must end with one effect.
- * What these races found broken is kept, failing on purpose, in races.known-bug.test.ts.
+ * What these races found broken (and is now fixed) is in races-decisions, races-hand-off and races-times.test.ts.
  */
 
 const MAYA_REFUND = { accountId: 'acc_maya', generationId: 'gen_maya_video', amount: 40, balanceBefore: 146 };

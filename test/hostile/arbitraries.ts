@@ -9,5 +9,5 @@ export const hostileText = (maxLength = 300) =>
     fc.constantFrom('<!channel>', '<!here|here>', '<@U0STAFF1>', '<https://evil.example|bank>', '&lt;&amp;&gt;', '*bold* _it_ `code`', '\u202eevil', ''),
   );
 
-/** Whether a string holds half of a surrogate pair on its own (not Unicode text: see chat.known-bug.test.ts). */
+/** Whether a string holds half of a surrogate pair on its own (not Unicode text: refused: see chat-unicode.test.ts). */
 export const hasLoneSurrogate = (s: string) => /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(s);

@@ -12,7 +12,7 @@ import { snapshotStore, storeChanges } from './store-snapshot.ts';
  * pair (through fetch, and byte for byte through a raw socket), conversation ids that are nobody's.
  * Each is answered with a clear 4xx in the error shape of the contract — never a 500 — and the
  * store (every row of every table) is as it was. Valid but hostile text is answered normally and
- * reads back as it was answered. (Text with a lone surrogate does not: chat.known-bug.test.ts.)
+ * reads back as it was answered. (Text with a lone surrogate is refused: chat-unicode.test.ts.)
  */
 
 const MAYA = 'maya@example.com';

@@ -14,7 +14,7 @@ import { type StoreSnapshot, snapshotStore, storeChanges } from './store-snapsho
  * runs. Signed requests of Slack's own shapes with garbled content (unknown action ids, forged refs,
  * arbitrary command texts, thread messages, modal submissions): acknowledged, nothing changes.
  * Signed bodies that are not JSON or a form: 400. Signed payloads whose envelope itself is garbled
- * are answered 500 today: see slack-payloads.known-bug.test.ts.
+ * are answered 400: see slack-payloads-envelope.test.ts.
  */
 
 const RUNS = { unsigned: 150, structured: 150, unreadable: 80 };

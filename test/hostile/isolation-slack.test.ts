@@ -11,7 +11,7 @@ import { snapshotStore, storeChanges } from './store-snapshot.ts';
  * Leo's (B, his failed image run). Staff may look at any packet, but an answer about one is given
  * only to the member of staff who asked, holds only that packet's records, and nothing done in one
  * packet's thread (a reply to the user, a question) reaches or changes the other.
- * The click on B's message carrying A's ref is in isolation-slack.known-bug.test.ts.
+ * The click on B's message carrying A's ref is refused: isolation-slack-forged-click.test.ts.
  */
 describe('Slack isolation between two packets', () => {
   let t: TwoPacketDesk;
