@@ -1,9 +1,10 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { killAll, runCliProcess, runProcess } from './support/desk-process.ts';
 
 /*
  * `npm run cli -- …` for real: the CLI started as its own process by tsx, exactly as a user's
@@ -11,37 +12,13 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
  */
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const tsx = join(root, 'node_modules/.bin/tsx');
 const NOW = '2026-11-24T00:00:00Z';
 
 const running = new Set<ChildProcess>();
 
-/** The environment of a user's shell, without settings that would point the CLI elsewhere. */
-function shellEnv(): NodeJS.ProcessEnv {
-  const env = { ...process.env };
-  delete env.SUPPORT_DB_PATH;
-  delete env.PLATFORM_API_URL;
-  delete env.PLATFORM_API_TOKEN;
-  return env;
-}
-
-function run(command: string, args: string[], cwd = root): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, env: shellEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
-    running.add(child);
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
-    child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      running.delete(child);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
-const cli = (args: string[], cwd = root) => run(tsx, ['src/cli/main.ts', ...args], cwd);
+/** The CLI (and npm) started from a user's shell, without settings that would point it elsewhere. */
+const cli = (args: string[], cwd = root) => runCliProcess(args, running, { cwd });
+const run = (command: string, args: string[]) => runProcess(command, args, running);
 
 let dir: string;
 let db: string;
@@ -54,8 +31,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterEach(() => {
-  for (const child of running) child.kill('SIGKILL');
-  running.clear();
+  killAll(running);
 });
 
 afterAll(() => {

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { runCliProcess } from './support/desk-process.ts';
 
 /*
  * `npm start` (tsx src/node.ts) as a fresh checkout runs it: the embedded store, the demo seeded
@@ -82,21 +83,7 @@ function startDesk(dbPath: string, env: Record<string, string> = {}, owner = chi
   });
 }
 
-function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(tsx, ['src/cli/main.ts', ...args], { cwd: root, env: shellEnv({}), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-    children.add(child);
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
-    child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      children.delete(child);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+const runCli = (args: string[]) => runCliProcess(args, children);
 
 async function reconcile(dbPath: string, email: string) {
   const r = await runCli(['reconcile', '--db', dbPath, '--email', email, '--json']);

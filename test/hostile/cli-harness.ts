@@ -1,6 +1,5 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import type { ChildProcess } from 'node:child_process';
+import { killAll, runCliProcess } from '../support/desk-process.ts';
 import { runCli } from '../../src/cli/main.ts';
 
 /** What a CLI run printed and how it ended. */
@@ -23,35 +22,18 @@ export async function cliInProcess(argv: string[], env: Record<string, string | 
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
 const running = new Set<ChildProcess>();
 
 /**
  * `npm run cli -- …` for real: `tsx src/cli/main.ts` started as its own process (as the npm script
  * does), with the user's environment minus what would point it elsewhere, plus `env`.
  */
-export function cliProcess(argv: string[], env: Record<string, string> = {}): Promise<CliRun> {
-  const base = { ...process.env };
-  delete base.SUPPORT_DB_PATH;
-  delete base.PLATFORM_API_URL;
-  delete base.PLATFORM_API_TOKEN;
-  return new Promise((resolve, reject) => {
-    const child = spawn(join(root, 'node_modules/.bin/tsx'), ['src/cli/main.ts', ...argv], { cwd: root, env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    running.add(child);
-    let out = '';
-    let err = '';
-    child.stdout.setEncoding('utf8').on('data', (s: string) => (out += s));
-    child.stderr.setEncoding('utf8').on('data', (s: string) => (err += s));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      running.delete(child);
-      resolve({ code: code ?? -1, out, err });
-    });
-  });
+export async function cliProcess(argv: string[], env: Record<string, string> = {}): Promise<CliRun> {
+  const run = await runCliProcess(argv, running, { env });
+  return { code: run.code ?? -1, out: run.stdout, err: run.stderr };
 }
 
 /** Ends the CLI processes still running (a test that failed half-way). */
 export function killCliProcesses(): void {
-  for (const child of running) child.kill('SIGKILL');
-  running.clear();
+  killAll(running);
 }

@@ -74,3 +74,49 @@ export function killAll(children: Set<ChildProcess>): void {
   }
   children.clear();
 }
+
+/** What a CLI process printed and how it ended. */
+export interface CliProcessRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Settings of the caller's shell that would point the desk elsewhere: dropped unless the test sets them. */
+const POINTING_ELSEWHERE = ['SUPPORT_DB_PATH', 'PLATFORM_API_URL', 'PLATFORM_API_TOKEN', 'HOST', 'SLACK_TRIAGE_CHANNEL', 'SUPPORT_INBOX'];
+
+/**
+ * A command (`npm`, `tsx`…) run to its end in its own process group, from the repository (or `cwd`),
+ * with the caller's environment minus what points the desk elsewhere, plus `env`.
+ */
+export function runProcess(
+  command: string,
+  args: string[],
+  children: Set<ChildProcess>,
+  options: { env?: Record<string, string>; cwd?: string } = {},
+): Promise<CliProcessRun> {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const key of POINTING_ELSEWHERE) delete env[key];
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: options.cwd ?? root, env: { ...env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    children.add(child);
+    let stdout = '';
+    let stderr = '';
+    child.stdout?.setEncoding('utf8').on('data', (s: string) => (stdout += s));
+    child.stderr?.setEncoding('utf8').on('data', (s: string) => (stderr += s));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      children.delete(child);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** `npm run cli -- …` for real: `tsx src/cli/main.ts` (what the npm script runs) of the checkout at `cwd` (this one). */
+export function runCliProcess(
+  args: string[],
+  children: Set<ChildProcess>,
+  options: { env?: Record<string, string>; cwd?: string } = {},
+): Promise<CliProcessRun> {
+  return runProcess(join(root, 'node_modules/.bin/tsx'), ['src/cli/main.ts', ...args], children, options);
+}
