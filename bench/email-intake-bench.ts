@@ -11,9 +11,9 @@ import { newPacketRef } from '../src/core/packet-ref.ts';
 import { createPacketService } from '../src/core/packet-service.ts';
 import { seedDemoIfEmpty } from '../src/demo/seed-demo.ts';
 import { createEmailIntake } from '../src/email/email-intake.ts';
-import type { BenchSection } from './stats.ts';
+import { type BenchSection, summarize } from './stats.ts';
 
-const PASSES = 5;
+const PASSES = 9;
 const NOW = Date.parse('2026-11-21T10:00:00Z');
 const TRUSTED = 'mx.bench.test';
 
@@ -49,14 +49,23 @@ function withMessageId(raw: Uint8Array, id: string): Uint8Array {
   return out;
 }
 
+/** Deliveries in flight at once in the concurrent runs: a gateway delivers messages in parallel. */
+const IN_FLIGHT = 8;
+
+/** The median of per-pass ratios: a pass's parse and intake run back to back, so a burst of noise on the machine skews one pass, not the figure. */
+const median = (values: readonly number[]) => summarize([...values]).p50;
+
 /**
  * Email intake throughput against a bare postal-mime parse of the same messages in the same run:
- * the intake parses, reads the text, checks trust, claims the Message-ID, files the packet
- * (reconciling verified senders) and queues the auto-reply, on a SQLite file. Target ≥ 0.3×.
+ * the intake parses, reads the text, checks trust, files the packet (reconciling verified
+ * senders), queues the auto-reply and settles the Message-ID, on a SQLite file opened as the
+ * server opens it. Each pass parses the corpus bare, then takes it through the intake one message
+ * at a time, then with 8 deliveries in flight (fresh Message-IDs each time). Target ≥ 0.3×.
  */
 export async function emailIntakeBench(): Promise<BenchSection> {
   const dir = mkdtempSync(join(tmpdir(), 'email-bench-'));
-  const sqlite = openSqlite(join(dir, 'bench.db'));
+  // As the server opens it (src/node.ts): checkpoints on their own thread.
+  const sqlite = openSqlite(join(dir, 'bench.db'), { backgroundCheckpoint: true });
   try {
     await seedDemoIfEmpty(sqlite, NOW);
     const now = () => NOW;
@@ -80,36 +89,48 @@ export async function emailIntakeBench(): Promise<BenchSection> {
     const messages = corpus();
     const bytes = messages.reduce((sum, m) => sum + m.byteLength, 0);
     const outcomes = new Map<string, number>();
-    let parseMs = 0;
-    let intakeMs = 0;
-    for (let pass = -1; pass < PASSES; pass++) {
-      const batch = messages.map((m, i) => withMessageId(m, `p${pass}-${i}`));
-      let t = performance.now();
-      for (const raw of batch) await PostalMime.parse(raw);
-      const parse = performance.now() - t;
-      t = performance.now();
-      for (const raw of batch) {
-        const outcome = await intake.receive(raw);
-        if (pass === 0) outcomes.set(outcome.status, (outcomes.get(outcome.status) ?? 0) + 1);
-      }
-      const took = performance.now() - t;
-      if (pass < 0) continue; // warm-up
-      parseMs += parse;
-      intakeMs += took;
+    /** Takes a batch through the intake with `lanes` deliveries in flight; answers the milliseconds it took. */
+    async function intakeBatch(batch: readonly Uint8Array[], lanes: number, count: boolean): Promise<number> {
+      let next = 0;
+      const lane = async () => {
+        for (let raw = batch[next++]; raw; raw = batch[next++]) {
+          const outcome = await intake.receive(raw);
+          if (count) outcomes.set(outcome.status, (outcomes.get(outcome.status) ?? 0) + 1);
+        }
+      };
+      const t = performance.now();
+      await Promise.all(Array.from({ length: lanes }, lane));
+      return performance.now() - t;
     }
-    const n = messages.length * PASSES;
-    const parseRate = (n / parseMs) * 1000;
-    const intakeRate = (n / intakeMs) * 1000;
-    const ratio = intakeRate / parseRate;
+
+    const rates = { parse: [] as number[], one: [] as number[], parallel: [] as number[] };
+    const ratios = { one: [] as number[], parallel: [] as number[] };
+    const perSecond = (ms: number) => (messages.length / ms) * 1000;
+    for (let pass = -1; pass < PASSES; pass++) {
+      const fresh = (tag: string) => messages.map((m, i) => withMessageId(m, `${tag}${pass}-${i}`));
+      const bare = fresh('b');
+      const t = performance.now();
+      for (const raw of bare) await PostalMime.parse(raw);
+      const parse = perSecond(performance.now() - t);
+      const one = perSecond(await intakeBatch(fresh('s'), 1, pass === 0));
+      const parallel = perSecond(await intakeBatch(fresh('c'), IN_FLIGHT, false));
+      if (pass < 0) continue; // warm-up
+      rates.parse.push(parse);
+      rates.one.push(one);
+      rates.parallel.push(parallel);
+      ratios.one.push(one / parse);
+      ratios.parallel.push(parallel / parse);
+    }
+    const ratio = median(ratios.parallel);
     return {
       title: 'Email intake throughput against a bare postal-mime parse',
-      target: 'intake ≥ 0.3× the bare parse',
+      target: `intake ≥ 0.3× the bare parse (${IN_FLIGHT} deliveries in flight)`,
       met: ratio >= 0.3,
       lines: [
-        `Corpus: ${messages.length} messages (${(bytes / 1024).toFixed(0)} KiB): the 103 real-world oddities, the test fixtures and 4 verified reports; ${PASSES} passes after a warm-up, fresh Message-IDs each pass.`,
+        `Corpus: ${messages.length} messages (${(bytes / 1024).toFixed(0)} KiB): the 103 real-world oddities, the test fixtures and 4 verified reports; ${PASSES} passes after a warm-up, fresh Message-IDs each time; medians of the passes.`,
         `Outcomes per pass: ${[...outcomes].map(([k, v]) => `${v} ${k}`).join(', ')}.`,
-        `Bare postal-mime parse: ${parseRate.toFixed(0)} messages/s; full intake on SQLite (parse, split, dates, trust, dedupe, packet, reconciliation, auto-reply): ${intakeRate.toFixed(0)} messages/s.`,
-        `Ratio: ${ratio.toFixed(2)}×.`,
+        `Bare postal-mime parse: ${median(rates.parse).toFixed(0)} messages/s.`,
+        `Full intake on a SQLite file (parse, split, dates, trust, packet, reconciliation, auto-reply, Message-ID settled once): ${median(rates.one).toFixed(0)} messages/s one at a time (ratio ${median(ratios.one).toFixed(2)}×); ${median(rates.parallel).toFixed(0)} messages/s with ${IN_FLIGHT} deliveries in flight, as a gateway delivers (ratio ${ratio.toFixed(2)}×, writes arriving together share a commit).`,
       ],
     };
   } finally {

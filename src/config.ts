@@ -65,8 +65,8 @@ export interface DeskConfig {
     trustedAuthservId: string | null;
   };
   /**
-   * How long claimed work is held — an outbox delivery, an inbound email being filed. A process that
-   * died mid-way loses its claim after this, and the work is taken up again.
+   * How long claimed work is held — an outbox delivery. A process that died mid-way loses its claim
+   * after this, and the work is taken up again.
    */
   leaseMs: number;
   /** How often Node's outbox relay looks for due deliveries. */

@@ -87,9 +87,6 @@ export default {
     const raw = new Uint8Array(await new Response(message.raw as unknown as ReadableStream).arrayBuffer());
     const outcome = await mailDeskFor(env).intake.receive(raw);
     if (outcome.status === 'rejected') message.setReject(`${outcome.reason}: ${outcome.detail}`.slice(0, 500));
-    // Being filed by another delivery (or was, by an isolate that died): a thrown handler is a
-    // temporary SMTP failure, so the sending server keeps the message and delivers it again.
-    if (outcome.status === 'in_progress') throw new Error(`${outcome.messageId} is being filed; try again in ${outcome.retryAfterSeconds} s`);
   },
 
   /** The cron trigger: delivers what the outbox holds (packets to Slack and the support inbox, replies to users). */

@@ -45,10 +45,15 @@ export interface NodeDeps {
 
 export function createNodeDeps(
   config: DeskConfig,
-  options: { now?: Clock; slack?: Pick<SlackChannelOptions, 'logLevel' | 'timeoutMs'> } = {},
+  options: {
+    now?: Clock;
+    slack?: Pick<SlackChannelOptions, 'logLevel' | 'timeoutMs'>;
+    /** WAL checkpoints on a worker thread (the server: no commit stalls for one); short-lived uses skip it. */
+    backgroundCheckpoint?: boolean;
+  } = {},
 ): NodeDeps {
   const now = options.now ?? Date.now;
-  const sqlite = openSqlite(config.dbPath);
+  const sqlite = openSqlite(config.dbPath, { backgroundCheckpoint: options.backgroundCheckpoint ?? false });
   // The same services as on Workers (src/desk-services.ts), over better-sqlite3.
   const { platform, store, packets, conversations } = createDeskServices(sqlite, config, now);
   let relay: OutboxRelay | null = null;

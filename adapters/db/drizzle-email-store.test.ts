@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { emailStoreContract } from '../../test/contracts/email-store-contract.ts';
 import { createDrizzleEmailStore } from './drizzle-email-store.ts';
+import { createDrizzleSupportStore } from './drizzle-support-store.ts';
 import { openSqlite } from './open-sqlite.ts';
 
 emailStoreContract('drizzle on a SQLite file', async () => {
@@ -10,6 +11,7 @@ emailStoreContract('drizzle on a SQLite file', async () => {
   const handle = openSqlite(join(dir, 'desk.sqlite'));
   return {
     store: createDrizzleEmailStore(handle),
+    supportStore: createDrizzleSupportStore(handle),
     close: async () => {
       handle.close();
       rmSync(dir, { recursive: true, force: true });

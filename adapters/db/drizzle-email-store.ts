@@ -1,6 +1,7 @@
-import { and, asc, count, desc, eq, gte, lte, sql } from 'drizzle-orm';
-import type { DeadLetter, EmailStore, ProcessedMessage } from '../../src/email/email-store.ts';
+import { and, asc, count, desc, eq, gte, sql } from 'drizzle-orm';
+import type { DeadLetter, EmailStore, ProcessedMessage, RecordResult } from '../../src/email/email-store.ts';
 import type { DeskDb } from './desk-db.ts';
+import { createPacketWrites, createSyncCommit, isSyncDatabase, prepareSync } from './prepared-writes.ts';
 import { emailDeadLetters, emailMessages } from './schema.ts';
 
 type MessageRow = typeof emailMessages.$inferSelect;
@@ -13,35 +14,32 @@ const fromRow = (row: MessageRow): ProcessedMessage => ({
   packetRef: row.packetRef,
   autoReplied: row.autoReplied,
   receivedAt: row.receivedAt,
-  finishedAt: row.finishedAt,
+  // Every record is written settled (older rows have it too).
+  finishedAt: row.finishedAt ?? row.receivedAt,
 });
 
+const MESSAGE_PLACEHOLDERS = {
+  messageId: sql.placeholder('messageId'),
+  sender: sql.placeholder('sender'),
+  status: sql.placeholder('status'),
+  reason: sql.placeholder('reason'),
+  packetRef: sql.placeholder('packetRef'),
+  autoReplied: sql.placeholder('autoReplied'),
+  receivedAt: sql.placeholder('receivedAt'),
+  finishedAt: sql.placeholder('finishedAt'),
+};
+
 /** The email intake's records over drizzle: the same code on better-sqlite3 and on D1. */
-export function createDrizzleEmailStore({ db }: DeskDb): EmailStore {
+export function createDrizzleEmailStore({ db, atomic }: DeskDb): EmailStore {
+  // Every message runs these: prepared once, they skip building and compiling the SQL each time.
+  const messageQuery = db.select().from(emailMessages).where(eq(emailMessages.messageId, sql.placeholder('messageId'))).prepare();
   async function getMessage(messageId: string): Promise<ProcessedMessage | null> {
-    const [row] = await db.select().from(emailMessages).where(eq(emailMessages.messageId, messageId));
+    const [row] = await messageQuery.all({ messageId });
     return row ? fromRow(row) : null;
   }
 
-  // Every message runs these: prepared once, they skip building and compiling the SQL each time.
-  const claim = db
-    .insert(emailMessages)
-    .values({
-      messageId: sql.placeholder('messageId'),
-      sender: sql.placeholder('sender'),
-      status: 'processing',
-      receivedAt: sql.placeholder('now'),
-      leaseUntil: sql.placeholder('leaseUntil'),
-    })
-    // One statement: a new id is inserted; an existing one is taken over only while it is an
-    // abandoned claim. RETURNING answers a row exactly when this call holds the claim.
-    .onConflictDoUpdate({
-      target: emailMessages.messageId,
-      set: { sender: sql`excluded.sender`, receivedAt: sql`excluded.received_at`, leaseUntil: sql`excluded.lease_until` },
-      setWhere: and(eq(emailMessages.status, 'processing'), lte(emailMessages.leaseUntil, sql`excluded.received_at`)),
-    })
-    .returning({ messageId: emailMessages.messageId })
-    .prepare();
+  const sync = isSyncDatabase(db);
+  const record = sync ? prepareSync(db.insert(emailMessages).values(MESSAGE_PLACEHOLDERS)) : null;
   const repliesSince = db
     .select({ n: count() })
     .from(emailMessages)
@@ -49,41 +47,44 @@ export function createDrizzleEmailStore({ db }: DeskDb): EmailStore {
       and(eq(emailMessages.sender, sql.placeholder('sender')), gte(emailMessages.receivedAt, sql.placeholder('since')), eq(emailMessages.autoReplied, true)),
     )
     .prepare();
-  const finish = db
-    .update(emailMessages)
-    .set({
-      status: sql`${sql.placeholder('status')}`,
-      reason: sql`${sql.placeholder('reason')}`,
-      packetRef: sql`${sql.placeholder('packetRef')}`,
-      autoReplied: sql`${sql.placeholder('autoReplied')}`,
-      finishedAt: sql`${sql.placeholder('now')}`,
-      leaseUntil: 0,
-    })
-    .where(eq(emailMessages.messageId, sql.placeholder('messageId')))
-    .prepare();
+  const packetWrites = createPacketWrites(db);
+  // On better-sqlite3 the writes go through group commit; D1 takes built statements in one batch.
+  const commit = sync ? createSyncCommit(db) : null;
+
+  /** Runs a message's write; a Message-ID written first by another delivery makes it a duplicate. */
+  async function settle(message: ProcessedMessage, write: () => Promise<void>): Promise<RecordResult> {
+    try {
+      await write();
+      return { status: 'recorded' };
+    } catch (error) {
+      // The write failed as a whole; if the message's own key was taken, that is the answer.
+      const first = await getMessage(message.messageId);
+      if (first) return { status: 'duplicate', message: first };
+      throw error;
+    }
+  }
 
   return {
-    async claimMessage(messageId, { sender, now, leaseMs }) {
-      const claimed = await claim.all({ messageId, sender, now, leaseUntil: now + leaseMs });
-      if (claimed.length > 0) return { status: 'claimed' };
-      const message = await getMessage(messageId);
-      if (!message) throw new Error(`message ${messageId} was neither claimed nor found`);
-      return { status: 'duplicate', message };
-    },
-
-    async finishMessage(messageId, outcome) {
-      await finish.run({
-        messageId,
-        status: outcome.status,
-        reason: outcome.reason,
-        packetRef: outcome.packetRef,
-        autoReplied: outcome.autoReplied ? 1 : 0,
-        now: outcome.now,
+    async recordMessage(message) {
+      return settle(message, async () => {
+        if (record && commit) await commit(() => record.run({ ...message }));
+        else await db.insert(emailMessages).values(message);
       });
     },
 
-    async releaseMessage(messageId) {
-      await db.delete(emailMessages).where(and(eq(emailMessages.messageId, messageId), eq(emailMessages.status, 'processing')));
+    async fileMessage(message, packet, effects) {
+      return settle(message, async () => {
+        if (record && packetWrites.run && commit) {
+          const { run } = packetWrites;
+          await commit(() => {
+            // The message first: a duplicate fails before the packet is touched.
+            record.run({ ...message });
+            run(packet, effects);
+          });
+          return;
+        }
+        await atomic([db.insert(emailMessages).values(message), ...packetWrites.statements(packet, effects)]);
+      });
     },
 
     getMessage,

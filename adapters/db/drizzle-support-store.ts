@@ -1,10 +1,9 @@
 import { and, asc, count, desc, eq, inArray, lt, lte, min, sql } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
-import { packetCaseKey } from '../../src/core/build-packet.ts';
 import { Packet } from '../../src/core/support-packet.ts';
 import type { ConversationRecord, OutboxRow, StoredMessage, SupportStore } from '../../src/core/support-store.ts';
 import type { DeskDb } from './desk-db.ts';
-import { createGroupCommit } from './group-commit.ts';
+import { MAX_PREPARED_ROWS, createPacketWrites, createSyncCommit, isSyncDatabase, preparedRowInserts, prepareSync } from './prepared-writes.ts';
 import { auditLog, conversations, messages, outbox, packets } from './schema.ts';
 
 type MessageRow = typeof messages.$inferSelect;
@@ -57,50 +56,47 @@ export function createDrizzleSupportStore({ db, atomic }: DeskDb): SupportStore 
     .where(eq(messages.conversationId, sql.placeholder('id')))
     .prepare();
   const conversationQuery = db.select().from(conversations).where(eq(conversations.id, sql.placeholder('id'))).prepare();
+  const packetQuery = db.select({ data: packets.data }).from(packets).where(eq(packets.ref, sql.placeholder('ref'))).prepare();
+  // The case's packet through its unique index, which covers only packets with both keys: the
+  // query says so too (`<> ''`), or SQLite cannot use the partial index and scans the table.
+  const packetByCaseQuery = db
+    .select({ data: packets.data })
+    .from(packets)
+    .where(
+      and(
+        eq(packets.accountKey, sql.placeholder('accountKey')),
+        eq(packets.runsKey, sql.placeholder('runsKey')),
+        sql`${packets.runsKey} <> '' AND ${packets.accountKey} <> ''`,
+      ),
+    )
+    .prepare();
 
-  /*
-   * On better-sqlite3 (synchronous) a turn's writes run as statements prepared once, in one
-   * immediate transaction: building drizzle queries anew costs more than running them. D1 takes the
-   * built statements through `atomic` (its batch).
-   */
-  const sync = (db as unknown as { resultKind?: string }).resultKind === 'sync';
+  // A turn's writes on better-sqlite3: statements prepared once (see prepared-writes.ts).
+  const sync = isSyncDatabase(db);
   const value = (name: string) => sql`${sql.placeholder(name)}`;
   const turnUpdate = sync
-    ? (db
-        .update(conversations)
-        .set({
-          state: value('state'),
-          // The column's own JSON encoding applies to this one.
-          snapshot: sql.placeholder('snapshot'),
-          packetRef: value('packetRef'),
-          updatedAt: value('updatedAt'),
-          expiresAt: value('expiresAt'),
-          handOffLockUntil: 0,
-          version: sql`CASE WHEN ${conversations.version} = ${sql.placeholder('expected')} THEN ${sql.placeholder('version')} ELSE NULL END`,
-        })
-        .where(eq(conversations.id, sql.placeholder('id')))
-        .prepare() as unknown as SyncStatement)
+    ? prepareSync(
+        db
+          .update(conversations)
+          .set({
+            state: value('state'),
+            // The column's own JSON encoding applies to this one.
+            snapshot: sql.placeholder('snapshot'),
+            packetRef: value('packetRef'),
+            updatedAt: value('updatedAt'),
+            expiresAt: value('expiresAt'),
+            handOffLockUntil: 0,
+            version: sql`CASE WHEN ${conversations.version} = ${sql.placeholder('expected')} THEN ${sql.placeholder('version')} ELSE NULL END`,
+          })
+          .where(eq(conversations.id, sql.placeholder('id'))),
+      )
     : null;
-  const messageInserts = new Map<number, SyncStatement>();
-  /** The insert of `count` messages, prepared on first use (a turn writes one to three). */
-  function messageInsert(count: number): SyncStatement {
-    let statement = messageInserts.get(count);
-    if (!statement) {
-      const fields = ['id', 'seq', 'from', 'text', 'options', 'at'] as const;
-      const placeholders = (i: number) =>
-        Object.fromEntries(fields.map((f) => [f, sql.placeholder(`${f}${i}`)])) as Record<(typeof fields)[number], ReturnType<typeof sql.placeholder>>;
-      statement = db
-        .insert(messages)
-        .values(Array.from({ length: count }, (_, i) => ({ ...placeholders(i), conversationId: sql.placeholder('conversationId') })))
-        .prepare() as unknown as SyncStatement;
-      messageInserts.set(count, statement);
-    }
-    return statement;
-  }
-  // Turns arriving together commit together (each in its own savepoint): see group-commit.ts.
-  const commitTurn = createGroupCommit((work) =>
-    (db as unknown as { transaction(fn: () => void, config: { behavior: 'immediate' }): void }).transaction(work, { behavior: 'immediate' }),
+  const messageInsert = preparedRowInserts(MESSAGE_FIELDS, (rows) =>
+    db.insert(messages).values(rows.map((row) => ({ ...row, conversationId: sql.placeholder('conversationId') }))),
   );
+  const packetWrites = createPacketWrites(db);
+  // Writes arriving together commit together (each in its own savepoint): see group-commit.ts.
+  const commit = sync ? createSyncCommit(db) : null;
 
   async function nextSeq(conversationId: string): Promise<number> {
     const [row] = await lastSeqQuery.all({ id: conversationId });
@@ -131,15 +127,12 @@ export function createDrizzleSupportStore({ db, atomic }: DeskDb): SupportStore 
     async saveTurn(update, expectedVersion, list) {
       const seq = await nextSeq(update.id);
       const version = expectedVersion + 1;
-      if (turnUpdate && list.length <= MAX_PREPARED_MESSAGES) {
-        const values: Record<string, unknown> = { conversationId: update.id };
-        list.forEach((m, i) => {
-          Object.assign(values, { [`id${i}`]: m.id, [`seq${i}`]: seq + i, [`from${i}`]: m.from, [`text${i}`]: m.text, [`options${i}`]: m.options ?? null, [`at${i}`]: m.at });
-        });
+      if (turnUpdate && commit && list.length <= MAX_PREPARED_ROWS) {
+        const rows = list.map((m, i) => ({ id: m.id, seq: seq + i, from: m.from, text: m.text, options: m.options ?? null, at: m.at }));
         try {
-          await commitTurn(() => {
+          await commit(() => {
             turnUpdate.run({ ...update, expected: expectedVersion, version });
-            if (list.length > 0) messageInsert(list.length).run(values);
+            if (rows.length > 0) messageInsert.run(rows, { conversationId: update.id });
           });
         } catch (error) {
           if (isConstraintError(error)) return { status: 'conflict' };
@@ -218,48 +211,23 @@ export function createDrizzleSupportStore({ db, atomic }: DeskDb): SupportStore 
     },
 
     async getPacket(ref) {
-      const [row] = await db.select({ data: packets.data }).from(packets).where(eq(packets.ref, ref));
+      const [row] = await packetQuery.all({ ref });
       return row ? Packet.parse(row.data) : null;
     },
 
     async findPacketByCase(accountKey, runsKey) {
       if (!accountKey || !runsKey) return null;
-      const [row] = await db
-        .select({ data: packets.data })
-        .from(packets)
-        .where(and(eq(packets.accountKey, accountKey), eq(packets.runsKey, runsKey)));
+      const [row] = await packetByCaseQuery.all({ accountKey, runsKey });
       return row ? Packet.parse(row.data) : null;
     },
 
-    async savePacket(packet, { outbox: items, audit, now }) {
-      const key = packetCaseKey(packet);
-      const statements: BatchItem<'sqlite'>[] = [
-        db
-          .insert(packets)
-          .values({
-            ref: packet.ref,
-            ...key,
-            channel: packet.channel,
-            status: packet.status,
-            data: packet,
-            createdAt: Date.parse(packet.createdAt),
-            updatedAt: now,
-          })
-          .onConflictDoUpdate({
-            target: packets.ref,
-            set: { status: packet.status, data: packet, updatedAt: now, accountKey: key.accountKey, runsKey: key.runsKey },
-          }),
-      ];
-      if (items.length > 0) {
-        statements.push(
-          db
-            .insert(outbox)
-            .values(items.map((item) => ({ ...item, status: 'pending' as const, nextAttemptAt: now, createdAt: now })))
-            .onConflictDoNothing({ target: outbox.dedupeKey }),
-        );
+    async savePacket(packet, effects) {
+      if (packetWrites.run && commit) {
+        const { run } = packetWrites;
+        await commit(() => run(packet, effects));
+        return;
       }
-      if (audit.length > 0) statements.push(db.insert(auditLog).values(audit));
-      await atomic(statements);
+      await atomic(packetWrites.statements(packet, effects));
     },
 
     async claimOutbox(now, limit, leaseMs) {
@@ -338,15 +306,9 @@ export function createDrizzleSupportStore({ db, atomic }: DeskDb): SupportStore 
   };
 }
 
+const MESSAGE_FIELDS = ['id', 'seq', 'from', 'text', 'options', 'at'] as const;
+
 /** A unique key or NOT NULL check refused the write (better-sqlite3 and D1 both say "constraint"). */
-/** A drizzle query prepared on better-sqlite3: runs synchronously with its placeholders' values. */
-interface SyncStatement {
-  run(values: Record<string, unknown>): unknown;
-}
-
-/** Turns with more messages than this (none today) take the built statements. */
-const MAX_PREPARED_MESSAGES = 8;
-
 function isConstraintError(error: unknown): boolean {
   let current: unknown = error;
   while (current instanceof Error) {

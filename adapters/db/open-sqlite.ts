@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { checkpointInBackground } from './background-checkpoint.ts';
 import type { DeskDb, DeskDatabase } from './desk-db.ts';
 import * as schema from './schema.ts';
 
@@ -17,8 +18,9 @@ export interface SqliteHandle extends DeskDb {
 /**
  * Opens (creating if needed) the desk's SQLite file with WAL, a busy timeout and foreign keys,
  * and applies drizzle-kit's migrations. `:memory:` gives a private in-memory database.
+ * `backgroundCheckpoint`: WAL checkpoints run on a worker thread, not inside a commit (servers).
  */
-export function openSqlite(path: string, options: { busyTimeoutMs?: number } = {}): SqliteHandle {
+export function openSqlite(path: string, options: { busyTimeoutMs?: number; backgroundCheckpoint?: boolean } = {}): SqliteHandle {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const sqlite = new Database(path);
   sqlite.pragma('journal_mode = WAL');
@@ -28,6 +30,8 @@ export function openSqlite(path: string, options: { busyTimeoutMs?: number } = {
   sqlite.pragma('foreign_keys = ON');
   const db = drizzle(sqlite, { schema });
   migrate(db, { migrationsFolder });
+  // A long-running server copies its WAL into the database from another thread (background-checkpoint.ts).
+  const checkpointer = options.backgroundCheckpoint && path !== ':memory:' ? checkpointInBackground(sqlite, path) : null;
   return {
     sqlite,
     db: db as unknown as DeskDatabase,
@@ -37,6 +41,9 @@ export function openSqlite(path: string, options: { busyTimeoutMs?: number } = {
         for (const statement of statements) (statement as unknown as { run(): unknown }).run();
       }).immediate();
     },
-    close: () => sqlite.close(),
+    close: () => {
+      checkpointer?.stop();
+      sqlite.close();
+    },
   };
 }

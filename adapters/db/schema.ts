@@ -219,16 +219,18 @@ export const emailMessages = sqliteTable(
     messageId: text('message_id').primaryKey(),
     /** lowercase sender address. */
     sender: text('sender'),
-    status: text('status', { enum: ['processing', 'accepted', 'ignored'] }).notNull(),
+    status: text('status', { enum: ['accepted', 'ignored'] }).notNull(),
     reason: text('reason'),
     packetRef: text('packet_ref'),
     autoReplied: integer('auto_replied', { mode: 'boolean' }).notNull().default(false),
     receivedAt: integer('received_at').notNull(),
-    /** A 'processing' claim lapses then (its holder died), and the message may be processed again. */
-    leaseUntil: integer('lease_until').notNull(),
     finishedAt: integer('finished_at'),
   },
-  (t) => [index('email_messages_packet').on(t.packetRef), index('email_messages_sender').on(t.sender, t.receivedAt)],
+  (t) => [
+    index('email_messages_packet').on(t.packetRef),
+    // Covers the count of a sender's auto-replies since a moment (the loop guard) without reading rows.
+    index('email_messages_sender_replies').on(t.sender, t.autoReplied, t.receivedAt),
+  ],
 );
 
 export const emailDeadLetters = sqliteTable(

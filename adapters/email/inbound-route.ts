@@ -18,8 +18,8 @@ export const INBOUND_SECRET_HEADER = 'x-inbound-secret';
 /**
  * `POST /email/inbound` (mounted under `/api`): the raw RFC 5322 message as the body. Thin: checks
  * the shared secret (constant time) and the size cap, hands the bytes to the intake and answers
- * what came of it — 202 accepted, duplicate or ignored; 400/413 rejected, with the reason; 503 with
- * Retry-After while the same message is being filed (the gateway keeps it and delivers it again).
+ * what came of it — 202 accepted, duplicate or ignored; 400/413 rejected, with the reason. A 202
+ * means filed: a failure before the write is a 500, and the gateway delivers the message again.
  * Web-standard only (no `node:`), so the same route mounts on Workers.
  */
 export function inboundEmailRoutes(deps: InboundEmailRouteDeps) {
@@ -50,10 +50,6 @@ export function inboundEmailRoutes(deps: InboundEmailRouteDeps) {
         case 'duplicate':
         case 'ignored':
           return c.json(outcome, 202);
-        case 'in_progress':
-          // The gateway keeps the message and delivers it again: it is never dropped on a 5xx.
-          c.header('Retry-After', String(outcome.retryAfterSeconds));
-          return c.json(outcome, 503);
         case 'rejected':
           return c.json(outcome, outcome.reason === 'too_large' ? 413 : 400);
       }

@@ -17,6 +17,13 @@ function randomByte(): number {
   return byte;
 }
 
+/** `n` random bytes from the pool (each byte is handed out once). */
+export function pooledRandomBytes(n: number): Uint8Array {
+  const bytes = new Uint8Array(n);
+  for (let i = 0; i < n; i++) bytes[i] = randomByte();
+  return bytes;
+}
+
 /** A random id with a prefix (`out_5k2…`): 20 characters of 32 (100 bits), from Web Crypto. */
 export function newId(prefix: string): string {
   let id = `${prefix}_`;

@@ -54,6 +54,14 @@ export interface AuditEntry {
   evidence: unknown;
 }
 
+/** What writing a packet brings with it, in the same atomic write: its deliveries and audit entries. */
+export interface PacketEffects {
+  /** Rows whose dedupe key exists already are left as they are. */
+  outbox: OutboxItem[];
+  audit: AuditEntry[];
+  now: number;
+}
+
 /** Thrown (as a value of `saveTurn`) when another writer got there first. */
 export type SaveTurnResult = { status: 'saved'; version: number } | { status: 'conflict' };
 
@@ -91,7 +99,7 @@ export interface SupportStore {
    * Writes a packet (new, or an update of the same ref) together with its outbox rows and audit
    * entries, all or nothing. Outbox rows whose dedupe key exists already are left as they are.
    */
-  savePacket(packet: Packet, effects: { outbox: OutboxItem[]; audit: AuditEntry[]; now: number }): Promise<void>;
+  savePacket(packet: Packet, effects: PacketEffects): Promise<void>;
 
   // outbox
   /** Claims up to `limit` due rows for `leaseMs`; a claim that is not settled lapses. */

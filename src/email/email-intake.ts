@@ -3,7 +3,7 @@ import type { PacketDestinations, PacketService } from '../core/packet-service.t
 import type { Clock, IdGenerator, PlatformData } from '../core/ports.ts';
 import type { SupportStore } from '../core/support-store.ts';
 import { composeAutoReply } from './auto-reply.ts';
-import type { EmailStore } from './email-store.ts';
+import type { EmailStore, ProcessedMessage, RecordResult } from './email-store.ts';
 import { DEFAULT_EMAIL_LIMITS, type EmailLimits, type EmailRejectReason, EmailRejectedError } from './email-report.ts';
 import { type FiledEmail, fileEmailReport } from './file-email-report.ts';
 import { type ParsedEmail, parseEmail, toBytes } from './parse-email.ts';
@@ -24,24 +24,16 @@ export interface EmailIntakeDeps {
   limits?: Partial<EmailLimits>;
   /** At most this many auto-replies to one sender a day, whatever their headers say. */
   maxAutoRepliesPerDay?: number;
-  /**
-   * How long a message being filed is held by its claim (default 60 s). A process that died while
-   * filing it loses the claim after this, and a redelivery of the message is filed then.
-   */
-  claimLeaseMs?: number;
 }
 
 /** How the intake settled a message: expected outcomes, never exceptions. */
 export type IntakeOutcome =
   | { status: 'accepted'; messageId: string; packetRef: string; joined: boolean; verified: boolean; autoReply: 'queued' | 'already_sent' | 'suppressed' }
   | { status: 'duplicate'; messageId: string; packetRef: string | null }
-  /** Another delivery of the same message is being filed right now (or was, by a process that died): try again later. */
-  | { status: 'in_progress'; messageId: string; retryAfterSeconds: number }
   | { status: 'ignored'; messageId: string; reason: 'auto_submitted' | 'own_address' }
   | { status: 'rejected'; reason: EmailRejectReason; detail: string; deadLetterId: string };
 
 const Email = z.email();
-const CLAIM_LEASE_MS = 60_000;
 const DAY_MS = 24 * 60 * 60_000;
 const KEPT_RAW_BYTES = 256 * 1024;
 
@@ -65,7 +57,6 @@ async function fallbackMessageId(bytes: Uint8Array): Promise<string> {
 export function createEmailIntake(deps: EmailIntakeDeps) {
   const limits = { ...DEFAULT_EMAIL_LIMITS, ...deps.limits };
   const maxReplies = deps.maxAutoRepliesPerDay ?? 5;
-  const claimLeaseMs = deps.claimLeaseMs ?? CLAIM_LEASE_MS;
 
   async function reject(
     reason: EmailRejectReason,
@@ -110,20 +101,34 @@ export function createEmailIntake(deps: EmailIntakeDeps) {
     return { status: 'queued' as const, items: [item] };
   }
 
-  async function file(parsed: ParsedEmail, messageId: string, sender: string): Promise<IntakeOutcome> {
+  /** A message another delivery settled first: told as it was settled. */
+  const duplicateOf = (message: ProcessedMessage): IntakeOutcome => ({ status: 'duplicate', messageId: message.messageId, packetRef: message.packetRef });
+
+  async function file(parsed: ParsedEmail, messageId: string, sender: string, receivedAt: number): Promise<IntakeOutcome> {
     const trusted = isTrustedSender(parsed.headers, parsed.report.from, deps.trustedAuthservId);
     for (let attempt = 0; ; attempt++) {
       const filed = await fileEmailReport(deps, parsed, trusted, messageId);
       const reply = await autoReplyFor(filed, parsed, sender);
+      const { packet } = filed;
+      const message: ProcessedMessage = {
+        messageId,
+        sender,
+        status: 'accepted',
+        reason: null,
+        packetRef: packet.ref,
+        autoReplied: reply.status === 'queued',
+        receivedAt,
+        finishedAt: deps.now(),
+      };
+      let written: RecordResult;
       try {
-        await filed.save(reply.items);
+        written = await deps.emailStore.fileMessage(message, packet, filed.effects(reply.items));
       } catch (error) {
         // A new packet lost a race to another report of the same case: file again, joining it.
         if (filed.created && attempt === 0) continue;
         throw error;
       }
-      const { packet } = filed;
-      await deps.emailStore.finishMessage(messageId, { status: 'accepted', reason: null, packetRef: packet.ref, autoReplied: reply.status === 'queued', now: deps.now() });
+      if (written.status === 'duplicate') return duplicateOf(written.message);
       return { status: 'accepted', messageId, packetRef: packet.ref, joined: !filed.created, verified: packet.verified, autoReply: reply.status };
     }
   }
@@ -142,35 +147,23 @@ export function createEmailIntake(deps: EmailIntakeDeps) {
       }
       const sender = parsed.report.from.toLowerCase();
       const messageId = parsed.report.messageId ?? (await fallbackMessageId(bytes));
-      const now = deps.now();
-      const claim = await deps.emailStore.claimMessage(messageId, { sender, now, leaseMs: claimLeaseMs });
-      if (claim.status === 'duplicate') {
-        // Not "done": a claim still being worked on (or abandoned by a crash, until its lease
-        // lapses) must not be answered as processed, or the sender's server drops the message.
-        if (claim.message.status === 'processing') {
-          const leaseUntil = claim.message.receivedAt + claimLeaseMs;
-          return { status: 'in_progress', messageId, retryAfterSeconds: Math.max(1, Math.ceil((leaseUntil - now) / 1000)) };
-        }
-        return { status: 'duplicate', messageId, packetRef: claim.message.packetRef };
-      }
+      const receivedAt = deps.now();
+      // A redelivery of a settled message is answered at once; one that overlaps with the first
+      // delivery is worked out too, and told `duplicate` when it comes to write second.
+      const settled = await deps.emailStore.getMessage(messageId);
+      if (settled) return duplicateOf(settled);
 
       const ignored = parsed.report.autoSubmitted ? 'auto_submitted' : sender === deps.supportFrom?.toLowerCase() ? 'own_address' : null;
-      try {
-        if (ignored) {
-          await deps.emailStore.finishMessage(messageId, { status: 'ignored', reason: ignored, packetRef: null, autoReplied: false, now: deps.now() });
-          return { status: 'ignored', messageId, reason: ignored };
-        }
-        if (!Email.safeParse(parsed.report.from).success) {
-          // Nobody to answer (and nobody to trust): staff can read it among the dead letters.
-          await deps.emailStore.releaseMessage(messageId);
-          return reject('no_sender', `the From address cannot be answered: ${parsed.report.from}`, bytes, bytes.byteLength, { messageId, sender });
-        }
-        return await file(parsed, messageId, sender);
-      } catch (error) {
-        // The store or the platform failed: give the claim back so that a redelivery is processed.
-        await deps.emailStore.releaseMessage(messageId).catch(() => undefined);
-        throw error;
+      if (ignored) {
+        const message: ProcessedMessage = { messageId, sender, status: 'ignored', reason: ignored, packetRef: null, autoReplied: false, receivedAt, finishedAt: receivedAt };
+        const written = await deps.emailStore.recordMessage(message);
+        return written.status === 'duplicate' ? duplicateOf(written.message) : { status: 'ignored', messageId, reason: ignored };
       }
+      if (!Email.safeParse(parsed.report.from).success) {
+        // Nobody to answer (and nobody to trust): staff can read it among the dead letters.
+        return reject('no_sender', `the From address cannot be answered: ${parsed.report.from}`, bytes, bytes.byteLength, { messageId, sender });
+      }
+      return file(parsed, messageId, sender, receivedAt);
     },
 
     /** Records a message refused before it was read (over the size cap at the HTTP edge). */

@@ -1,7 +1,10 @@
-/** How the intake settled an inbound message. */
-export type MessageStatus = 'processing' | 'accepted' | 'ignored';
+import type { Packet } from '../core/support-packet.ts';
+import type { PacketEffects } from '../core/support-store.ts';
 
-/** An inbound message the intake has seen, by its Message-ID. */
+/** How the intake settled an inbound message. */
+export type MessageStatus = 'accepted' | 'ignored';
+
+/** An inbound message the intake has settled, by its Message-ID: each is settled once. */
 export interface ProcessedMessage {
   messageId: string;
   /** lowercase sender address. */
@@ -13,7 +16,7 @@ export interface ProcessedMessage {
   /** Whether this message was answered with the case's auto-reply. */
   autoReplied: boolean;
   receivedAt: number;
-  finishedAt: number | null;
+  finishedAt: number;
 }
 
 /** A message that could not become a report, kept with its reason for staff to look at. */
@@ -32,25 +35,31 @@ export interface DeadLetter {
   receivedAt: number;
 }
 
-export type ClaimResult = { status: 'claimed' } | { status: 'duplicate'; message: ProcessedMessage };
+/** A message's record was written, or the message had been settled already (by another delivery). */
+export type RecordResult = { status: 'recorded' } | { status: 'duplicate'; message: ProcessedMessage };
 
 /**
- * What the email intake keeps besides packets: the Message-IDs it has processed (each once) and the
+ * What the email intake keeps besides packets: the Message-IDs it has settled (each once) and the
  * messages it could not read. Implemented over drizzle (SQLite, D1); one contract suite for all.
+ *
+ * A message is settled with one write at the end, its record and everything it causes together:
+ * nothing is held while it is being worked out. Two deliveries of one message may both work it
+ * out; the first write wins and the other is told `duplicate`. A process that dies mid-way has
+ * written nothing, so a redelivery is simply processed.
  */
 export interface EmailStore {
   /**
-   * Takes a message for processing. The first claim of an id wins; a later one is a duplicate,
-   * unless the earlier claim was never finished and its lease ran out (the process died mid-way).
+   * Records a message settled without a packet (ignored). The first record of a Message-ID wins: a
+   * later one writes nothing and answers `duplicate` with the first.
    */
-  claimMessage(messageId: string, claim: { sender: string | null; now: number; leaseMs: number }): Promise<ClaimResult>;
-  /** Records how a claimed message was settled. */
-  finishMessage(
-    messageId: string,
-    outcome: { status: 'accepted' | 'ignored'; reason: string | null; packetRef: string | null; autoReplied: boolean; now: number },
-  ): Promise<void>;
-  /** Gives a claim back after an unexpected failure, so that a retry of the same message is processed. */
-  releaseMessage(messageId: string): Promise<void>;
+  recordMessage(message: ProcessedMessage): Promise<RecordResult>;
+  /**
+   * Records a message filed into `packet` (its `packetRef`), writing the packet with its effects
+   * (deliveries, audit, the auto-reply) in the same atomic write. A message settled already is a
+   * `duplicate` and nothing is written; any other failure (a new packet losing the race for its
+   * case, a full disk) throws and nothing is written either.
+   */
+  fileMessage(message: ProcessedMessage, packet: Packet, effects: PacketEffects): Promise<RecordResult>;
   getMessage(messageId: string): Promise<ProcessedMessage | null>;
   /** The messages filed into a packet, oldest first: the thread its replies answer. */
   listThread(packetRef: string): Promise<ProcessedMessage[]>;

@@ -4,7 +4,7 @@ import { type PacketDestinations, type PacketService, fillFromRuns } from '../co
 import type { Clock, IdGenerator, PlatformData } from '../core/ports.ts';
 import { reconcileWithRecords } from '../core/reconcile-service.ts';
 import { type Packet, Report, type ReportInput } from '../core/support-packet.ts';
-import type { OutboxItem, SupportStore } from '../core/support-store.ts';
+import type { OutboxItem, PacketEffects, SupportStore } from '../core/support-store.ts';
 import { matchRun, resolveLibraryIds, runWindow } from './match-run.ts';
 import type { ParsedEmail } from './parse-email.ts';
 
@@ -22,15 +22,18 @@ export interface FileEmailDeps {
   destinations: PacketDestinations;
 }
 
-/** A report's packet, computed but not yet written: `save` writes it with its deliveries and the auto-reply. */
+/** A report's packet, computed but not yet written: `effects` are what is written with it (the intake adds the auto-reply). */
 export interface FiledEmail {
   packet: Packet;
   /** A new packet (its ref is fresh: nothing was ever sent about it). */
   created: boolean;
   /** Whether the account was looked at (a verified sender with an account). */
   accountFound: boolean;
-  /** Writes it all or nothing; a new packet can lose a race to another report of the same case (then file again). */
-  save: (extra: OutboxItem[]) => Promise<void>;
+  /**
+   * The packet's deliveries to support and its audit entry, plus `extra` outbox rows: all written
+   * with the packet at once. A new packet can lose a race to another report of the same case (then file again).
+   */
+  effects: (extra: OutboxItem[]) => PacketEffects;
 }
 
 const clip = (text: string) =>
@@ -93,7 +96,8 @@ async function findRuns(deps: FileEmailDeps, parsed: ParsedEmail, report: Report
  * when the packet is verified) joins that packet and fills its gaps. Otherwise a verified sender's
  * account is looked up, the run the text describes is found among its own runs, and the packet
  * service builds the packet (new, or joined by case). The packet, its deliveries and the auto-reply
- * are then written in one atomic write (`save`): no crash can leave a packet without its answer.
+ * are then written in one atomic write, with the message marked filed (`EmailStore.fileMessage`):
+ * no crash can leave a packet without its answer, or a message filed twice.
  */
 export async function fileEmailReport(deps: FileEmailDeps, parsed: ParsedEmail, trusted: boolean, messageId: string): Promise<FiledEmail> {
   const now = deps.now();
@@ -115,13 +119,11 @@ export async function fileEmailReport(deps: FileEmailDeps, parsed: ParsedEmail, 
     packet,
     created,
     accountFound: account !== null,
-    save: async (extra) => {
-      await deps.store.savePacket(packet, {
-        outbox: [...deliveries(deps, packet, created, messageId), ...extra],
-        audit: [{ ...audit, at: deps.now(), evidence: { messageId, findings: packet.findings, missing: packet.missing } }],
-        now: deps.now(),
-      });
-    },
+    effects: (extra) => ({
+      outbox: [...deliveries(deps, packet, created, messageId), ...extra],
+      audit: [{ ...audit, at: deps.now(), evidence: { messageId, findings: packet.findings, missing: packet.missing } }],
+      now: deps.now(),
+    }),
   };
 }
 
@@ -144,12 +146,10 @@ async function joinByRef(deps: FileEmailDeps, parsed: ParsedEmail, existing: Pac
     packet,
     created: false,
     accountFound: account !== null,
-    save: async (extra) => {
-      await deps.store.savePacket(packet, {
-        outbox: [...deliveries(deps, packet, false, messageId), ...extra],
-        audit: [{ at: deps.now(), actor: `email:${parsed.report.from.toLowerCase()}`, action: 'packet.joined', packetRef: packet.ref, evidence: { messageId, missing: packet.missing } }],
-        now: deps.now(),
-      });
-    },
+    effects: (extra) => ({
+      outbox: [...deliveries(deps, packet, false, messageId), ...extra],
+      audit: [{ at: deps.now(), actor: `email:${parsed.report.from.toLowerCase()}`, action: 'packet.joined', packetRef: packet.ref, evidence: { messageId, missing: packet.missing } }],
+      now: deps.now(),
+    }),
   };
 }

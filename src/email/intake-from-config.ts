@@ -17,6 +17,5 @@ export function intakeFromConfig(
     destinations: config.destinations,
     supportFrom: config.email.from,
     trustedAuthservId: config.email.trustedAuthservId,
-    claimLeaseMs: config.leaseMs,
   });
 }

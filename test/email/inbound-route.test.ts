@@ -64,12 +64,21 @@ describe('POST /api/email/inbound on the Node app', () => {
     expect(await again.json()).toEqual({ status: 'duplicate', messageId: '<r2@mail.example>', packetRef: body.packetRef });
   });
 
-  it('answers 503 with Retry-After while the same message is being filed elsewhere, so that the gateway delivers it again', async () => {
-    await deps.email.store.claimMessage('<r9@mail.example>', { sender: 'maya@example.com', now: NOW, leaseMs: 60_000 });
-    const res = await post(report('<r9@mail.example>'));
-    expect(res.status).toBe(503);
-    expect(res.headers.get('retry-after')).toBe('60');
-    expect(await res.json()).toEqual({ status: 'in_progress', messageId: '<r9@mail.example>', retryAfterSeconds: 60 });
+  it('answers 500 when filing fails, having written nothing: the gateway delivers it again and it is filed', async () => {
+    const fileMessage = deps.email.store.fileMessage.bind(deps.email.store);
+    deps.email.store.fileMessage = async () => {
+      throw new Error('disk full');
+    };
+    try {
+      const failed = await post(report('<r9@mail.example>'));
+      expect(failed.status).toBe(500);
+      expect(await deps.email.store.getMessage('<r9@mail.example>')).toBeNull();
+    } finally {
+      deps.email.store.fileMessage = fileMessage;
+    }
+    const again = await post(report('<r9@mail.example>'));
+    expect(again.status).toBe(202);
+    expect(await again.json()).toMatchObject({ status: 'accepted', messageId: '<r9@mail.example>' });
   });
 
   it('ignores auto-replies with 202 and rejects what it cannot read with 400 and the reason', async () => {

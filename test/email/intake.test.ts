@@ -70,21 +70,16 @@ describe('email intake, end to end on SQLite with the demo accounts', () => {
     expect(packetCount(desk)).toBe(1);
   });
 
-  it('answers a redelivery while the first is still being filed (or its process died) as in progress, and files it once the claim lapses', async () => {
-    // A process took the message and died before finishing it: its claim stays for the lease.
-    const claimed = await desk.emailStore.claimMessage('<maya-1@mail.example>', { sender: 'maya@example.com', now: desk.clock.now, leaseMs: 60_000 });
-    expect(claimed).toEqual({ status: 'claimed' });
-    desk.clock.now += 20_000;
-    const early = await desk.intake.receive(buildEml(MAYA_REPORT));
-    expect(early).toEqual({ status: 'in_progress', messageId: '<maya-1@mail.example>', retryAfterSeconds: 40 });
-    expect(packetCount(desk)).toBe(0);
-    expect(await desk.store.listOutbox()).toEqual([]);
-
-    desk.clock.now += 41_000;
-    const later = await desk.intake.receive(buildEml(MAYA_REPORT));
-    expect(later).toMatchObject({ status: 'accepted', verified: true, autoReply: 'queued' });
+  it('two deliveries of one message at once: both are worked out, the first write files it, the other is a duplicate', async () => {
+    const [one, two] = await Promise.all([desk.intake.receive(buildEml(MAYA_REPORT)), desk.intake.receive(buildEml(MAYA_REPORT))]);
+    const outcomes = [one, two];
+    const accepted = outcomes.find((o) => o?.status === 'accepted');
+    expect(accepted).toMatchObject({ status: 'accepted', verified: true, autoReply: 'queued' });
+    const ref = accepted?.status === 'accepted' ? accepted.packetRef : '';
+    expect(outcomes.filter((o) => o?.status === 'duplicate')).toEqual([{ status: 'duplicate', messageId: '<maya-1@mail.example>', packetRef: ref }]);
     expect(packetCount(desk)).toBe(1);
-    expect(await desk.emailStore.getMessage('<maya-1@mail.example>')).toMatchObject({ status: 'accepted' });
+    expect((await desk.store.listOutbox()).filter((r) => r.kind === 'email.auto_reply')).toHaveLength(1);
+    expect(await desk.emailStore.getMessage('<maya-1@mail.example>')).toMatchObject({ status: 'accepted', packetRef: ref });
   });
 
   it.each([
@@ -188,14 +183,14 @@ describe('email intake, end to end on SQLite with the demo accounts', () => {
     expect(atob(kept?.rawBase64 ?? '')).toContain('Subject: who');
   });
 
-  it('releases the claim when filing fails unexpectedly, so that a redelivery is processed', async () => {
+  it('writes nothing when filing fails unexpectedly, so that a redelivery is processed', async () => {
     const failing = await startEmailDesk();
     try {
-      const savePacket = failing.store.savePacket.bind(failing.store);
+      const fileMessage = failing.emailStore.fileMessage.bind(failing.emailStore);
       let fail = true;
-      failing.store.savePacket = async (...args) => {
+      failing.emailStore.fileMessage = async (...args) => {
         if (fail) throw new Error('disk full');
-        return savePacket(...args);
+        return fileMessage(...args);
       };
       await expect(failing.intake.receive(buildEml(MAYA_REPORT))).rejects.toThrow('disk full');
       expect(await failing.emailStore.getMessage('<maya-1@mail.example>')).toBeNull();

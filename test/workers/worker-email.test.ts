@@ -73,26 +73,22 @@ describe('the mail Worker: email() feeds the intake, its cron relays the outbox 
     expect(((await (await fetch('https://mail-api.test/sent')).json()) as SentMail[]).length).toBe(sent.length);
   });
 
-  it('fails the delivery (a temporary SMTP failure) of a message still being filed, so the sender keeps it', async () => {
+  it('files a message redelivered by the sending server once: the second delivery is a duplicate and writes nothing', async () => {
     const raw = buildEml({
       from: 'leo@example.com',
       subject: 'failed',
       date: new Date().toUTCString().replace('GMT', '+0000'),
-      messageId: '<in-progress@mail.example>',
+      messageId: '<twice@mail.example>',
       body: 'My image failed this morning.',
     });
-    // Another delivery of the same message is being filed (or its isolate died mid-way).
-    await openD1(env.DB).db.insert(schema.emailMessages).values({
-      messageId: '<in-progress@mail.example>',
-      sender: 'leo@example.com',
-      status: 'processing',
-      receivedAt: Date.now(),
-      leaseUntil: Date.now() + 60_000,
-    });
-    const { message, rejected } = inbound(raw);
-    await expect(worker.email(message as never, env as never)).rejects.toThrow(/being filed; try again/);
-    expect(rejected).toEqual([]);
-    expect(await openD1(env.DB).db.select().from(schema.packets)).toEqual([]);
+    // Both deliveries at once, as two isolates would take them.
+    const deliveries = [inbound(raw), inbound(raw)];
+    await Promise.all(deliveries.map(({ message }) => worker.email(message as never, env as never)));
+    for (const { rejected } of deliveries) expect(rejected).toEqual([]);
+    const db = openD1(env.DB).db;
+    expect(await db.select().from(schema.emailMessages)).toMatchObject([{ messageId: '<twice@mail.example>', status: 'accepted' }]);
+    expect(await db.select().from(schema.packets)).toHaveLength(1);
+    expect((await db.select().from(schema.outbox)).filter((r) => r.kind === 'email.auto_reply')).toHaveLength(1);
   });
 
   it('rejects a message it cannot read back to the sending server, and keeps it as a dead letter', async () => {
