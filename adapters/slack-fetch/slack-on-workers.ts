@@ -1,35 +1,19 @@
-import type { Clock, IdGenerator, PlatformData } from '../../src/core/ports.ts';
-import type { StuckLimits } from '../../src/core/reconcile-account.ts';
-import type { SupportStore } from '../../src/core/support-store.ts';
-import type { UserNotifier } from '../../src/core/user-notifier.ts';
 import type { DeliveryHandler } from '../../src/outbox/outbox-relay.ts';
-import { type TriageService, createTriageService } from '../../src/triage/triage-service.ts';
+import type { TriageService } from '../../src/triage/triage-service.ts';
 import { createSlackVerifier } from '../../src/triage/verify-slack-signature.ts';
 import type { DeskDb } from '../db/desk-db.ts';
 import { createDrizzleTriageStore } from '../slack/drizzle-triage-store.ts';
 import type { SlackLogger } from '../slack/slack-calls.ts';
+import { type SlackDeskOptions, slackTriageService } from '../slack/slack-desk-options.ts';
 import { createSlackOutboxHandlers } from '../slack/slack-outbox-handlers.ts';
 import { createTriageHandlers } from '../slack/triage-handlers.ts';
 import { type WaitUntil, createSlackFetchHandler } from './slack-fetch-handler.ts';
 import { createSlackWebApi } from './slack-web-api.ts';
 
-export interface SlackOnWorkersOptions {
-  botToken: string;
-  signingSecret: string;
-  /** Slack's Web API, `https://slack.com/api/` unless pointed elsewhere (a stand-in in tests). */
-  apiUrl: string;
-  triageChannel: string;
+export interface SlackOnWorkersOptions extends SlackDeskOptions {
   database: DeskDb;
-  store: SupportStore;
-  platform: PlatformData;
-  notifier: Pick<UserNotifier, 'notify'>;
-  now: Clock;
-  newId: IdGenerator;
-  stuckLimits?: StuckLimits;
   /** Runs after the work of each Slack request (the outbox relay). */
   afterWork?: () => Promise<unknown>;
-  /** Per Web API call. */
-  timeoutMs?: number;
   log?: SlackLogger;
 }
 
@@ -49,16 +33,7 @@ export interface SlackOnWorkers {
 export function createSlackOnWorkers(options: SlackOnWorkersOptions): SlackOnWorkers {
   const log = options.log ?? console;
   const triageStore = createDrizzleTriageStore(options.database);
-  const triage = createTriageService({
-    store: options.store,
-    triage: triageStore,
-    platform: options.platform,
-    notifier: options.notifier,
-    now: options.now,
-    newId: options.newId,
-    slackChannel: options.triageChannel,
-    ...(options.stuckLimits && { stuckLimits: options.stuckLimits }),
-  });
+  const triage = slackTriageService(options, triageStore);
   const slack = createSlackWebApi({ botToken: options.botToken, apiUrl: options.apiUrl, timeoutMs: options.timeoutMs ?? 10_000 });
   const handler = createSlackFetchHandler({
     verifier: createSlackVerifier(options.signingSecret),

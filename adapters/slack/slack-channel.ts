@@ -1,36 +1,18 @@
 import { App, type Authorize, LogLevel } from '@slack/bolt';
 import { WebClient, type WebClientOptions } from '@slack/web-api';
-import type { Clock, IdGenerator, PlatformData } from '../../src/core/ports.ts';
-import type { StuckLimits } from '../../src/core/reconcile-account.ts';
-import type { SupportStore } from '../../src/core/support-store.ts';
-import type { UserNotifier } from '../../src/core/user-notifier.ts';
 import type { DeliveryHandler } from '../../src/outbox/outbox-relay.ts';
+import type { TriageService } from '../../src/triage/triage-service.ts';
 import type { TriageStore } from '../../src/triage/triage-store.ts';
-import { type TriageService, createTriageService } from '../../src/triage/triage-service.ts';
 import { createSlackVerifier } from '../../src/triage/verify-slack-signature.ts';
 import { FetchReceiver } from './fetch-receiver.ts';
 import { createSlackOutboxHandlers } from './slack-outbox-handlers.ts';
+import { type SlackDeskOptions, slackTriageService } from './slack-desk-options.ts';
 import { registerTriageListeners } from './slack-listeners.ts';
 import { webClientCalls } from './web-client-calls.ts';
 
-export interface SlackChannelOptions {
-  botToken: string;
-  signingSecret: string;
-  /** Slack's Web API, `https://slack.com/api/` unless pointed elsewhere (a stand-in in tests). */
-  apiUrl: string;
-  triageChannel: string;
-  store: SupportStore;
+export interface SlackChannelOptions extends SlackDeskOptions {
   triageStore: TriageStore;
-  platform: PlatformData;
-  notifier: Pick<UserNotifier, 'notify'>;
-  now: Clock;
-  newId: IdGenerator;
-  stuckLimits?: StuckLimits;
-  /** Called when a decision queued a message update (to run the outbox now). */
-  onQueued?: () => void;
   logLevel?: LogLevel;
-  /** Per Web API call; a Slack that hangs is given up on after this. */
-  timeoutMs?: number;
 }
 
 /** The Slack channel of the desk on Node: what the composition root mounts and relays with. */
@@ -61,17 +43,7 @@ export function createSlackChannel(options: SlackChannelOptions): SlackChannel {
     rejectRateLimitedCalls: true,
     logLevel,
   };
-  const triage = createTriageService({
-    store: options.store,
-    triage: options.triageStore,
-    platform: options.platform,
-    notifier: options.notifier,
-    now: options.now,
-    newId: options.newId,
-    slackChannel: options.triageChannel,
-    ...(options.stuckLimits && { stuckLimits: options.stuckLimits }),
-    ...(options.onQueued && { onQueued: options.onQueued }),
-  });
+  const triage = slackTriageService(options, options.triageStore);
   const receiver = new FetchReceiver({ verifier: createSlackVerifier(options.signingSecret), now: options.now });
   const app = new App({
     receiver,
