@@ -1,14 +1,13 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { loadConfig } from '../src/config.ts';
 import { seedDemoIfEmpty } from '../src/demo/seed-demo.ts';
 import { createNodeDeps } from '../src/node-deps.ts';
 import { type SlackApiServer, startSlackApiServer } from '../test/support/slack-api-server.ts';
+import { type ServerProcess, startServerProcess } from './server-process.ts';
 import { type BenchSection, summarize } from './stats.ts';
 
 const CONNECTIONS = 50;
@@ -17,7 +16,6 @@ const REQUESTS = 5_000;
 export const SECRET = 'bench-signing-secret';
 export const TOKEN = 'xoxb-bench';
 export const CHANNEL = 'C0TRIAGE';
-const root = fileURLToPath(new URL('..', import.meta.url));
 
 /**
  * Ack latency of `POST /slack/events` on a running desk (`npm start` in its own process, SQLite
@@ -36,11 +34,11 @@ export async function slackAckBench(): Promise<BenchSection> {
     SLACK_TRIAGE_CHANNEL: CHANNEL,
     SLACK_API_URL: slack.apiUrl,
   };
-  let child: ChildProcess | null = null;
+  let started: ServerProcess | null = null;
   try {
     const ref = await fileDemoPacket(env);
-    const started = await startDesk(env);
-    child = started.child;
+    const server = await startServerProcess(env);
+    started = server;
     const threadTs = await waitForPost(slack, ref);
 
     let n = 0;
@@ -50,10 +48,10 @@ export async function slackAckBench(): Promise<BenchSection> {
       return { ...request, ...next, headers: { ...request.headers, ...next.headers } };
     };
     const requests: autocannon.Request[] = [{ method: 'POST', path: '/slack/events', setupRequest }];
-    await autocannon({ url: started.url, connections: CONNECTIONS, amount: WARMUP, requests });
+    await autocannon({ url: server.url, connections: CONNECTIONS, amount: WARMUP, requests });
     const samples: number[] = [];
     const result = await new Promise<autocannon.Result>((resolve, reject) => {
-      const run = autocannon({ url: started.url, connections: CONNECTIONS, amount: REQUESTS, timeout: 10, requests }, (error, done) =>
+      const run = autocannon({ url: server.url, connections: CONNECTIONS, amount: REQUESTS, timeout: 10, requests }, (error, done) =>
         error ? reject(error) : resolve(done),
       );
       run.on('response', (_client, _status, _bytes, responseTime) => samples.push(responseTime));
@@ -74,7 +72,7 @@ export async function slackAckBench(): Promise<BenchSection> {
       ],
     };
   } finally {
-    if (child?.pid !== undefined && child.exitCode === null) process.kill(-child.pid, 'SIGKILL');
+    await started?.stop();
     await slack.close();
     rmSync(dir, { recursive: true, force: true });
   }
@@ -90,26 +88,6 @@ async function fileDemoPacket(env: Record<string, string>): Promise<string> {
   } finally {
     deps.close();
   }
-}
-
-/** `tsx src/node.ts` (what `npm start` runs) in its own process group, on a free port. */
-function startDesk(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(join(root, 'node_modules/.bin/tsx'), ['src/node.ts'], {
-    cwd: root,
-    env: { ...process.env, ...env, PORT: '0', HOST: '127.0.0.1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
-  let output = '';
-  return new Promise((resolve, reject) => {
-    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-      output += chunk;
-      const port = /listening on http:\/\/localhost:(\d+)/.exec(output)?.[1];
-      if (port) resolve({ child, url: `http://127.0.0.1:${port}` });
-    });
-    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-    child.on('exit', (code) => reject(new Error(`the desk ended (${code}) before listening:\n${output}`)));
-  });
 }
 
 /** The relay of the running desk posts the packet: its ts is the thread staff write in. */

@@ -1,27 +1,18 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { runCliProcess } from './support/desk-process.ts';
+import { type DeskProcess, killAll, runCliProcess, startDeskProcess } from './support/desk-process.ts';
 
 /*
  * `npm start` (tsx src/node.ts) as a fresh checkout runs it: the embedded store, the demo seeded
  * into an empty database, the HTTP server, and the CLI against the very same file.
  */
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-const tsx = join(root, 'node_modules/.bin/tsx');
 const DEMO_EMAILS = ['maya@example.com', 'leo@example.com', 'ana@example.com', 'sam@example.com'];
-
-function shellEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, ...extra };
-  for (const key of ['PLATFORM_API_URL', 'PLATFORM_API_TOKEN', 'HOST', 'SLACK_TRIAGE_CHANNEL', 'SUPPORT_INBOX']) delete env[key];
-  return env;
-}
 
 /**
  * Children still running, each the leader of its own process group: those of the current test
@@ -30,57 +21,10 @@ function shellEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
 const children = new Set<ChildProcess>();
 const sharedChildren = new Set<ChildProcess>();
 
-function killGroups(set: Set<ChildProcess>) {
-  for (const child of set) {
-    try {
-      if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) process.kill(-child.pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  }
-  set.clear();
-}
-
-interface Desk {
-  child: ChildProcess;
-  port: number;
-  stdout: () => string;
-  stderr: () => string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
 /** Starts `npm start`'s command and waits for its banner (a single write ending in the `try:` or `platform:` line). */
-function startDesk(dbPath: string, env: Record<string, string> = {}, owner = children): Promise<Desk> {
-  const child = spawn(tsx, ['src/node.ts'], {
-    cwd: root,
-    env: shellEnv({ PORT: '0', SUPPORT_DB_PATH: dbPath, ...env }),
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
-  owner.add(child);
-  let stdout = '';
-  let stderr = '';
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.on('exit', (code, signal) => {
-      owner.delete(child);
-      resolve({ code, signal });
-    }),
-  );
-  return new Promise((resolve, reject) => {
-    const check = () => {
-      const port = /listening on http:\/\/localhost:(\d+)/.exec(stdout)?.[1];
-      if (port && /(npm run cli -- packet .*|platform: .*)\n/.test(stdout)) {
-        resolve({ child, port: Number(port), stdout: () => stdout, stderr: () => stderr, exited });
-      }
-    };
-    child.stdout?.setEncoding('utf8').on('data', (s: string) => {
-      stdout += s;
-      check();
-    });
-    child.stderr?.setEncoding('utf8').on('data', (s: string) => (stderr += s));
-    child.on('error', reject);
-    void exited.then(({ code, signal }) => reject(new Error(`npm start ended (${code ?? signal}) before listening:\n${stdout}\n${stderr}`)));
-  });
+function startDesk(dbPath: string, env: Record<string, string> = {}, owner = children): Promise<DeskProcess> {
+  // HOST '' leaves the desk's default; PORT 0 takes a free one.
+  return startDeskProcess({ HOST: '', PORT: '0', SUPPORT_DB_PATH: dbPath, ...env }, owner, { ready: /(npm run cli -- packet .*|platform: .*)\n/ });
 }
 
 const runCli = (args: string[]) => runCliProcess(args, children);
@@ -114,7 +58,7 @@ const countsOf = (rows: ReturnType<typeof platformRows>) => ({
   ledger: rows.ledger.length,
 });
 
-async function stop(desk: Desk) {
+async function stop(desk: DeskProcess) {
   desk.child.kill('SIGTERM');
   return desk.exited;
 }
@@ -126,16 +70,16 @@ beforeAll(() => {
 });
 
 // Whatever a test left running goes with its whole process group (tsx and the node it started).
-afterEach(() => killGroups(children));
+afterEach(() => killAll(children));
 
 afterAll(() => {
-  killGroups(sharedChildren);
+  killAll(sharedChildren);
   rmSync(dir, { recursive: true, force: true });
 });
 
 describe('npm start on a fresh database', () => {
   let db: string;
-  let desk: Desk;
+  let desk: DeskProcess;
   let rowsAfterFirstRun: ReturnType<typeof platformRows>;
 
   beforeAll(async () => {
@@ -143,7 +87,7 @@ describe('npm start on a fresh database', () => {
     desk = await startDesk(db, {}, sharedChildren);
   }, 60_000);
 
-  afterAll(() => killGroups(sharedChildren));
+  afterAll(() => killAll(sharedChildren));
 
   it('seeds the demo, lists its accounts and answers /health', async () => {
     const out = desk.stdout();

@@ -22,20 +22,31 @@ export function freePort(): Promise<number> {
 export interface DeskProcess {
   child: ChildProcess;
   url: string;
+  port: number;
+  /** All it printed (stdout and stderr as they came). */
   output(): string;
+  stdout(): string;
+  stderr(): string;
   /** Resolves when the process has ended. */
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
+/** Settings of the caller's shell that would point the desk elsewhere: dropped unless the test sets them. */
+const POINTING_ELSEWHERE = ['SUPPORT_DB_PATH', 'PLATFORM_API_URL', 'PLATFORM_API_TOKEN', 'HOST', 'SLACK_TRIAGE_CHANNEL', 'SUPPORT_INBOX'];
+/** Integrations a desk process starts without unless the test sets them. */
+const INTEGRATIONS = ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SMTP_URL', 'INBOUND_EMAIL_SECRET'];
+
 /**
- * Starts `tsx src/node.ts` (what `npm start` runs) in its own process group on 127.0.0.1 and waits
- * until it says it is listening. Integration settings of the caller's shell are dropped.
+ * Starts `tsx src/node.ts` (what `npm start` runs) in its own process group and waits until it
+ * says it is listening (and, with `ready`, until its output matches that too). The caller's shell
+ * settings that point the desk elsewhere or plug in integrations are dropped unless `env` sets them;
+ * HOST is 127.0.0.1 unless `env` says otherwise (`HOST: ''` leaves the default).
  */
-export function startDeskProcess(env: Record<string, string>, children: Set<ChildProcess>): Promise<DeskProcess> {
-  const childEnv: NodeJS.ProcessEnv = { ...process.env, HOST: '127.0.0.1', ...env };
-  for (const key of ['PLATFORM_API_URL', 'PLATFORM_API_TOKEN', 'SLACK_TRIAGE_CHANNEL', 'SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SUPPORT_INBOX', 'SMTP_URL', 'INBOUND_EMAIL_SECRET']) {
-    if (!(key in env)) delete childEnv[key];
-  }
+export function startDeskProcess(env: Record<string, string>, children: Set<ChildProcess>, options: { ready?: RegExp } = {}): Promise<DeskProcess> {
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, HOST: '127.0.0.1' };
+  for (const key of [...POINTING_ELSEWHERE, ...INTEGRATIONS]) if (key !== 'HOST') delete childEnv[key];
+  Object.assign(childEnv, env);
+  if (childEnv.HOST === '') delete childEnv.HOST;
   const child = spawn(join(root, 'node_modules/.bin/tsx'), ['src/node.ts'], {
     cwd: root,
     env: childEnv,
@@ -44,6 +55,8 @@ export function startDeskProcess(env: Record<string, string>, children: Set<Chil
   });
   children.add(child);
   let output = '';
+  let stdout = '';
+  let stderr = '';
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.on('exit', (code, signal) => {
       children.delete(child);
@@ -51,15 +64,22 @@ export function startDeskProcess(env: Record<string, string>, children: Set<Chil
     }),
   );
   return new Promise((resolve, reject) => {
-    const onData = (chunk: string) => {
-      output += chunk;
-      const port = /listening on http:\/\/localhost:(\d+)/.exec(output)?.[1];
-      if (port) resolve({ child, url: `http://127.0.0.1:${port}`, output: () => output, exited });
+    const check = () => {
+      const port = /listening on http:\/\/localhost:(\d+)/.exec(stdout)?.[1];
+      if (!port || (options.ready && !options.ready.test(stdout))) return;
+      resolve({ child, url: `http://127.0.0.1:${port}`, port: Number(port), output: () => output, stdout: () => stdout, stderr: () => stderr, exited });
     };
-    child.stdout?.setEncoding('utf8').on('data', onData);
-    child.stderr?.setEncoding('utf8').on('data', (s: string) => (output += s));
+    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+      output += chunk;
+      stdout += chunk;
+      check();
+    });
+    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+      output += chunk;
+      stderr += chunk;
+    });
     child.on('error', reject);
-    void exited.then(({ code, signal }) => reject(new Error(`the desk ended (${code ?? signal}) before listening:\n${output}`)));
+    void exited.then(({ code, signal }) => reject(new Error(`npm start ended (${code ?? signal}) before listening:\n${output}`)));
   });
 }
 
@@ -81,9 +101,6 @@ export interface CliProcessRun {
   stdout: string;
   stderr: string;
 }
-
-/** Settings of the caller's shell that would point the desk elsewhere: dropped unless the test sets them. */
-const POINTING_ELSEWHERE = ['SUPPORT_DB_PATH', 'PLATFORM_API_URL', 'PLATFORM_API_TOKEN', 'HOST', 'SLACK_TRIAGE_CHANNEL', 'SUPPORT_INBOX'];
 
 /**
  * A command (`npm`, `tsx`…) run to its end in its own process group, from the repository (or `cwd`),
