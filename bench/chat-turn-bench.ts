@@ -73,6 +73,8 @@ export async function chatTurnBench(): Promise<BenchSection> {
         describe('GET /health', health),
         describe('chat turn', turn),
         `Throughput ratio (turn / health): ${ratio.toFixed(2)}.`,
+        // Little's law for a closed loop: every connection always has one request in flight.
+        `With ${CONNECTIONS} connections each always waiting on a turn, the mean latency is ${CONNECTIONS} / throughput = ${((CONNECTIONS / turn.requests.average) * 1000).toFixed(0)} ms whatever a turn costs; a p99 ≤ 25 ms at ${CONNECTIONS} connections needs ≥ ${Math.ceil(CONNECTIONS / 0.025)} turns/s from this server.`,
       ],
     };
   } finally {
