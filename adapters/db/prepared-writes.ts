@@ -30,8 +30,8 @@ export const prepareSync = (query: { prepare(): unknown }): SyncStatement => que
  * writes queued within one turn of the event loop commit together, each in its own savepoint.
  */
 export function createSyncCommit(db: DeskDatabase): (work: () => void) => Promise<void> {
-  // better-sqlite3's own transaction function, made once: a savepoint when a transaction is open.
-  // (Drizzle's `transaction` wraps every call in a transaction object: nested, it costs ~3× the write.)
+  // better-sqlite3's own transaction function, made once (not a new wrapper per write): BEGIN
+  // IMMEDIATE for the batch, a savepoint for each write inside it.
   const client = (db as unknown as { $client: SqliteClient }).$client;
   const transaction = client.transaction((work: () => void) => work());
   return createGroupCommit((work) => (client.inTransaction ? transaction(work) : transaction.immediate(work)));
