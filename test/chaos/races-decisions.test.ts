@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ActionId } from '../../adapters/slack/blocks/decision-blocks.ts';
 import type { ChatMessage } from '../../src/chat/conversation-service.ts';
-import { type SlackDesk, TRIAGE_CHANNEL, messageOf, startSlackDesk } from '../slack/slack-desk.ts';
+import { type SlackDesk, TRIAGE_CHANNEL, startSlackDesk } from '../slack/slack-desk.ts';
 import { OTHER_STAFF, STAFF, buttonClick } from '../slack/slack-payloads.ts';
 import { WIDGET_SECRET, identityHeaders, request, startChatDesk } from '../support/chat-desk.ts';
 import type { PlatformHttpServer } from '../support/platform-http-server.ts';
@@ -19,9 +19,7 @@ const ROUNDS = 6;
 async function deskWithPacket(): Promise<{ platform: PlatformHttpServer; desk: SlackDesk; ref: string; click: (action: string, user: typeof STAFF) => Promise<Response> }> {
   const platform = await startDemoPlatform();
   const desk = await startSlackDesk(platformEnv(platform));
-  const packet = await desk.fileMaya();
-  await desk.settle();
-  const ts = messageOf(desk.slack, packet.ref).ts;
+  const { packet, ts } = await desk.postMaya();
   const click = (actionId: string, user: typeof STAFF) => desk.post(buttonClick({ actionId, ref: packet.ref, channel: TRIAGE_CHANNEL, messageTs: ts, user }));
   return { platform, desk, ref: packet.ref, click };
 }

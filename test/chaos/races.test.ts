@@ -93,9 +93,7 @@ describe('races: Approve refund clicked several times at once', () => {
 
   /** Maya's packet (40 credits due) posted to Slack on a fresh desk, and N Approve clicks on it at once. */
   async function approveRound(desk: SlackDesk, round: number, clicks: number): Promise<void> {
-    const packet = await desk.fileMaya();
-    await desk.settle();
-    const ts = messageOf(desk.slack, packet.ref).ts;
+    const { packet, ts } = await desk.postMaya();
     const users = Array.from({ length: clicks }, (_, i) => staffFor(round, i));
     const answers = await Promise.all(users.map((user) => desk.post(buttonClick({ actionId: ActionId.approve, ref: packet.ref, channel: TRIAGE_CHANNEL, messageTs: ts, user }))));
     await expectAcked(answers);
@@ -175,9 +173,7 @@ describe('races: Approve refund clicked several times at once', () => {
     await repeat(12, async (round) => {
       const desk = await startSlackDesk();
       try {
-        const packet = await desk.fileMaya();
-        await desk.settle();
-        const ts = messageOf(desk.slack, packet.ref).ts;
+        const { packet, ts } = await desk.postMaya();
         const approve = () => desk.post(buttonClick({ actionId: ActionId.approve, ref: packet.ref, channel: TRIAGE_CHANNEL, messageTs: ts, user: STAFF }));
         const resolve = () => desk.post(buttonClick({ actionId: ActionId.resolve, ref: packet.ref, channel: TRIAGE_CHANNEL, messageTs: ts, user: OTHER_STAFF }));
         await expectAcked(await Promise.all(round % 2 ? [approve(), resolve()] : [resolve(), approve()]));

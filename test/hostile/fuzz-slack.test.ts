@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ActionId } from '../../adapters/slack/blocks/decision-blocks.ts';
 import type { Packet } from '../../src/core/support-packet.ts';
-import { SIGNING_SECRET, type SlackDesk, TRIAGE_CHANNEL, messageOf, startSlackDesk } from '../slack/slack-desk.ts';
+import { SIGNING_SECRET, type SlackDesk, TRIAGE_CHANNEL, startSlackDesk } from '../slack/slack-desk.ts';
 import { type SlackBody, askSubmission, buttonClick, slashCommand, threadMessage, urlVerification } from '../slack/slack-payloads.ts';
 import { hostileText } from './arbitraries.ts';
 import { anyActionId, postSlack, signWith, unknownRef } from './slack-requests.ts';
@@ -27,9 +27,7 @@ describe('POST /slack/events under fuzzing', () => {
 
   beforeAll(async () => {
     desk = await startSlackDesk();
-    packet = await desk.fileMaya();
-    await desk.settle();
-    ts = messageOf(desk.slack, packet.ref).ts;
+    ({ packet, ts } = await desk.postMaya());
     dbPath = desk.deps.config.dbPath;
   });
   afterAll(() => desk?.close());

@@ -12,9 +12,7 @@ describe('decisions from the triage message: approve, assign, resolve', () => {
 
   beforeEach(async () => {
     desk = await startSlackDesk();
-    packet = await desk.fileMaya();
-    await desk.settle();
-    ts = messageOf(desk.slack, packet.ref).ts;
+    ({ packet, ts } = await desk.postMaya());
   });
   afterEach(() => desk.close());
 

@@ -26,6 +26,8 @@ export interface SlackDesk {
   post(request: SlackBody, options?: { timestamp?: number; secret?: string; headers?: Record<string, string> }): Promise<Response>;
   /** Files Maya's report (a failed 4k video, 40 credits due) through the packet service. */
   fileMaya(overrides?: { channel?: Packet['channel']; transcript?: Packet['transcript'] }): Promise<Packet>;
+  /** Files Maya's report and lets the relay post it: the packet and its triage message's ts (where staff click). */
+  postMaya(): Promise<{ packet: Packet; ts: string }>;
   /** Waits for the work after the acks, then runs the outbox. */
   settle(): Promise<void>;
   close(): Promise<void>;
@@ -48,7 +50,7 @@ export async function startSlackDesk(env: Record<string, string> = {}): Promise<
   if (!channel) throw new Error('the Slack channel was not built from the configuration');
   const app = createNodeApp(deps);
 
-  return {
+  const desk: SlackDesk = {
     slack,
     deps,
     channel,
@@ -78,6 +80,11 @@ export async function startSlackDesk(env: Record<string, string> = {}): Promise<
       });
       return packet;
     },
+    async postMaya() {
+      const packet = await desk.fileMaya();
+      await desk.settle();
+      return { packet, ts: messageOf(slack, packet.ref).ts };
+    },
     async settle() {
       await channel.settled();
       await deps.relay.runOnce();
@@ -90,6 +97,7 @@ export async function startSlackDesk(env: Record<string, string> = {}): Promise<
       rmSync(dir, { recursive: true, force: true });
     },
   };
+  return desk;
 }
 
 /** The triage message the stand-in holds for a packet (posted, maybe updated since). */

@@ -3,7 +3,7 @@ import { ActionId } from '../../adapters/slack/blocks/decision-blocks.ts';
 import type { Packet } from '../../src/core/support-packet.ts';
 import { STAFF, buttonClick, slashCommand, threadMessage, urlVerification } from './slack-payloads.ts';
 import { sign } from './slack-signing.ts';
-import { SIGNING_SECRET, type SlackDesk, TRIAGE_CHANNEL, messageOf, startSlackDesk } from './slack-desk.ts';
+import { SIGNING_SECRET, type SlackDesk, TRIAGE_CHANNEL, startSlackDesk } from './slack-desk.ts';
 
 describe('POST /slack/events: verification and acknowledgement', () => {
   let desk: SlackDesk;
@@ -12,9 +12,7 @@ describe('POST /slack/events: verification and acknowledgement', () => {
 
   beforeAll(async () => {
     desk = await startSlackDesk();
-    packet = await desk.fileMaya();
-    await desk.settle();
-    ts = messageOf(desk.slack, packet.ref).ts;
+    ({ packet, ts } = await desk.postMaya());
   });
   afterAll(() => desk.close());
 

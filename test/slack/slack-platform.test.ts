@@ -4,7 +4,7 @@ import type { Packet } from '../../src/core/support-packet.ts';
 import { demoData } from '../../src/demo/demo-data.ts';
 import { type PlatformHttpServer, startPlatformHttpServer } from '../support/platform-http-server.ts';
 import { buttonClick } from './slack-payloads.ts';
-import { type SlackDesk, TRIAGE_CHANNEL, messageOf, startSlackDesk } from './slack-desk.ts';
+import { type SlackDesk, TRIAGE_CHANNEL, startSlackDesk } from './slack-desk.ts';
 
 const PLATFORM_TOKEN = 'platform-test-token';
 
@@ -22,9 +22,7 @@ describe('approving a refund against the platform over HTTP', () => {
     const { accounts, generations, ledger } = demoData(Date.now());
     platform = await startPlatformHttpServer({ fixture: { accounts, generations, ledger }, token: PLATFORM_TOKEN });
     desk = await startSlackDesk({ PLATFORM_API_URL: platform.url, PLATFORM_API_TOKEN: PLATFORM_TOKEN, PLATFORM_API_TIMEOUT_MS: '1000' });
-    packet = await desk.fileMaya();
-    await desk.settle();
-    ts = messageOf(desk.slack, packet.ref).ts;
+    ({ packet, ts } = await desk.postMaya());
   });
   afterEach(async () => {
     await desk.close();
