@@ -1,7 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { npmStartArgs } from '../test/support/desk-process.ts';
 
 export interface ServerProcess {
   url: string;
@@ -10,18 +11,11 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
-/** The Node flags of `npm start` (package.json: `tsx <flags> src/node.ts`), so that the benchmarks run what it runs. */
-function startFlags(): string[] {
-  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { scripts: { start: string } };
-  const words = pkg.scripts.start.split(/\s+/);
-  return words.slice(words.indexOf('tsx') + 1, words.indexOf('src/node.ts')).filter((w) => w.startsWith('--'));
-}
-
-/** Starts `npm start`'s entry (tsx src/node.ts) on a free port and a fresh database; waits until it listens. */
+/** Starts what `npm start` runs on a free port and a fresh database; waits until it listens. */
 export async function startServerProcess(env: Record<string, string> = {}): Promise<ServerProcess> {
   const dir = mkdtempSync(join(tmpdir(), 'desk-bench-server-'));
   const dbPath = join(dir, 'support.db');
-  const child: ChildProcess = spawn(process.execPath, [...startFlags(), '--import', 'tsx', 'src/node.ts'], {
+  const child: ChildProcess = spawn(process.execPath, npmStartArgs(), {
     cwd: new URL('..', import.meta.url).pathname,
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', SUPPORT_DB_PATH: dbPath, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

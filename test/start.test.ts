@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type DeskProcess, killAll, runCliProcess, startDeskProcess } from './support/desk-process.ts';
 
 /*
- * `npm start` (tsx src/node.ts) as a fresh checkout runs it: the embedded store, the demo seeded
+ * `npm start` (node --import tsx src/node.ts) as a fresh checkout runs it: the embedded store, the demo seeded
  * into an empty database, the HTTP server, and the CLI against the very same file.
  */
 

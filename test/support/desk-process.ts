@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +17,17 @@ export function freePort(): Promise<number> {
       server.close(() => (port > 0 ? resolve(port) : reject(new Error('no port'))));
     });
   });
+}
+
+/**
+ * The arguments `npm start` gives Node (package.json: `node <flags> src/node.ts`), so that tests and
+ * benchmarks run the server as it runs: one process, tsx as a loader, Node's memory flags.
+ */
+export function npmStartArgs(): string[] {
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: { start: string } };
+  const [command, ...args] = pkg.scripts.start.trim().split(/\s+/);
+  if (command !== 'node') throw new Error(`npm start is expected to run node, not ${command}`);
+  return args;
 }
 
 /** `npm start` running as a child process. */
@@ -37,7 +49,7 @@ const POINTING_ELSEWHERE = ['SUPPORT_DB_PATH', 'PLATFORM_API_URL', 'PLATFORM_API
 const INTEGRATIONS = ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SMTP_URL', 'INBOUND_EMAIL_SECRET'];
 
 /**
- * Starts `tsx src/node.ts` (what `npm start` runs) in its own process group and waits until it
+ * Starts what `npm start` runs (`npmStartArgs`) in its own process group and waits until it
  * says it is listening (and, with `ready`, until its output matches that too). The caller's shell
  * settings that point the desk elsewhere or plug in integrations are dropped unless `env` sets them;
  * HOST is 127.0.0.1 unless `env` says otherwise (`HOST: ''` leaves the default).
@@ -47,7 +59,7 @@ export function startDeskProcess(env: Record<string, string>, children: Set<Chil
   for (const key of [...POINTING_ELSEWHERE, ...INTEGRATIONS]) if (key !== 'HOST') delete childEnv[key];
   Object.assign(childEnv, env);
   if (childEnv.HOST === '') delete childEnv.HOST;
-  const child = spawn(join(root, 'node_modules/.bin/tsx'), ['src/node.ts'], {
+  const child = spawn(process.execPath, npmStartArgs(), {
     cwd: root,
     env: childEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
