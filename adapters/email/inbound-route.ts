@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
+import { bodyLimit } from '../../src/http/body-limit.ts';
 import { timingSafeEqual } from '../../src/chat/identity.ts';
 import { DeskError } from '../../src/core/errors.ts';
 import { DEFAULT_EMAIL_LIMITS } from '../../src/email/email-report.ts';

@@ -1,7 +1,7 @@
 import { OpenAPIHono, createRoute } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { core } from 'zod';
-import { bodyLimit } from 'hono/body-limit';
+import { bodyLimit } from '../http/body-limit.ts';
 import { DeskError } from '../core/errors.ts';
 import type { Clock } from '../core/ports.ts';
 import type { RateLimiter } from '../http/rate-limiter.ts';
