@@ -1,7 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { afterEach, describe, expect, it } from 'vitest';
 import { supportStoreContract } from '../../test/contracts/support-store-contract.ts';
 import { createDrizzleSupportStore } from './drizzle-support-store.ts';
@@ -99,6 +101,36 @@ describe('openSqlite', () => {
     // And a third time while the second is still open (two processes starting on one file).
     const third = open(path);
     expect(third.sqlite.prepare('SELECT count(*) FROM __drizzle_migrations').pluck().get()).toBe(journal.entries.length);
+  });
+
+  it('keeps the audit log, ids and all, when its ids stop using AUTOINCREMENT (migration 0007)', async () => {
+    // A database as migrations 0000–0006 left it, with audit entries written then.
+    const path = fileInTempDir();
+    const older = join(path, '..', 'migrations-0006');
+    cpSync(migrationsFolder, older, { recursive: true });
+    rmSync(join(older, '0007_audit_ids_without_sequence.sql'));
+    const journalPath = join(older, 'meta', '_journal.json');
+    const journal = JSON.parse(readFileSync(journalPath, 'utf8')) as { entries: { tag: string }[] };
+    writeFileSync(journalPath, JSON.stringify({ ...journal, entries: journal.entries.filter((e) => e.tag < '0007') }));
+    const before = new Database(path);
+    migrate(drizzle(before), { migrationsFolder: older });
+    const insert = before.prepare('INSERT INTO audit_log (at, actor, action, packet_ref, evidence) VALUES (?, ?, ?, ?, ?)');
+    for (const n of [1, 2, 3]) insert.run(n, 'staff:ana', `action.${n}`, 'PKT-AAAA-BBBB', JSON.stringify({ n }));
+    before.prepare('DELETE FROM audit_log WHERE id = 2').run();
+    expect(before.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'audit_log'").pluck().get()).toBe(3);
+    before.close();
+
+    const handle = open(path);
+    const store = createDrizzleSupportStore(handle);
+    expect((await store.listAudit('PKT-AAAA-BBBB')).map((e) => [e.id, e.action, e.evidence])).toEqual([
+      [1, 'action.1', { n: 1 }],
+      [3, 'action.3', { n: 3 }],
+    ]);
+    await store.appendAudit({ at: 4, actor: 'staff:ana', action: 'action.4', packetRef: 'PKT-AAAA-BBBB', evidence: null });
+    expect((await store.listAudit('PKT-AAAA-BBBB')).map((e) => e.id)).toEqual([1, 3, 4]);
+    // No sequence table row to write with every audited commit.
+    expect(handle.sqlite.prepare("SELECT count(*) FROM sqlite_sequence WHERE name = 'audit_log'").pluck().get()).toBe(0);
+    expect(handle.sqlite.prepare("SELECT name FROM sqlite_master WHERE tbl_name = 'audit_log' AND type = 'index'").pluck().all()).toEqual(['audit_packet']);
   });
 
   it('lets one of two connections win a turn on the same version, the other sees a conflict', async () => {

@@ -173,7 +173,9 @@ export const outbox = sqliteTable(
 export const auditLog = sqliteTable(
   'audit_log',
   {
-    id: integer('id').primaryKey({ autoIncrement: true }),
+    // The rowid: entries are never deleted, so ids only grow. (AUTOINCREMENT would add a write of
+    // sqlite_sequence to every commit that audits.)
+    id: integer('id').primaryKey(),
     at: integer('at').notNull(),
     actor: text('actor').notNull(),
     action: text('action').notNull(),
