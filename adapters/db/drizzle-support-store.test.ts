@@ -67,6 +67,7 @@ describe('openSqlite', () => {
     expect(handle.sqlite.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(handle.sqlite.pragma('busy_timeout', { simple: true })).toBe(5000);
     expect(handle.sqlite.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(handle.sqlite.pragma('temp_store', { simple: true })).toBe(2); // MEMORY
 
     // WAL is a property of the file: another connection sees it too.
     const other = new Database(path, { readonly: true });

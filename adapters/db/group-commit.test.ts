@@ -16,12 +16,14 @@ describe('group commit', () => {
     sqlite.exec('CREATE TABLE t (k TEXT PRIMARY KEY, v INTEGER NOT NULL)');
     const insert = sqlite.prepare('INSERT INTO t (k, v) VALUES (?, ?)');
     let commits = 0;
+    let savepoints = 0;
     const transaction = (work: () => void) => {
       const wasOpen = sqlite.inTransaction;
+      if (wasOpen) savepoints++;
       sqlite.transaction(work).immediate();
       if (!wasOpen) commits++;
     };
-    return { insert, commit: createGroupCommit(transaction), commits: () => commits };
+    return { insert, commit: createGroupCommit(transaction), commits: () => commits, savepoints: () => savepoints };
   }
 
   it('commits the writes of one turn of the event loop in one transaction', async () => {
@@ -47,6 +49,46 @@ describe('group commit', () => {
       { k: 'a', v: 1 },
       { k: 'c', v: 4 },
     ]);
+  });
+
+  it('runs a batch without savepoints while its writes succeed', async () => {
+    const { insert, commit, savepoints } = open();
+    await Promise.all(Array.from({ length: 5 }, (_, i) => commit(() => insert.run(`k${i}`, i))));
+    await commit(() => insert.run('alone', 9));
+    expect(savepoints()).toBe(0);
+  });
+
+  it('runs the batch again, each write in its savepoint, when one fails: the others run twice and commit once', async () => {
+    const { insert, commit, savepoints, commits } = open();
+    let runs = 0;
+    const results = await Promise.allSettled([
+      commit(() => {
+        runs++;
+        insert.run('a', 1);
+      }),
+      commit(() => insert.run('a', 2)),
+      commit(() => insert.run('c', 3)),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(runs).toBe(2);
+    expect(savepoints()).toBe(3);
+    expect(commits()).toBe(1); // the first attempt was rolled back
+    expect(sqlite.prepare('SELECT k, v FROM t ORDER BY k').all()).toEqual([
+      { k: 'a', v: 1 },
+      { k: 'c', v: 3 },
+    ]);
+  });
+
+  it('fails a write alone in its batch with its own error, writing none of it', async () => {
+    const { insert, commit, savepoints } = open();
+    await commit(() => insert.run('a', 1));
+    const alone = commit(() => {
+      insert.run('b', 2);
+      insert.run('a', 3);
+    });
+    await expect(alone).rejects.toThrow(/UNIQUE constraint/);
+    expect(savepoints()).toBe(0);
+    expect(sqlite.prepare('SELECT k FROM t ORDER BY k').pluck().all()).toEqual(['a']);
   });
 
   it('answers only after the commit: a caller that has heard back finds its write in the file', async () => {

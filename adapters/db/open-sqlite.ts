@@ -28,6 +28,8 @@ export function openSqlite(path: string, options: { busyTimeoutMs?: number; back
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
   sqlite.pragma('foreign_keys = ON');
+  // Statement and savepoint journals in memory, not spilled to temporary files past 64 KiB.
+  sqlite.pragma('temp_store = MEMORY');
   const db = drizzle(sqlite, { schema });
   migrate(db, { migrationsFolder });
   // A long-running server copies its WAL into the database from another thread (background-checkpoint.ts).
