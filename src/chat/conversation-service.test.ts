@@ -145,6 +145,23 @@ describe('conversation service at the hand-off (real SQLite, demo data)', () => 
     expect(text).not.toContain('couldn’t reach');
   });
 
+  it('stores the snapshot without the recent messages (the transcript is in the store) and still answers each turn with its own', async () => {
+    const service = deps.conversations;
+    const { conversationId, messages: greeting } = await service.start(maya);
+    const stored = async () => ((await deps.store.getConversation(conversationId))?.snapshot as { context: { messages: unknown[]; messageCount: number } }).context;
+    expect((await stored()).messages).toEqual([]);
+    const chosen = await service.send(conversationId, maya, { option: 'run:gen_maya_video' });
+    const asked = await service.send(conversationId, maya, { text: 'were my credits charged?' });
+    expect(asked.messages.map((m) => m.from)).toEqual(['user', 'bot']);
+    expect(asked.messages[1]?.text).toMatch(/credits/i);
+    const context = await stored();
+    expect(context.messages).toEqual([]);
+    expect(context.messageCount).toBe(greeting.length + chosen.messages.length + asked.messages.length);
+    // The whole conversation comes from the store: every message once, in order.
+    const whole = await service.get(conversationId, maya);
+    expect(whole.messages.map((m) => m.text)).toEqual([...greeting, ...chosen.messages, ...asked.messages].map((m) => m.text));
+  });
+
   it('masks a card number and a password before they are stored anywhere', async () => {
     const { conversationId } = await deps.conversations.start(maya);
     await deps.conversations.send(conversationId, maya, { text: 'my card 4111 1111 1111 1111 and password: hunter2 still failing' });
