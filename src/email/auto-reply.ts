@@ -1,12 +1,14 @@
 import type { Packet } from '../core/support-packet.ts';
-import { STUDIO_NAMES, formatMoment, textToHtml } from './mail-format.ts';
+import { STUDIO_NAMES, formatMoment } from './mail-format.ts';
 
-/** The queued auto-reply ('email.auto_reply' outbox payload): composed when the report is filed. */
+/**
+ * The queued auto-reply ('email.auto_reply' outbox payload): composed when the report is filed.
+ * The HTML part is made from the text when the mail is sent (`textToHtml`), not stored with it.
+ */
 export interface AutoReplyPayload {
   ref: string;
   subject: string;
   text: string;
-  html: string;
   inReplyTo: string | null;
   references: string[];
 }
@@ -93,7 +95,6 @@ export function composeAutoReply(input: {
     ref: packet.ref,
     subject: `[${packet.ref}] ${/^re:/i.test(base) ? base : `Re: ${base}`}`,
     text,
-    html: textToHtml(text),
     inReplyTo: input.inReplyTo,
     references: [...input.references],
   };

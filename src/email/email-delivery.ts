@@ -28,7 +28,8 @@ const AutoReplyPayload = z.object({
   ref: z.string(),
   subject: z.string(),
   text: z.string(),
-  html: z.string(),
+  // Queued before the HTML part was made at sending: kept as it was composed.
+  html: z.string().optional(),
   inReplyTo: z.string().nullable(),
   references: z.array(z.string()),
 });
@@ -92,7 +93,7 @@ export function createEmailDelivery(deps: { store: SupportStore; emailStore: Ema
         ...base(row),
         subject,
         text,
-        html,
+        html: html ?? textToHtml(text),
         inReplyTo,
         references,
         // RFC 3834: marks the answer as automatic, so that well-behaved auto-responders do not answer it.

@@ -56,6 +56,8 @@ describe('outbound mail through the outbox, nodemailer and a real SMTP server', 
     expect(reply.parsed.references).toContain('<maya-smtp@mail.example>');
     expect(reply.parsed.text).toContain('40 credits are due back to you');
     expect(reply.parsed.html).toContain(outcome.packetRef);
+    // The HTML part is made from the queued text when it is sent: the run is a list item.
+    expect(reply.parsed.html).toMatch(/<li>[^<]*gen_maya_video/);
 
     const packet = mails.find((m) => m.to.includes(SUPPORT_INBOX));
     if (!packet) throw new Error('no packet mail received');
@@ -68,6 +70,23 @@ describe('outbound mail through the outbox, nodemailer and a real SMTP server', 
     expect(rows.every((r) => r.status === 'delivered' && r.externalId?.startsWith('<out_'))).toBe(true);
   });
 
+
+  it('sends an auto-reply queued with its HTML part already composed (before it was made at sending) as it was queued', async () => {
+    const filed = await desk.intake.receive(REPORT);
+    if (filed.status !== 'accepted') throw new Error(filed.status);
+    const packet = await desk.store.getPacket(filed.packetRef);
+    if (!packet) throw new Error('no packet');
+    const payload = { ref: packet.ref, subject: `[${packet.ref}] Re: Older`, text: 'Hello,\nas queued.', html: '<p>Composed <b>before</b> the upgrade.</p>', inReplyTo: null, references: [] };
+    await desk.store.savePacket(packet, {
+      outbox: [{ id: 'out_legacy', kind: 'email.auto_reply', destination: 'maya@example.com', payload, dedupeKey: `${packet.ref}:legacy`, packetRef: packet.ref }],
+      audit: [],
+      now: desk.clock.now,
+    });
+    await relayTo(sink.url).runOnce();
+    const legacy = (await sink.waitFor(3)).find((m) => m.parsed.subject === `[${packet.ref}] Re: Older`);
+    expect(legacy?.parsed.html).toContain('<p>Composed <b>before</b> the upgrade.</p>');
+    expect(legacy?.parsed.text).toContain('as queued.');
+  });
   it('answers staff replies in the user\'s own thread', async () => {
     const outcome = await desk.intake.receive(REPORT);
     if (outcome.status !== 'accepted') throw new Error(outcome.status);
