@@ -9,6 +9,8 @@ export default defineConfig({
           name: 'node',
           include: ['src/**/*.test.ts', 'flows/**/*.test.ts', 'adapters/**/*.test.ts', 'test/**/*.test.ts', 'scripts/**/*.test.ts'],
           exclude: ['test/workers/**', '**/node_modules/**'],
+          // `npm start`'s prestart: the compiled server the process tests start (scripts/build-server.ts).
+          globalSetup: ['test/support/build-server-setup.ts'],
           testTimeout: 20_000,
           hookTimeout: 30_000,
         },

@@ -6,6 +6,7 @@ import { reconcileBench } from './reconcile-bench.ts';
 import { slackAckBench } from './slack-ack-bench.ts';
 import { soakBench } from './soak-bench.ts';
 import type { BenchSection } from './stats.ts';
+import { buildServer } from '../scripts/build-server.ts';
 
 /**
  * `npm run bench [-- NAME…]`: runs every benchmark (or the named ones) and writes their sections of
@@ -25,6 +26,9 @@ if (unknown.length > 0) {
   console.error(`unknown benchmark: ${unknown.join(', ')} (known: ${benches.map(([n]) => n).join(', ')})`);
   process.exit(2);
 }
+
+// The benchmarks that start `npm start`'s command run the compiled server: its prestart, first.
+await buildServer();
 
 const file = new URL('../BENCHMARKS.md', import.meta.url);
 const machine = `Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}`;

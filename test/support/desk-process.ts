@@ -20,8 +20,9 @@ export function freePort(): Promise<number> {
 }
 
 /**
- * The arguments `npm start` gives Node (package.json: `node <flags> src/node.ts`), so that tests and
- * benchmarks run the server as it runs: one process, tsx as a loader, Node's memory flags.
+ * The arguments `npm start` gives Node (package.json: `node <flags> dist/server/node.mjs`), so that
+ * tests and benchmarks run the server as it runs: one process, the compiled server, Node's memory
+ * flags. Its `prestart` compiles the server: the tests' global setup and the benchmarks do that first.
  */
 export function npmStartArgs(): string[] {
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: { start: string } };
