@@ -6,7 +6,7 @@ import { reconcileBench } from './reconcile-bench.ts';
 import { slackAckBench } from './slack-ack-bench.ts';
 import { soakBench } from './soak-bench.ts';
 import type { BenchSection } from './stats.ts';
-import { buildServer } from '../scripts/build-server.ts';
+import { buildServer } from '../scripts/server-bundle.ts';
 
 /**
  * `npm run bench [-- NAME…]`: runs every benchmark (or the named ones) and writes their sections of
