@@ -80,13 +80,21 @@ export function zoneOffsetMinutes(zone: string, at: Date): number | null {
   return (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3] ?? 0));
 }
 
-/** The runtime's canonical name of an IANA zone, or null when it is not one. */
+const canonicalNames = new Map<string, string | null>();
+
+/** The runtime's canonical name of an IANA zone, or null when it is not one (remembered: a formatter is costly to make). */
 function canonicalZone(name: string): string | null {
-  try {
-    return new Intl.DateTimeFormat('en-US', { timeZone: name }).resolvedOptions().timeZone;
-  } catch {
-    return null;
+  let canonical = canonicalNames.get(name);
+  if (canonical === undefined) {
+    try {
+      canonical = new Intl.DateTimeFormat('en-US', { timeZone: name }).resolvedOptions().timeZone;
+    } catch {
+      canonical = null;
+    }
+    // Bounded: a message can name any string that looks like a zone.
+    if (canonicalNames.size < 1000) canonicalNames.set(name, canonical);
   }
+  return canonical;
 }
 
 /** `+01:00` for 60. */
