@@ -6,13 +6,13 @@ import { type Plugin, build } from 'esbuild';
 
 /*
  * Compiles the Node server (src/node.ts and what it imports of ours) into one ES module,
- * dist/server/node.mjs, for `npm start` (its `prestart` runs scripts/build-server.ts). The packages stay imports from
- * node_modules. Running compiled JavaScript rather than TypeScript through tsx saves the server
+ * dist/server/node.mjs, for `npm start` (its `prestart` runs scripts/build-server.ts). The packages
+ * stay imports from node_modules. Running compiled JavaScript rather than TypeScript through tsx saves the server
  * ~40 MB of memory: tsx's loader runs on a thread of its own, with its own heap, for the life of
  * the process.
  */
-export const root = fileURLToPath(new URL('..', import.meta.url));
-export const SERVER_BUNDLE = `${root}dist/server/node.mjs`;
+const root = fileURLToPath(new URL('..', import.meta.url));
+const SERVER_BUNDLE = `${root}dist/server/node.mjs`;
 
 /**
  * `import.meta.url` is each source file's own URL in the bundle, as when the file runs itself:
@@ -56,4 +56,3 @@ export async function buildServer(): Promise<string> {
   }
   return SERVER_BUNDLE;
 }
-

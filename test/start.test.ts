@@ -1,4 +1,4 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -8,8 +8,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type DeskProcess, killAll, runCliProcess, startDeskProcess } from './support/desk-process.ts';
 
 /*
- * `npm start` (its prestart compiles src/node.ts; node runs dist/server/node.mjs) as a fresh checkout runs it: the embedded store, the demo seeded
- * into an empty database, the HTTP server, and the CLI against the very same file.
+ * `npm start` (its prestart compiles src/node.ts; node runs dist/server/node.mjs) as a fresh checkout
+ * runs it: the embedded store, the demo seeded into an empty database, the HTTP server, and the CLI
+ * against the very same file.
  */
 
 const DEMO_EMAILS = ['maya@example.com', 'leo@example.com', 'ana@example.com', 'sam@example.com'];
@@ -190,27 +191,12 @@ describe('npm start on a port already taken', () => {
 
 describe('npm start through npm itself', () => {
   it('compiles the server first (prestart), then serves it as compiled JavaScript, not through tsx', async () => {
-    const db = join(dir, 'through-npm', 'support.db');
-    const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', HOST: '127.0.0.1', SUPPORT_DB_PATH: db };
-    for (const key of ['PLATFORM_API_URL', 'SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SMTP_URL', 'INBOUND_EMAIL_SECRET']) delete env[key];
-    const npm = spawn('npm', ['start'], { cwd: new URL('..', import.meta.url).pathname, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-    children.add(npm);
-    let output = '';
-    const port = await new Promise<number>((resolve, reject) => {
-      const onData = (chunk: Buffer) => {
-        output += chunk.toString();
-        const found = /listening on http:\/\/localhost:(\d+)/.exec(output)?.[1];
-        if (found) resolve(Number(found));
-      };
-      npm.stdout?.on('data', onData);
-      npm.stderr?.on('data', onData);
-      npm.once('exit', (code) => reject(new Error(`npm start ended (${code}):\n${output}`)));
-    });
-    expect(output).toContain('tsx scripts/build-server.ts');
-    expect(output).toContain('dist/server/node.mjs');
-    expect(await (await fetch(`http://127.0.0.1:${port}/health`)).json()).toMatchObject({ status: 'ok' });
+    const desk = await startDeskProcess({ PORT: '0', SUPPORT_DB_PATH: join(dir, 'through-npm', 'support.db') }, children, { throughNpm: true });
+    expect(desk.output()).toContain('tsx scripts/build-server.ts');
+    expect(desk.output()).toContain('dist/server/node.mjs');
+    expect(await (await fetch(`${desk.url}/health`)).json()).toMatchObject({ status: 'ok' });
     // The process serving is node on the compiled bundle, without tsx's loader.
-    const server = execFileSync('ps', ['-o', 'args=', '-g', String(npm.pid)], { encoding: 'utf8' })
+    const server = execFileSync('ps', ['-o', 'args=', '-g', String(desk.child.pid)], { encoding: 'utf8' })
       .split('\n')
       .find((line) => line.includes('dist/server/node.mjs') && !line.includes('sh -c'));
     expect(server).toMatch(/^\S*node --max-semi-space-size=4 --max-old-space-size=128 dist\/server\/node\.mjs$/);

@@ -25,7 +25,7 @@ export function apiCors(options: ApiCorsOptions): MiddlewareHandler {
     if (c.req.method === 'OPTIONS') return preflight(c, next);
     await next();
     const origin = c.req.header('origin') ?? '';
-    const allowOrigin = allowed === '*' ? '*' : typeof allowed === 'string' ? (allowed === origin ? origin : null) : allowed.includes(origin) ? origin : null;
+    const allowOrigin = allowed === '*' ? '*' : [allowed].flat().includes(origin) ? origin : null;
     const apply = (headers: Headers) => {
       if (allowOrigin) headers.set('Access-Control-Allow-Origin', allowOrigin);
       if (exposed) headers.set('Access-Control-Expose-Headers', exposed);

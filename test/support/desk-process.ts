@@ -51,16 +51,23 @@ const INTEGRATIONS = ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SMTP_URL', 'IN
 
 /**
  * Starts what `npm start` runs (`npmStartArgs`) in its own process group and waits until it
- * says it is listening (and, with `ready`, until its output matches that too). The caller's shell
- * settings that point the desk elsewhere or plug in integrations are dropped unless `env` sets them;
- * HOST is 127.0.0.1 unless `env` says otherwise (`HOST: ''` leaves the default).
+ * says it is listening (and, with `ready`, until its output matches that too); with `throughNpm`,
+ * `npm start` itself. The caller's shell settings that point the desk elsewhere or plug in
+ * integrations are dropped unless `env` sets them; HOST is 127.0.0.1 unless `env` says otherwise
+ * (`HOST: ''` leaves the default).
  */
-export function startDeskProcess(env: Record<string, string>, children: Set<ChildProcess>, options: { ready?: RegExp } = {}): Promise<DeskProcess> {
+export function startDeskProcess(
+  env: Record<string, string>,
+  children: Set<ChildProcess>,
+  options: { ready?: RegExp; throughNpm?: boolean } = {},
+): Promise<DeskProcess> {
   const childEnv: NodeJS.ProcessEnv = { ...process.env, HOST: '127.0.0.1' };
   for (const key of [...POINTING_ELSEWHERE, ...INTEGRATIONS]) if (key !== 'HOST') delete childEnv[key];
   Object.assign(childEnv, env);
   if (childEnv.HOST === '') delete childEnv.HOST;
-  const child = spawn(process.execPath, npmStartArgs(), {
+  // `throughNpm`: the real `npm start`, its prestart included (npm's own lines go to the output too).
+  const [command, args] = options.throughNpm ? ['npm', ['start']] : [process.execPath, npmStartArgs()];
+  const child = spawn(command, args, {
     cwd: root,
     env: childEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
