@@ -13,8 +13,6 @@ import { type WidgetRoutesDeps, widgetRoutes } from './widget/widget-routes.ts';
 export interface AppDeps {
   store: SupportStore;
   now: Clock;
-  /** Answers whether the database can be reached; `/health` says so. */
-  checkDatabase(): Promise<boolean>;
   /** The chat API of the help widget. */
   chat: ChatRoutesDeps;
   /** The help widget's script and demo pages; its CORS origins also apply to `/api` (default `*`). */
@@ -41,9 +39,11 @@ const statusOf: Record<DeskErrorCode, ContentfulStatusCode> = {
 export function createApp(deps: AppDeps) {
   const app = new OpenAPIHono();
 
+  // The outbox's backlog is read from the database: answering it is the database check too.
   app.get('/health', async (c) => {
-    const [database, outbox] = await Promise.all([deps.checkDatabase(), deps.store.outboxBacklog(deps.now())]);
-    return c.json({ status: database ? 'ok' : 'degraded', database: database ? 'ok' : 'unreachable', outbox }, database ? 200 : 503);
+    const outbox = await deps.store.outboxBacklog(deps.now()).catch(() => null);
+    if (!outbox) return c.json({ status: 'degraded', database: 'unreachable' }, 503);
+    return c.json({ status: 'ok', database: 'ok', outbox }, 200);
   });
 
   // Host pages on other origins call the chat API from the browser; the identity travels in headers, never cookies.

@@ -5,7 +5,6 @@ import { type SqliteHandle, openSqlite } from '../adapters/db/open-sqlite.ts';
 import { createDrizzleTriageStore } from '../adapters/slack/drizzle-triage-store.ts';
 import { type SlackChannel, type SlackChannelOptions, createSlackChannel } from '../adapters/slack/slack-channel.ts';
 import { getConnInfo } from '@hono/node-server/conninfo';
-import { sql } from 'drizzle-orm';
 import { createDeskServices } from './desk-services.ts';
 import { createApp } from './app.ts';
 import type { ConversationService } from './chat/conversation-service.ts';
@@ -103,14 +102,6 @@ export function createNodeApp(deps: NodeDeps) {
     slack: deps.slack,
     email: deps.config.email.inboundSecret ? inboundEmailRoutes({ intake: deps.email.intake, secret: deps.config.email.inboundSecret }) : null,
     now: deps.now,
-    checkDatabase: async () => {
-      try {
-        await deps.sqlite.db.run(sql`SELECT 1`);
-        return true;
-      } catch {
-        return false;
-      }
-    },
     chat: {
       conversations: deps.conversations,
       identitySecret: deps.config.chat.identitySecret,

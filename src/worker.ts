@@ -1,5 +1,4 @@
 import type { ExecutionContext, ScheduledController } from '@cloudflare/workers-types';
-import { sql } from 'drizzle-orm';
 import { openD1 } from '../adapters/db/d1-database.ts';
 import { createApp } from './app.ts';
 import { loadConfig } from './config.ts';
@@ -28,14 +27,6 @@ function deskFor(env: WorkerEnv): Desk {
   const app = createApp({
     store: services.store,
     now,
-    checkDatabase: async () => {
-      try {
-        await database.db.run(sql`SELECT 1`);
-        return true;
-      } catch {
-        return false;
-      }
-    },
     chat: {
       conversations: services.conversations,
       identitySecret: config.chat.identitySecret,

@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, inArray, lt, lte, min, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, lt, lte, sql } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import { Packet } from '../../src/core/support-packet.ts';
 import type { ConversationRecord, OutboxRow, StoredMessage, SupportStore } from '../../src/core/support-store.ts';
@@ -69,6 +69,19 @@ export function createDrizzleSupportStore({ db, atomic }: DeskDb): SupportStore 
         sql`${packets.runsKey} <> '' AND ${packets.accountKey} <> ''`,
       ),
     )
+    .prepare();
+
+  // What /health reports, in one statement (one snapshot: the counts agree with each other), each
+  // part through the outbox's (status, next_attempt_at) index; prepared once, as health is polled.
+  const pendingOutbox = sql`FROM ${outbox} WHERE ${outbox.status} = 'pending'`;
+  const backlogQuery = db
+    .select({
+      pending: sql<number>`(SELECT count(*) ${pendingOutbox})`,
+      due: sql<number>`(SELECT count(*) ${pendingOutbox} AND ${outbox.nextAttemptAt} <= ${sql.placeholder('now')})`,
+      dead: sql<number>`(SELECT count(*) FROM ${outbox} WHERE ${outbox.status} = 'dead')`,
+      oldest: sql<number | null>`(SELECT min(${outbox.createdAt}) ${pendingOutbox})`,
+    })
+    .from(sql`(SELECT 1)`)
     .prepare();
 
   // A turn's writes on better-sqlite3: statements prepared once (see prepared-writes.ts).
@@ -275,16 +288,8 @@ export function createDrizzleSupportStore({ db, atomic }: DeskDb): SupportStore 
     },
 
     async outboxBacklog(now) {
-      const [pending] = await db
-        .select({ n: count(), oldest: min(outbox.createdAt) })
-        .from(outbox)
-        .where(eq(outbox.status, 'pending'));
-      const [due] = await db
-        .select({ n: count() })
-        .from(outbox)
-        .where(and(eq(outbox.status, 'pending'), lte(outbox.nextAttemptAt, now)));
-      const [dead] = await db.select({ n: count() }).from(outbox).where(eq(outbox.status, 'dead'));
-      return { pending: pending?.n ?? 0, due: due?.n ?? 0, dead: dead?.n ?? 0, oldestPendingAt: pending?.oldest ?? null };
+      const [row] = await backlogQuery.all({ now });
+      return { pending: row?.pending ?? 0, due: row?.due ?? 0, dead: row?.dead ?? 0, oldestPendingAt: row?.oldest ?? null };
     },
 
     async listOutbox(filter = {}) {
