@@ -148,4 +148,24 @@ describe('openSqlite', () => {
     expect(fromB).toEqual({ status: 'conflict' });
     expect((await b.listMessages('conv_1')).map((m) => m.text)).toEqual(['tab A']);
   });
+
+  it("numbers a turn's messages inside its write: a message another writer appends meanwhile is no conflict", async () => {
+    const path = fileInTempDir();
+    const store = createDrizzleSupportStore(open(path));
+    const other = createDrizzleSupportStore(open(path));
+    await store.createConversation(conversation, [{ id: 'm_0', from: 'bot', text: 'hello', at: 1 }]);
+    const update = { id: 'conv_1', state: 'askStudio', snapshot: {}, packetRef: null, updatedAt: 3, expiresAt: 20_000 };
+
+    // A staff reply lands (another process) while the turn is on its way to the database.
+    const [saved] = await Promise.all([
+      store.saveTurn(update, 0, [
+        { id: 'm_user', from: 'user', text: 'it failed', at: 3 },
+        { id: 'm_bot', from: 'bot', text: 'sorry', at: 4 },
+      ]),
+      other.appendMessages('conv_1', [{ id: 'm_agent', from: 'agent', text: 'looking into it', at: 2 }]),
+    ]);
+
+    expect(saved).toEqual({ status: 'saved', version: 1 });
+    expect((await store.listMessages('conv_1')).map((m) => m.id)).toEqual(['m_0', 'm_agent', 'm_user', 'm_bot']);
+  });
 });

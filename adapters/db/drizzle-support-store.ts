@@ -3,7 +3,7 @@ import type { BatchItem } from 'drizzle-orm/batch';
 import { Packet } from '../../src/core/support-packet.ts';
 import type { ConversationRecord, OutboxRow, StoredMessage, SupportStore } from '../../src/core/support-store.ts';
 import type { DeskDb } from './desk-db.ts';
-import { MAX_PREPARED_ROWS, createPacketWrites, createSyncCommit, isSyncDatabase, preparedRowInserts, prepareSync } from './prepared-writes.ts';
+import { MAX_PREPARED_ROWS, createPacketWrites, createSyncCommit, isSyncDatabase, preparedRowInserts, prepareSync, prepareSyncRead } from './prepared-writes.ts';
 import { auditLog, conversations, messages, outbox, packets } from './schema.ts';
 
 type MessageRow = typeof messages.$inferSelect;
@@ -104,6 +104,7 @@ export function createDrizzleSupportStore({ db, atomic }: DeskDb): SupportStore 
           .where(eq(conversations.id, sql.placeholder('id'))),
       )
     : null;
+  const lastSeqSync = sync ? prepareSyncRead<{ last: number | null }>(lastSeqQuery) : null;
   const messageInsert = preparedRowInserts(MESSAGE_FIELDS, (rows) =>
     db.insert(messages).values(rows.map((row) => ({ ...row, conversationId: sql.placeholder('conversationId') }))),
   );
@@ -138,14 +139,16 @@ export function createDrizzleSupportStore({ db, atomic }: DeskDb): SupportStore 
     },
 
     async saveTurn(update, expectedVersion, list) {
-      const seq = await nextSeq(update.id);
       const version = expectedVersion + 1;
-      if (turnUpdate && commit && list.length <= MAX_PREPARED_ROWS) {
-        const rows = list.map((m, i) => ({ id: m.id, seq: seq + i, from: m.from, text: m.text, options: m.options ?? null, at: m.at }));
+      if (turnUpdate && lastSeqSync && commit && list.length <= MAX_PREPARED_ROWS) {
         try {
           await commit(() => {
             turnUpdate.run({ ...update, expected: expectedVersion, version });
-            if (rows.length > 0) messageInsert.run(rows, { conversationId: update.id });
+            if (list.length === 0) return;
+            // Numbered inside the write transaction: no other writer can take the same numbers.
+            const seq = (lastSeqSync.get({ id: update.id })?.last ?? -1) + 1;
+            const rows = list.map((m, i) => ({ id: m.id, seq: seq + i, from: m.from, text: m.text, options: m.options ?? null, at: m.at }));
+            messageInsert.run(rows, { conversationId: update.id });
           });
         } catch (error) {
           if (isConstraintError(error)) return { status: 'conflict' };
@@ -170,7 +173,7 @@ export function createDrizzleSupportStore({ db, atomic }: DeskDb): SupportStore 
             })
             .where(eq(conversations.id, update.id)),
         ];
-        if (list.length > 0) statements.push(db.insert(messages).values(messageRows(update.id, seq, list)));
+        if (list.length > 0) statements.push(db.insert(messages).values(messageRows(update.id, await nextSeq(update.id), list)));
         await atomic(statements);
       } catch (error) {
         if (isConstraintError(error)) return { status: 'conflict' };

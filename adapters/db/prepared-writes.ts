@@ -25,6 +25,10 @@ export const isSyncDatabase = (db: DeskDatabase): boolean => (db as unknown as {
 /** Prepares a query on better-sqlite3 (the type drizzle gives is the async-or-sync union). */
 export const prepareSync = (query: { prepare(): unknown }): SyncStatement => query.prepare() as SyncStatement;
 
+/** A select prepared on better-sqlite3, read synchronously (inside a write's transaction): its first row. */
+export const prepareSyncRead = <Row>(prepared: unknown): { get(values?: Record<string, unknown>): Row | undefined } =>
+  prepared as { get(values?: Record<string, unknown>): Row | undefined };
+
 /**
  * Group commit over the database's immediate transactions (see group-commit.ts): the synchronous
  * writes queued within one turn of the event loop commit together, each in its own savepoint.

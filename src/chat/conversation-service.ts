@@ -192,6 +192,9 @@ export function createConversationService(deps: ConversationServiceDeps) {
 
   /** Runs the actor until no lookup is under way; answers the settled snapshot. */
   async function settle(actor: ReturnType<typeof createActor<typeof machine>>): Promise<TroubleshootSnapshot> {
+    // Most turns start no lookup: no deadline timer and no subscription for those.
+    const now = actor.getSnapshot();
+    if (!isBusy(now)) return now;
     try {
       return await waitFor(actor, (s) => !isBusy(s), { timeout: turnTimeoutMs });
     } catch (error) {
