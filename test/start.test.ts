@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type DeskProcess, killAll, runCliProcess, startDeskProcess } from './support/desk-process.ts';
+import { type DeskProcess, killAll, npmStartArgs, runCliProcess, startDeskProcess } from './support/desk-process.ts';
 
 /*
  * `npm start` (its prestart compiles src/node.ts; node runs dist/server/node.mjs) as a fresh checkout
@@ -199,7 +199,9 @@ describe('npm start through npm itself', () => {
     const server = execFileSync('ps', ['-o', 'args=', '-g', String(desk.child.pid)], { encoding: 'utf8' })
       .split('\n')
       .find((line) => line.includes('dist/server/node.mjs') && !line.includes('sh -c'));
-    expect(server).toMatch(/^\S*node --max-semi-space-size=4 --max-old-space-size=128 dist\/server\/node\.mjs$/);
+    // Exactly package.json's `start`: node, its memory flags, the bundle.
+    expect(server?.replace(/^\S*node /, 'node ')).toBe(`node ${npmStartArgs().join(' ')}`);
+    expect(server).toMatch(/ dist\/server\/node\.mjs$/);
     expect(server).not.toContain('tsx');
   }, 60_000);
 });
