@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { npmStartArgs } from '../test/support/desk-process.ts';
@@ -8,7 +8,19 @@ export interface ServerProcess {
   url: string;
   pid: number;
   dbPath: string;
+  /** CPU time its main thread (the event loop) has used so far, in ms; null where /proc is not there. */
+  mainThreadCpuMs(): number | null;
   stop(): Promise<void>;
+}
+
+/** utime + stime of one thread, from /proc (clock ticks of 10 ms on Linux). */
+function threadCpuMs(pid: number): number | null {
+  try {
+    const fields = readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return null;
+  }
 }
 
 /** Starts what `npm start` runs on a free port and a fresh database; waits until it listens. */
@@ -39,6 +51,7 @@ export async function startServerProcess(env: Record<string, string> = {}): Prom
     url,
     pid: child.pid as number,
     dbPath,
+    mainThreadCpuMs: () => threadCpuMs(child.pid as number),
     stop: () =>
       new Promise<void>((resolve) => {
         child.once('exit', () => {
