@@ -35,6 +35,8 @@ export interface ConversationServiceDeps {
   stuckLimits?: StuckLimits;
   /** How long a turn may wait on the platform before answering anyway. */
   turnTimeoutMs?: number;
+  /** Flow actors kept running between turns, for the conversations most recently active (≈ 6 KB each). */
+  maxLiveActors?: number;
 }
 
 /** What a turn answers (chat-api.md). */
@@ -88,6 +90,7 @@ const isValidZone = (zone: string) => {
 export function createConversationService(deps: ConversationServiceDeps) {
   const ttlMs = deps.ttlMs ?? 24 * 60 * 60 * 1000;
   const turnTimeoutMs = deps.turnTimeoutMs ?? 20_000;
+  const maxLiveActors = deps.maxLiveActors ?? 1000;
   /** Turns of one conversation run one after another inside this process. */
   const queues = new Map<string, Promise<unknown>>();
 
@@ -111,15 +114,48 @@ export function createConversationService(deps: ConversationServiceDeps) {
     },
   });
 
+  type FlowActor = ReturnType<typeof createActor<typeof machine>>;
   /** The turn under way in each conversation: its actor and how many messages it had before. */
   const turns = new Map<string, Turn>();
   interface Turn {
-    actor: ReturnType<typeof createActor<typeof machine>>;
+    actor: FlowActor;
     before: number;
     /** The conversation's version this turn read: its hand-off is claimed at that version. */
     version: number;
     /** Another process is handing the conversation off: this turn is dropped and read again. */
     lostHandOff: boolean;
+  }
+
+  /**
+   * The actors of recent turns, still running, by conversation, with the version their turn saved:
+   * the next turn goes on from its actor while the stored conversation is still at that version
+   * (restoring a snapshot builds an actor system and revives the context, a tenth of a turn). Any
+   * other writer changes the version, and the turn then restores from the store as after a restart.
+   */
+  const live = new Map<string, { actor: FlowActor; version: number }>();
+
+  function resume(id: string, record: ConversationRecord): FlowActor {
+    const kept = live.get(id);
+    live.delete(id);
+    if (kept && kept.version === record.version) return kept.actor;
+    kept?.actor.stop();
+    const actor = createActor(machine, {
+      // Our own snapshot, written by this service on the previous turn.
+      snapshot: record.snapshot as Snapshot<unknown>,
+      input: { identity: null, timezone: null },
+    });
+    actor.start();
+    return actor;
+  }
+
+  function keep(id: string, actor: FlowActor, version: number): void {
+    live.set(id, { actor, version });
+    if (live.size <= maxLiveActors) return;
+    // The conversation idle longest makes room (a Map iterates in insertion order).
+    const oldest = live.entries().next();
+    if (oldest.done) return;
+    live.delete(oldest.value[0]);
+    oldest.value[1].actor.stop();
   }
 
   async function handOff(details: HandOffInput): Promise<HandOffResult> {
@@ -191,7 +227,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
   }
 
   /** Runs the actor until no lookup is under way; answers the settled snapshot. */
-  async function settle(actor: ReturnType<typeof createActor<typeof machine>>): Promise<TroubleshootSnapshot> {
+  async function settle(actor: FlowActor): Promise<TroubleshootSnapshot> {
     // Most turns start no lookup: no deadline timer and no subscription for those.
     const now = actor.getSnapshot();
     if (!isBusy(now)) return now;
@@ -245,6 +281,46 @@ export function createConversationService(deps: ConversationServiceDeps) {
     return record;
   }
 
+  /** One turn on the conversation's actor, saved at the version it was read at. */
+  async function applyTurn(
+    actor: FlowActor,
+    record: ConversationRecord,
+    input: UserInput,
+  ): Promise<{ view: TurnView; version: number } | 'conflict' | 'lost_hand_off'> {
+    const id = record.id;
+    const before = actor.getSnapshot().context.messageCount;
+    const zone = actor.getSnapshot().context.timezone ?? 'UTC';
+    const turn: Turn = { actor, before, version: record.version, lostHandOff: false };
+    turns.set(id, turn);
+    if ('option' in input) actor.send({ type: 'user.chose', option: input.option });
+    else {
+      // Card numbers and passwords never reach the snapshot, the stored messages or the packet.
+      const text = maskSecrets(input.text);
+      actor.send({
+        type: 'user.said',
+        text,
+        understood: understand(text, { now: deps.now(), timezone: zone }),
+        answer: deps.kb.isQuestion(text) ? deps.kb.answer(text) : null,
+      });
+    }
+    const snapshot = await settle(actor).finally(() => turns.delete(id));
+    if (turn.lostHandOff) return 'lost_hand_off';
+    const persisted = forStorage(actor.getPersistedSnapshot());
+    const now = deps.now();
+    // After the last turn's messages even within the same millisecond: times keep the order.
+    const messages = newMessages(before, snapshot, Math.max(now, record.updatedAt + 1));
+    const packetRef = snapshot.context.handOff?.ref ?? record.packetRef;
+    const saved = await deps.store.saveTurn(
+      { id, state: flowState(snapshot), snapshot: persisted, packetRef, updatedAt: lastAt(messages, now), expiresAt: now + ttlMs },
+      record.version,
+      messages,
+    );
+    if (saved.status === 'conflict') return 'conflict';
+    const packet = await packetOf({ packetRef });
+    const view = { conversationId: id, state: flowState(snapshot), messages: messages.map(toChat), ...(packet && { packet }) };
+    return { view, version: saved.version };
+  }
+
   return {
     async start(identity: Identity, options: { timezone?: string | null } = {}): Promise<TurnView> {
       const timezone = options.timezone && isValidZone(options.timezone) ? options.timezone : null;
@@ -281,48 +357,29 @@ export function createConversationService(deps: ConversationServiceDeps) {
     async send(id: string, identity: Identity, input: UserInput): Promise<TurnView> {
       return serially(id, async () => {
         for (let attempt = 0; attempt < MAX_TURN_ATTEMPTS; attempt++) {
-          const record = await owned(id, identity);
-          const actor = createActor(machine, {
-            // Our own snapshot, written by this service on the previous turn.
-            snapshot: record.snapshot as Snapshot<unknown>,
-            input: { identity: null, timezone: null },
+          const record = await owned(id, identity).catch((error: unknown) => {
+            live.get(id)?.actor.stop();
+            live.delete(id);
+            throw error;
           });
-          actor.start();
-          const before = actor.getSnapshot().context.messageCount;
-          const zone = actor.getSnapshot().context.timezone ?? 'UTC';
-          const turn: Turn = { actor, before, version: record.version, lostHandOff: false };
-          turns.set(id, turn);
-          if ('option' in input) actor.send({ type: 'user.chose', option: input.option });
-          else {
-            // Card numbers and passwords never reach the snapshot, the stored messages or the packet.
-            const text = maskSecrets(input.text);
-            actor.send({
-              type: 'user.said',
-              text,
-              understood: understand(text, { now: deps.now(), timezone: zone }),
-              answer: deps.kb.isQuestion(text) ? deps.kb.answer(text) : null,
-            });
-          }
-          const snapshot = await settle(actor).finally(() => turns.delete(id));
-          const persisted = forStorage(actor.getPersistedSnapshot());
-          actor.stop();
-          if (turn.lostHandOff) {
+          const actor = resume(id, record);
+          const outcome = await applyTurn(actor, record, input).catch((error: unknown) => {
+            actor.stop();
+            throw error;
+          });
+          if (outcome === 'lost_hand_off') {
+            actor.stop();
             // Read the conversation again once the other hand-off is written (it is then handed off).
             await new Promise((resolve) => setTimeout(resolve, 25 * (attempt + 1)));
             continue;
           }
-          const now = deps.now();
-          // After the last turn's messages even within the same millisecond: times keep the order.
-          const messages = newMessages(before, snapshot, Math.max(now, record.updatedAt + 1));
-          const packetRef = snapshot.context.handOff?.ref ?? record.packetRef;
-          const saved = await deps.store.saveTurn(
-            { id, state: flowState(snapshot), snapshot: persisted, packetRef, updatedAt: lastAt(messages, now), expiresAt: now + ttlMs },
-            record.version,
-            messages,
-          );
-          if (saved.status === 'conflict') continue; // another process wrote a turn first: replay on top of it
-          const packet = await packetOf({ packetRef });
-          return { conversationId: id, state: flowState(snapshot), messages: messages.map(toChat), ...(packet && { packet }) };
+          // Another process wrote a turn first: replay on top of it.
+          if (outcome === 'conflict') {
+            actor.stop();
+            continue;
+          }
+          keep(id, actor, outcome.version);
+          return outcome.view;
         }
         throw new DeskError('conflict', 'the conversation changed while answering; send the message again');
       });
