@@ -356,6 +356,10 @@ describe('chat API: a verified user, an anonymous user, and what goes wrong', ()
         }
         expect(operation.responses).toHaveProperty('400');
         expect(operation.responses).toHaveProperty('429');
+        // The identity headers are part of every operation's contract.
+        for (const name of ['x-user-email', 'x-user-hash']) {
+          expect(operation.parameters).toContainEqual(expect.objectContaining({ name, in: 'header', required: false }));
+        }
       }
     }
     const refs = [...JSON.stringify(doc).matchAll(/"\$ref":"([^"]+)"/g)].map((m) => m[1] ?? '');

@@ -1,4 +1,4 @@
-import { OpenAPIHono, createRoute } from '@hono/zod-openapi';
+import { OpenAPIHono, type RouteConfig, createRoute } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { core } from 'zod';
 import { bodyLimit } from '../http/body-limit.ts';
@@ -66,6 +66,21 @@ const getRoute = createRoute({
   responses: { 200: { content: { 'application/json': { schema: Conversation } }, description: 'The conversation' }, ...errors },
 });
 
+/**
+ * A route registered in the OpenAPI document whole (its identity headers included) and validated on
+ * all but its headers: the identity middleware reads X-User-Email and X-User-Hash itself, and a
+ * header validator would first have Hono copy every header of each request into a new web
+ * `Headers` (on Node) to check two optional strings.
+ */
+function documented<R extends RouteConfig & { request: object }>(
+  api: OpenAPIHono<Env>,
+  route: R,
+): Omit<R, 'request'> & { request: Omit<R['request'], 'headers'>; hide: true } {
+  api.openAPIRegistry.registerPath(route);
+  const { headers: _checkedByIdentity, ...request } = route.request as R['request'] & { headers?: unknown };
+  return { ...route, request, hide: true };
+}
+
 /** The chat API of chat-api.md, mounted under `/api`. Validation errors name the field. */
 export function chatRoutes(deps: ChatRoutesDeps) {
   const api = new OpenAPIHono<Env>({
@@ -111,7 +126,7 @@ export function chatRoutes(deps: ChatRoutesDeps) {
     await next();
   });
 
-  api.openapi(startRoute, async (c) => {
+  api.openapi(documented(api, startRoute), async (c) => {
     const body = await readOptionalJson(c);
     const parsed = StartBody.safeParse(body);
     if (!parsed.success) throw new DeskError('bad_request', describeIssue(parsed.error.issues[0]));
@@ -119,13 +134,13 @@ export function chatRoutes(deps: ChatRoutesDeps) {
     return c.json(view, 201);
   });
 
-  api.openapi(sendRoute, async (c) => {
+  api.openapi(documented(api, sendRoute), async (c) => {
     const view = await deps.conversations.send(c.req.valid('param').id, c.get('identity'), c.req.valid('json'));
     const { conversationId: _id, ...turn } = view;
     return c.json(turn, 200);
   });
 
-  api.openapi(getRoute, async (c) => c.json(await deps.conversations.get(c.req.valid('param').id, c.get('identity')), 200));
+  api.openapi(documented(api, getRoute), async (c) => c.json(await deps.conversations.get(c.req.valid('param').id, c.get('identity')), 200));
 
   return api;
 }
