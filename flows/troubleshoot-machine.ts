@@ -182,7 +182,11 @@ export type TroubleshootSnapshot = SnapshotFrom<typeof troubleshootMachine>;
 
 /** The chat-api.md state of a snapshot (its top-level state). */
 export function flowState(snapshot: TroubleshootSnapshot): FlowState {
-  return flowStates.find((state) => snapshot.matches(state)) ?? 'greeting';
+  // The machine's top-level states are the flow states, none parallel: the active one is the state
+  // value itself or its only key (`matches` for each would build a state value per call).
+  const value = snapshot.value;
+  const top = typeof value === 'string' ? value : Object.keys(value)[0];
+  return flowStates.find((state) => state === top) ?? 'greeting';
 }
 
 /** True while an invoked actor is running: wait for it before persisting or answering. */

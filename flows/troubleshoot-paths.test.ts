@@ -3,7 +3,7 @@ import { getShortestPaths, getSimplePaths, type StatePath } from 'xstate/graph';
 import { describe, expect, it } from 'vitest';
 import type { TroubleshootInput } from './context.ts';
 import { anonymous, expectedOptionIds, findings, handOffResult, kbAnswer, maya, recentRuns, said, chose } from './test-fakes.ts';
-import { flowState, isBusy, troubleshootMachine, type TroubleshootEvent, type TroubleshootSnapshot } from './troubleshoot-machine.ts';
+import { flowState, flowStates, isBusy, troubleshootMachine, type TroubleshootEvent, type TroubleshootSnapshot } from './troubleshoot-machine.ts';
 import type { CheckFindingsInput, HandOffInput, HandOffResult, RecentRunsResult } from './types.ts';
 import type { ReconciliationResult } from '../src/core/reconcile-account.ts';
 
@@ -106,6 +106,8 @@ describe.each([
       : ['greeting', 'retry', 'simplify', 'findings', 'packet', 'handed_off', 'resolved'];
     expect([...reached].sort()).toEqual(expected.sort());
     for (const path of paths) {
+      // The flow state read from the state value is the one state it matches.
+      expect(flowStates.filter((state) => path.state.matches(state))).toEqual([flowState(path.state)]);
       if (!isBusy(path.state)) expectOptionsOfTable(path.state);
       expect(JSON.parse(JSON.stringify(path.state.context))).toEqual(path.state.context);
     }

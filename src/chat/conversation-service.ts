@@ -310,14 +310,15 @@ export function createConversationService(deps: ConversationServiceDeps) {
     // After the last turn's messages even within the same millisecond: times keep the order.
     const messages = newMessages(before, snapshot, Math.max(now, record.updatedAt + 1));
     const packetRef = snapshot.context.handOff?.ref ?? record.packetRef;
+    const state = flowState(snapshot);
     const saved = await deps.store.saveTurn(
-      { id, state: flowState(snapshot), snapshot: persisted, packetRef, updatedAt: lastAt(messages, now), expiresAt: now + ttlMs },
+      { id, state, snapshot: persisted, packetRef, updatedAt: lastAt(messages, now), expiresAt: now + ttlMs },
       record.version,
       messages,
     );
     if (saved.status === 'conflict') return 'conflict';
     const packet = await packetOf({ packetRef });
-    const view = { conversationId: id, state: flowState(snapshot), messages: messages.map(toChat), ...(packet && { packet }) };
+    const view = { conversationId: id, state, messages: messages.map(toChat), ...(packet && { packet }) };
     return { view, version: saved.version };
   }
 
