@@ -246,12 +246,12 @@ export function createConversationService(deps: ConversationServiceDeps) {
   /**
    * The snapshot as stored: without the flow's recent messages. The store keeps the transcript and
    * a turn reads only the messages it added (`newMessages`), so they would only make every turn
-   * read, parse and write two thirds more (the snapshot was 3.7 KB, 2.5 KB of it messages).
+   * read, parse and write two thirds more (the snapshot was 3.7 KB, 2.5 KB of it messages). They
+   * are left out before persisting, which looks through the whole context for actor references.
    */
-  function forStorage(persisted: Snapshot<unknown>): Snapshot<unknown> {
-    const stored = persisted as { context?: { messages?: unknown[] } };
-    if (!stored.context?.messages?.length) return persisted;
-    return { ...stored, context: { ...stored.context, messages: [] } } as unknown as Snapshot<unknown>;
+  function forStorage(actor: FlowActor): Snapshot<unknown> {
+    const snapshot = actor.getSnapshot();
+    return machine.getPersistedSnapshot({ ...snapshot, context: { ...snapshot.context, messages: [] } }) as Snapshot<unknown>;
   }
 
   function newMessages(before: number, snapshot: TroubleshootSnapshot, at: number): StoredMessage[] {
@@ -305,7 +305,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
     }
     const snapshot = await settle(actor).finally(() => turns.delete(id));
     if (turn.lostHandOff) return 'lost_hand_off';
-    const persisted = forStorage(actor.getPersistedSnapshot());
+    const persisted = forStorage(actor);
     const now = deps.now();
     // After the last turn's messages even within the same millisecond: times keep the order.
     const messages = newMessages(before, snapshot, Math.max(now, record.updatedAt + 1));
@@ -332,7 +332,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
       actor.start();
       const snapshot = await settle(actor);
       // Persist while running: a stopped snapshot would restore as stopped.
-      const persisted = forStorage(actor.getPersistedSnapshot());
+      const persisted = forStorage(actor);
       actor.stop();
       const now = deps.now();
       const messages = newMessages(0, snapshot, now);
