@@ -35,7 +35,7 @@ export interface ConversationServiceDeps {
   stuckLimits?: StuckLimits;
   /** How long a turn may wait on the platform before answering anyway. */
   turnTimeoutMs?: number;
-  /** Flow actors kept running between turns, for the conversations most recently active (≈ 6 KB each). */
+  /** Flow actors kept running between turns, for the conversations most recently active (default 256; ≈ 12 KB each with their recent messages). */
   maxLiveActors?: number;
 }
 
@@ -90,7 +90,7 @@ const isValidZone = (zone: string) => {
 export function createConversationService(deps: ConversationServiceDeps) {
   const ttlMs = deps.ttlMs ?? 24 * 60 * 60 * 1000;
   const turnTimeoutMs = deps.turnTimeoutMs ?? 20_000;
-  const maxLiveActors = deps.maxLiveActors ?? 1000;
+  const maxLiveActors = deps.maxLiveActors ?? 256;
   /** Turns of one conversation run one after another inside this process. */
   const queues = new Map<string, Promise<unknown>>();
 
