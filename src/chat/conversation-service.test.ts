@@ -9,7 +9,7 @@ import type { PlatformData } from '../core/ports.ts';
 import { seedDemoIfEmpty } from '../demo/seed-demo.ts';
 import { createKnowledgeBase } from '../knowledge/knowledge-base.ts';
 import { type NodeDeps, createNodeDeps } from '../node-deps.ts';
-import { type ConversationService, createConversationService } from './conversation-service.ts';
+import { type ConversationService, type ConversationServiceDeps, createConversationService } from './conversation-service.ts';
 import type { Identity } from './identity.ts';
 
 const maya: Identity = { kind: 'verified', email: 'maya@example.com' };
@@ -39,18 +39,22 @@ describe('conversation service at the hand-off (real SQLite, demo data)', () => 
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('hands the case off even when the platform fails to write the refund, proposing it to staff instead', async () => {
-    const refusal = () => Promise.reject(new Error('platform answered 503'));
-    const refusing: PlatformData = { ...deps.platform, issueRefund: refusal, issueRefundsWithAudit: refusal };
-    const service = createConversationService({
+  /** A conversation service of its own over the same database (another process, as it were), `options` replacing its parts. */
+  const serviceWith = (options: Partial<ConversationServiceDeps> = {}) =>
+    createConversationService({
       store: deps.store,
-      platform: refusing,
+      platform: deps.platform,
       packets: deps.packets,
       kb: createKnowledgeBase(articles),
       now: deps.now,
       newId,
-      autoRefundLimit: 50,
+      ...options,
     });
+
+  it('hands the case off even when the platform fails to write the refund, proposing it to staff instead', async () => {
+    const refusal = () => Promise.reject(new Error('platform answered 503'));
+    const refusing: PlatformData = { ...deps.platform, issueRefund: refusal, issueRefundsWithAudit: refusal };
+    const service = serviceWith({ platform: refusing, autoRefundLimit: 50 });
     const { conversationId } = await service.start(maya);
     const sent = await walk(service, maya, conversationId, [
       { option: 'run:gen_maya_video' },
@@ -103,15 +107,7 @@ describe('conversation service at the hand-off (real SQLite, demo data)', () => 
       ...deps.platform,
       findAccountByEmail: (email) => (slow ? new Promise(() => undefined) : deps.platform.findAccountByEmail(email)),
     };
-    const service = createConversationService({
-      store: deps.store,
-      platform: sluggish,
-      packets: deps.packets,
-      kb: createKnowledgeBase(articles),
-      now: deps.now,
-      newId,
-      turnTimeoutMs: 200,
-    });
+    const service = serviceWith({ platform: sluggish, turnTimeoutMs: 200 });
     slow = false;
     const { conversationId } = await service.start(maya);
     await walk(service, maya, conversationId, [{ option: 'run:gen_maya_video' }, { option: 'still_failing' }]);
@@ -163,14 +159,7 @@ describe('conversation service at the hand-off (real SQLite, demo data)', () => 
   });
 
   it("goes on from a conversation's actor only while the store is at the version its turn saved: another process's turn is taken up", async () => {
-    const otherProcess = createConversationService({
-      store: deps.store,
-      platform: deps.platform,
-      packets: deps.packets,
-      kb: createKnowledgeBase(articles),
-      now: deps.now,
-      newId,
-    });
+    const otherProcess = serviceWith();
     const service = deps.conversations;
     const { conversationId } = await service.start(maya);
     expect((await service.send(conversationId, maya, { option: 'run:gen_maya_video' })).state).toBe('retry');
@@ -189,15 +178,7 @@ describe('conversation service at the hand-off (real SQLite, demo data)', () => 
   });
 
   it('keeps at most maxLiveActors actors; a conversation whose actor made room restores from the store', async () => {
-    const service = createConversationService({
-      store: deps.store,
-      platform: deps.platform,
-      packets: deps.packets,
-      kb: createKnowledgeBase(articles),
-      now: deps.now,
-      newId,
-      maxLiveActors: 1,
-    });
+    const service = serviceWith({ maxLiveActors: 1 });
     const first = (await service.start(maya)).conversationId;
     const second = (await service.start(maya)).conversationId;
     for (const [input, state] of [

@@ -134,10 +134,16 @@ export function createConversationService(deps: ConversationServiceDeps) {
    */
   const live = new Map<string, { actor: FlowActor; version: number }>();
 
-  function resume(id: string, record: ConversationRecord): FlowActor {
+  /** The conversation's kept actor, kept no longer: the caller goes on from it or stops it. */
+  function take(id: string): { actor: FlowActor; version: number } | undefined {
     const kept = live.get(id);
     live.delete(id);
-    if (kept && kept.version === record.version) return kept.actor;
+    return kept;
+  }
+
+  function resume(id: string, record: ConversationRecord): FlowActor {
+    const kept = take(id);
+    if (kept?.version === record.version) return kept.actor;
     kept?.actor.stop();
     const actor = createActor(machine, {
       // Our own snapshot, written by this service on the previous turn.
@@ -359,8 +365,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
       return serially(id, async () => {
         for (let attempt = 0; attempt < MAX_TURN_ATTEMPTS; attempt++) {
           const record = await owned(id, identity).catch((error: unknown) => {
-            live.get(id)?.actor.stop();
-            live.delete(id);
+            take(id)?.actor.stop();
             throw error;
           });
           const actor = resume(id, record);
@@ -368,15 +373,12 @@ export function createConversationService(deps: ConversationServiceDeps) {
             actor.stop();
             throw error;
           });
-          if (outcome === 'lost_hand_off') {
+          if (typeof outcome === 'string') {
+            // A turn that saved nothing leaves no actor behind.
             actor.stop();
-            // Read the conversation again once the other hand-off is written (it is then handed off).
-            await new Promise((resolve) => setTimeout(resolve, 25 * (attempt + 1)));
-            continue;
-          }
-          // Another process wrote a turn first: replay on top of it.
-          if (outcome === 'conflict') {
-            actor.stop();
+            // Another process is handing it off: read it again once that is written (it is then handed off).
+            if (outcome === 'lost_hand_off') await new Promise((resolve) => setTimeout(resolve, 25 * (attempt + 1)));
+            // Either way the turn runs again on what is stored (after a conflict, on top of the other turn).
             continue;
           }
           keep(id, actor, outcome.version);
