@@ -177,8 +177,8 @@ describe('conversation service at the hand-off (real SQLite, demo data)', () => 
     expect(said.slice(1)).toEqual(['Still failing', 'Still failing']);
   });
 
-  it('keeps at most maxLiveActors actors; a conversation whose actor made room restores from the store', async () => {
-    const service = serviceWith({ maxLiveActors: 1 });
+  it.each([1, 0])('keeps at most maxLiveActors (%i) actors; a conversation whose actor made room restores from the store', async (maxLiveActors) => {
+    const service = serviceWith({ maxLiveActors });
     const first = (await service.start(maya)).conversationId;
     const second = (await service.start(maya)).conversationId;
     for (const [input, state] of [

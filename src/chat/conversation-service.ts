@@ -35,7 +35,7 @@ export interface ConversationServiceDeps {
   stuckLimits?: StuckLimits;
   /** How long a turn may wait on the platform before answering anyway. */
   turnTimeoutMs?: number;
-  /** Flow actors kept running between turns, for the conversations most recently active (default 256; ≈ 12 KB each with their recent messages). */
+  /** Flow actors kept running between turns, for the conversations most recently active (default 256; ≈ 12 KB each with their recent messages; 0: every turn restores its snapshot). */
   maxLiveActors?: number;
 }
 
