@@ -1,5 +1,7 @@
+import type { AddressInfo } from 'node:net';
+import { type ServerType, serve } from '@hono/node-server';
 import { Hono } from 'hono';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { bodyLimit } from './body-limit.ts';
 import { apiCors } from './cors.ts';
 
@@ -69,9 +71,32 @@ function corsApp(origin: '*' | string[]) {
   return app;
 }
 
-describe('apiCors', () => {
+type Request = (path: string, init?: RequestInit) => Promise<Response>;
+
+const servers: ServerType[] = [];
+afterAll(async () => {
+  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+});
+
+/** The same app answered in process (`app.request`, as on Workers) and by `@hono/node-server` over HTTP, where CORS takes its own path. */
+const transports: { name: string; open(app: Hono): Request }[] = [
+  { name: 'app.request', open: (app) => (path, init) => Promise.resolve(app.request(path, init)) },
+  {
+    name: 'a Node server',
+    open: (app) => {
+      const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
+      servers.push(server);
+      const listening = new Promise<string>((resolve) => {
+        server.once('listening', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`));
+      });
+      return async (path, init) => fetch(`${await listening}${path}`, init);
+    },
+  },
+];
+
+describe.each(transports)('apiCors, answered by $name', ({ open }) => {
   it('answers a preflight with the allowed methods, headers and max age', async () => {
-    const res = await corsApp(['https://shop.example']).request('/api/ok', {
+    const res = await open(corsApp(['https://shop.example']))('/api/ok', {
       method: 'OPTIONS',
       headers: { origin: 'https://shop.example', 'access-control-request-method': 'POST' },
     });
@@ -83,7 +108,7 @@ describe('apiCors', () => {
   });
 
   it('allows a listed origin on the answer, and says the answer varies by origin', async () => {
-    const res = await corsApp(['https://shop.example']).request('/api/ok', { headers: { origin: 'https://shop.example' } });
+    const res = await open(corsApp(['https://shop.example']))('/api/ok', { headers: { origin: 'https://shop.example' } });
     expect(await res.json()).toEqual({ ok: true });
     expect(res.headers.get('access-control-allow-origin')).toBe('https://shop.example');
     expect(res.headers.get('access-control-expose-headers')).toBe('Retry-After');
@@ -92,24 +117,24 @@ describe('apiCors', () => {
   });
 
   it('allows no other origin', async () => {
-    const res = await corsApp(['https://shop.example']).request('/api/ok', { headers: { origin: 'https://evil.example' } });
+    const res = await open(corsApp(['https://shop.example']))('/api/ok', { headers: { origin: 'https://evil.example' } });
     expect(res.headers.get('access-control-allow-origin')).toBeNull();
     expect(res.headers.get('vary')).toBe('Origin');
   });
 
   it('allows any origin with *, on errors too', async () => {
-    const app = corsApp('*');
-    const ok = await app.request('/api/ok', { headers: { origin: 'https://anywhere.example' } });
+    const request = open(corsApp('*'));
+    const ok = await request('/api/ok', { headers: { origin: 'https://anywhere.example' } });
     expect(ok.headers.get('access-control-allow-origin')).toBe('*');
     expect(ok.headers.get('vary')).toBeNull();
-    const failed = await app.request('/api/fails', { headers: { origin: 'https://anywhere.example' } });
+    const failed = await request('/api/fails', { headers: { origin: 'https://anywhere.example' } });
     expect(failed.status).toBe(500);
     expect(await failed.json()).toEqual({ error: 'internal' });
     expect(failed.headers.get('access-control-allow-origin')).toBe('*');
   });
 
   it('copies a response whose headers are immutable to carry them', async () => {
-    const res = await corsApp('*').request('/api/frozen');
+    const res = await open(corsApp('*'))('/api/frozen', { redirect: 'manual' });
     expect(res.status).toBe(302);
     expect(res.headers.get('location')).toBe('https://example.com/elsewhere');
     expect(res.headers.get('access-control-allow-origin')).toBe('*');
