@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import autocannon from 'autocannon';
 import { type ServerProcess, startServerProcess } from './server-process.ts';
 import type { BenchSection } from './stats.ts';
@@ -11,18 +12,29 @@ type Result = Awaited<ReturnType<typeof autocannon>>;
 
 const spread = (r: Result) => r.latency.p99 / Math.max(1, r.latency.p50);
 
-function describe(label: string, r: Result, cpuUs: number | null): string {
-  const cpu = cpuUs === null ? '' : `, server main thread ${cpuUs.toFixed(0)} µs per request`;
-  return `${label}: ${r.requests.average.toFixed(0)} req/s, latency p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, ${r.non2xx} non-2xx, ${r.errors} errors, ${r.timeouts} timeouts${cpu}`;
+interface Measured {
+  result: Result;
+  /** The server's main thread, µs of CPU per request (null where /proc is not readable). */
+  cpuUs: number | null;
+  /** The load generator (this process), µs of CPU per request: it shares the machine's cores with the server. */
+  clientUs: number;
 }
 
-/** Runs one autocannon load and measures the server's main-thread CPU per request meanwhile. */
-async function measured(server: ServerProcess, options: autocannon.Options): Promise<{ result: Result; cpuUs: number | null }> {
+function describe(label: string, { result: r, cpuUs, clientUs }: Measured): string {
+  const cpu = cpuUs === null ? '' : `, server main thread ${cpuUs.toFixed(0)} µs per request`;
+  return `${label}: ${r.requests.average.toFixed(0)} req/s, latency p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, ${r.non2xx} non-2xx, ${r.errors} errors, ${r.timeouts} timeouts${cpu}, load generator ${clientUs.toFixed(0)} µs per request`;
+}
+
+/** Runs one autocannon load and measures the CPU per request of the server's main thread and of the load generator meanwhile. */
+async function measured(server: ServerProcess, options: autocannon.Options): Promise<Measured> {
   const before = server.mainThreadCpuMs();
+  const client = process.cpuUsage();
   const result = await autocannon(options);
+  const clientCpu = process.cpuUsage(client);
   const after = server.mainThreadCpuMs();
-  const cpuUs = before === null || after === null || result.requests.total === 0 ? null : ((after - before) * 1000) / result.requests.total;
-  return { result, cpuUs };
+  const total = Math.max(1, result.requests.total);
+  const cpuUs = before === null || after === null ? null : ((after - before) * 1000) / total;
+  return { result, cpuUs, clientUs: (clientCpu.user + clientCpu.system) / total };
 }
 
 const email = 'maya@example.com';
@@ -38,7 +50,7 @@ function startServer(env: Record<string, string> = {}): Promise<ServerProcess> {
 }
 
 /** Chat turns over 50 connections, one conversation each (already past the greeting), each sending a knowledge question. */
-async function turns(server: ServerProcess): Promise<{ result: Result; cpuUs: number | null }> {
+async function turns(server: ServerProcess): Promise<Measured> {
   const ids: string[] = [];
   for (let i = 0; i < CONNECTIONS; i++) {
     const started = await fetch(`${server.url}/api/conversations`, { method: 'POST', headers, body: '{}' });
@@ -105,10 +117,12 @@ export async function chatTurnBench(): Promise<BenchSection> {
     lines: [
       `Server: \`npm start\`'s entry as its own process on a fresh SQLite file; load: autocannon in the bench process, ${CONNECTIONS} connections, ${DURATION_S} s each.`,
       'Turn: `POST /api/conversations/{id}/messages` with a knowledge question, verified identity, one conversation per connection: read the stored conversation, restore the snapshot, understand the text, search the knowledge base, transition, persist snapshot and messages. /health reads the outbox backlog (one prepared statement).',
-      describe('GET /health', health.result, health.cpuUs),
-      describe('chat turn, restoring the snapshot every turn (CHAT_LIVE_ACTORS=0; judged)', restoring.result, restoring.cpuUs),
-      describe("chat turn as served (the conversation's flow actor kept from its last turn while the stored version agrees; a server of its own)", served.result, served.cpuUs),
+      describe('GET /health', health),
+      describe('chat turn, restoring the snapshot every turn (CHAT_LIVE_ACTORS=0; judged)', restoring),
+      describe("chat turn as served (the conversation's flow actor kept from its last turn while the stored version agrees; a server of its own)", served),
       `Throughput ratio (turn / health): ${ratio.toFixed(2)} restoring every turn, ${servedRatio.toFixed(2)} as served.`,
+      // autocannon builds a request anew for every send when a setupRequest gives each connection its own path.
+      `Load generator: ${restoring.clientUs.toFixed(0)} µs of CPU per turn request against ${health.clientUs.toFixed(0)} per /health request (autocannon rebuilds every request whose connection has a path of its own), on the same ${availableParallelism()} cores as the server.`,
       // Little's law for a closed loop: every connection always has one request in flight.
       `Closed loop: with ${CONNECTIONS} connections each always waiting, the mean latency is ${CONNECTIONS} / throughput = ${((CONNECTIONS / restoring.result.requests.average) * 1000).toFixed(0)} ms whatever a turn costs.`,
       // Node takes the requests that are ready, answers them all, then looks again: one arriving meanwhile waits for the next round.
