@@ -173,7 +173,7 @@ const scenarioAndShuffle = scenario.chain((s) =>
   ),
 );
 
-const options = { numRuns: NUM_RUNS };
+const options = { numRuns: NUM_RUNS, ...(process.env.FC_SEED && { seed: Number(process.env.FC_SEED) }) };
 
 function strings(value: unknown, out: string[] = []): string[] {
   if (typeof value === 'string') out.push(value);
@@ -313,8 +313,8 @@ describe('reconcileAccount properties', () => {
         const otherWith = (id: string) => result.otherSpends.find((o) => o.ledgerId === id);
 
         for (const s of spends) {
-          // Which runs may the spend be charged to? Linked: exactly its run. Unlinked: the closest
-          // candidates within 10 minutes, completed ones first on a tie.
+          // Which run is the spend charged to? Linked: exactly its run. Unlinked: the closest
+          // candidate within 10 minutes; a tie goes to the completed run, then to the smaller id.
           let allowed: (string | null)[];
           if (s.generationId) allowed = [s.generationId];
           else {
@@ -326,7 +326,8 @@ describe('reconcileAccount properties', () => {
             const best = Math.min(...candidates.map((c) => c.d));
             const closest = candidates.filter((c) => c.d === best);
             const completed = closest.filter((c) => c.g.status === 'completed');
-            allowed = closest.length === 0 ? [null] : (completed.length > 0 ? completed : closest).map((c) => c.g.id);
+            const ids = (completed.length > 0 ? completed : closest).map((c) => c.g.id).sort();
+            allowed = [ids[0] ?? null];
           }
           const run = runWith(s.id);
           const other = otherWith(s.id);
