@@ -300,6 +300,22 @@ describe('chat API: a verified user, an anonymous user, and what goes wrong', ()
       }
     });
 
+    it('takes JSON sent with parameters or as a +json type, and refuses other media types with 415 changing nothing', async () => {
+      const own = (await maya.start()).conversationId;
+      const send = (type: string) =>
+        request(desk.url, 'POST', `/api/conversations/${own}/messages`, { body: { text: 'hello' }, headers: { ...maya.headers, 'content-type': type } });
+      const before = (await maya.get(own)).messages.length;
+      for (const type of ['application/json; charset=utf-8', 'Application/JSON', 'application/vnd.api+json']) expect((await send(type)).status, type).toBe(200);
+      const taken = (await maya.get(own)).messages.length;
+      expect(taken).toBeGreaterThan(before);
+      for (const type of ['text/plain', 'application/xml', 'application/x-www-form-urlencoded']) {
+        const answer = await send(type);
+        expect(answer.status, type).toBe(415);
+        expect(errorOf(answer).code).toBe('bad_request');
+      }
+      expect((await maya.get(own)).messages.length).toBe(taken);
+    });
+
     it('refuses a body that is not JSON with 400', async () => {
       for (const path of ['/api/conversations', `/api/conversations/${id}/messages`]) {
         const answer = await maya.raw('POST', path, '{"text": "hello"');
