@@ -1,8 +1,7 @@
-import type { AddressInfo } from 'node:net';
-import { type ServerType, serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { afterAll, describe, expect, it } from 'vitest';
 import { bodyLimit } from './body-limit.ts';
+import { type ServedApp, serveApp } from '../../test/support/serve-app.ts';
 import { apiCors } from './cors.ts';
 
 function limited(maxSize: number) {
@@ -73,9 +72,9 @@ function corsApp(origin: '*' | string[]) {
 
 type Request = (path: string, init?: RequestInit) => Promise<Response>;
 
-const servers: ServerType[] = [];
+const servers: ServedApp[] = [];
 afterAll(async () => {
-  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+  await Promise.all(servers.map((server) => server.close()));
 });
 
 /** The same app answered in process (`app.request`, as on Workers) and by `@hono/node-server` over HTTP, where CORS takes its own path. */
@@ -84,12 +83,11 @@ const transports: { name: string; open(app: Hono): Request }[] = [
   {
     name: 'a Node server',
     open: (app) => {
-      const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
-      servers.push(server);
-      const listening = new Promise<string>((resolve) => {
-        server.once('listening', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`));
+      const served = serveApp(app).then((server) => {
+        servers.push(server);
+        return server.url;
       });
-      return async (path, init) => fetch(`${await listening}${path}`, init);
+      return async (path, init) => fetch(`${await served}${path}`, init);
     },
   },
 ];

@@ -1,8 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { serve } from '@hono/node-server';
+import { type ServedApp, serveApp } from '../support/serve-app.ts';
 import { LogLevel } from '@slack/bolt';
 import { expect } from 'vitest';
 import { packetMessage } from '../../adapters/slack/blocks/packet-message.ts';
@@ -50,28 +49,21 @@ export async function startSharedDesks(count: number, env: Record<string, string
   const dbPath = join(dir, 'support.db');
   const config = loadConfig({ SUPPORT_DB_PATH: dbPath, ...env });
   const desks: SharedDesk[] = [];
-  const servers: ReturnType<typeof serve>[] = [];
+  const servers: ServedApp[] = [];
   for (let i = 0; i < count; i++) {
     const deps = createNodeDeps(config, { ...(options.now && { now: options.now }), slack: { logLevel: LogLevel.ERROR, timeoutMs: 1500 } });
     if (i === 0) await seedDemoIfEmpty(deps.sqlite, deps.now());
     const app = createNodeApp(deps);
-    const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
-      const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
-    });
+    const server = await serveApp(app);
     servers.push(server);
-    desks.push({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, deps, app });
+    desks.push({ url: server.url, deps, app });
   }
   return {
     dbPath,
     desks,
     close: async () => {
       for (const desk of desks) await desk.deps.slack?.settled();
-      for (const server of servers) {
-        await new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          if ('closeAllConnections' in server) server.closeAllConnections();
-        });
-      }
+      for (const server of servers) await server.close();
       for (const desk of desks) desk.deps.close();
       rmSync(dir, { recursive: true, force: true });
     },

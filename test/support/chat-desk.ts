@@ -1,9 +1,8 @@
 import { createHmac } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { serve } from '@hono/node-server';
+import { serveApp } from './serve-app.ts';
 import { Conversation, ErrorBody, Started, Turn } from '../../src/chat/chat-schemas.ts';
 import { loadConfig } from '../../src/config.ts';
 import { seedDemoIfEmpty } from '../../src/demo/seed-demo.ts';
@@ -40,20 +39,13 @@ export async function startChatDesk(
   const deps = createNodeDeps(config, { ...(options.now && { now: options.now }), ...(options.slack && { slack: options.slack }) });
   await seedDemoIfEmpty(deps.sqlite, deps.now());
   const app = createNodeApp(deps);
-  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
-    const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
-  });
-  const { port } = server.address() as AddressInfo;
+  const server = await serveApp(app);
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: server.url,
     deps,
     dbPath,
     close: async () => {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        // Keep-alive connections of the test's fetch would hold `close` open.
-        if ('closeAllConnections' in server) server.closeAllConnections();
-      });
+      await server.close();
       deps.close();
       rmSync(dir, { recursive: true, force: true });
     },
