@@ -27,6 +27,18 @@ supportStoreContract('drizzle on a SQLite file', async () => {
   };
 });
 
+supportStoreContract('drizzle on a SQLite file, turns written by their own thread', async () => {
+  const dir = tempDir();
+  const handle = openSqlite(join(dir.path, 'desk.sqlite'), { turnWriterThread: true });
+  return {
+    store: createDrizzleSupportStore(handle),
+    close: async () => {
+      handle.close();
+      dir.cleanup();
+    },
+  };
+});
+
 describe('openSqlite', () => {
   const cleanups: (() => void)[] = [];
   afterEach(() => {

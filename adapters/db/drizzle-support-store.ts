@@ -1,8 +1,9 @@
-import { and, asc, desc, eq, inArray, lt, lte, sql } from 'drizzle-orm';
+import { Param, Placeholder, and, asc, desc, eq, fillPlaceholders, inArray, lt, lte, sql } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import { Packet } from '../../src/core/support-packet.ts';
 import type { ConversationRecord, OutboxRow, StoredMessage, SupportStore } from '../../src/core/support-store.ts';
 import type { DeskDb } from './desk-db.ts';
+import type { TurnStatements, TurnWrite, TurnWriter } from './turn-writer.ts';
 import { MAX_PREPARED_ROWS, createPacketWrites, createSyncCommit, isSyncDatabase, preparedRowInserts, prepareSync, prepareSyncRead } from './prepared-writes.ts';
 import { auditLog, conversations, messages, outbox, packets } from './schema.ts';
 
@@ -37,7 +38,7 @@ const outboxFromRow = (row: OutboxDbRow): OutboxRow => ({
 });
 
 /** The desk's own records over drizzle: the same code on better-sqlite3 and on D1. */
-export function createDrizzleSupportStore({ db, atomic }: DeskDb): SupportStore {
+export function createDrizzleSupportStore({ db, atomic, turnWriter }: DeskDb): SupportStore {
   const messageRows = (conversationId: string, firstSeq: number, list: StoredMessage[]) =>
     list.map((m, i) => ({
       id: m.id,
@@ -50,11 +51,11 @@ export function createDrizzleSupportStore({ db, atomic }: DeskDb): SupportStore 
     }));
 
   // The queries of every chat turn, prepared once (building and preparing them costs more than running them).
-  const lastSeqQuery = db
+  const lastSeqSelect = db
     .select({ last: sql<number | null>`max(${messages.seq})` })
     .from(messages)
-    .where(eq(messages.conversationId, sql.placeholder('id')))
-    .prepare();
+    .where(eq(messages.conversationId, sql.placeholder('id')));
+  const lastSeqQuery = lastSeqSelect.prepare();
   const conversationQuery = db.select().from(conversations).where(eq(conversations.id, sql.placeholder('id'))).prepare();
   const packetQuery = db.select({ data: packets.data }).from(packets).where(eq(packets.ref, sql.placeholder('ref'))).prepare();
   // The case's packet through its unique index, which covers only packets with both keys: the
@@ -87,23 +88,20 @@ export function createDrizzleSupportStore({ db, atomic }: DeskDb): SupportStore 
   // A turn's writes on better-sqlite3: statements prepared once (see prepared-writes.ts).
   const sync = isSyncDatabase(db);
   const value = (name: string) => sql`${sql.placeholder(name)}`;
-  const turnUpdate = sync
-    ? prepareSync(
-        db
-          .update(conversations)
-          .set({
-            state: value('state'),
-            // The column's own JSON encoding applies to this one.
-            snapshot: sql.placeholder('snapshot'),
-            packetRef: value('packetRef'),
-            updatedAt: value('updatedAt'),
-            expiresAt: value('expiresAt'),
-            handOffLockUntil: 0,
-            version: sql`CASE WHEN ${conversations.version} = ${sql.placeholder('expected')} THEN ${sql.placeholder('version')} ELSE NULL END`,
-          })
-          .where(eq(conversations.id, sql.placeholder('id'))),
-      )
-    : null;
+  const turnUpdateQuery = db
+    .update(conversations)
+    .set({
+      state: value('state'),
+      // The column's own JSON encoding applies to this one.
+      snapshot: sql.placeholder('snapshot'),
+      packetRef: value('packetRef'),
+      updatedAt: value('updatedAt'),
+      expiresAt: value('expiresAt'),
+      handOffLockUntil: 0,
+      version: sql`CASE WHEN ${conversations.version} = ${sql.placeholder('expected')} THEN ${sql.placeholder('version')} ELSE NULL END`,
+    })
+    .where(eq(conversations.id, sql.placeholder('id')));
+  const turnUpdate = sync ? prepareSync(turnUpdateQuery) : null;
   const lastSeqSync = sync ? prepareSyncRead<{ last: number | null }>(lastSeqQuery) : null;
   const messageInsert = preparedRowInserts(MESSAGE_FIELDS, (rows) =>
     db.insert(messages).values(rows.map((row) => ({ ...row, conversationId: sql.placeholder('conversationId') }))),
@@ -111,6 +109,21 @@ export function createDrizzleSupportStore({ db, atomic }: DeskDb): SupportStore 
   const packetWrites = createPacketWrites(db);
   // Writes arriving together commit together (each in its own savepoint): see group-commit.ts.
   const commit = sync ? createSyncCommit(db) : null;
+
+  /*
+   * On a server's file, turns are written by a thread of their own (turn-writer.ts): the same
+   * statements, built here by drizzle, with their parameters bound here by drizzle's encoders.
+   */
+  const turnThread = turnWriter
+    ? startTurnThread(turnWriter, {
+        update: turnUpdateQuery.toSQL(),
+        lastSeq: lastSeqSelect.toSQL(),
+        insertMessage: db
+          .insert(messages)
+          .values(Object.fromEntries(MESSAGE_COLUMNS.map((column) => [column, sql.placeholder(column)])) as Record<(typeof MESSAGE_COLUMNS)[number], Placeholder>)
+          .toSQL(),
+      })
+    : null;
 
   async function nextSeq(conversationId: string): Promise<number> {
     const [row] = await lastSeqQuery.all({ id: conversationId });
@@ -140,6 +153,10 @@ export function createDrizzleSupportStore({ db, atomic }: DeskDb): SupportStore 
 
     async saveTurn(update, expectedVersion, list) {
       const version = expectedVersion + 1;
+      if (turnThread?.writer.alive) {
+        const outcome = await turnThread.writer.write(turnThread.bind(update, expectedVersion, list));
+        return outcome === 'conflict' ? { status: 'conflict' } : { status: 'saved', version };
+      }
       if (turnUpdate && lastSeqSync && commit && list.length <= MAX_PREPARED_ROWS) {
         try {
           await commit(() => {
@@ -315,6 +332,39 @@ export function createDrizzleSupportStore({ db, atomic }: DeskDb): SupportStore 
 }
 
 const MESSAGE_FIELDS = ['id', 'seq', 'from', 'text', 'options', 'at'] as const;
+
+/** Every column of a message row: the writer thread's insert names them all. */
+const MESSAGE_COLUMNS = ['id', 'conversationId', 'seq', 'from', 'text', 'options', 'at'] as const;
+
+type BuiltQuery = { sql: string; params: unknown[] };
+
+/**
+ * Starts the turns' writer thread with the store's own statements, as drizzle built them, and
+ * binds a turn's values to them here, through drizzle's encoders (the snapshot's JSON).
+ */
+function startTurnThread(start: (statements: TurnStatements) => TurnWriter, queries: { update: BuiltQuery; lastSeq: BuiltQuery; insertMessage: BuiltQuery }) {
+  const placeholderName = (param: unknown): string | undefined => {
+    const inner = param instanceof Param ? param.value : param;
+    return inner instanceof Placeholder ? inner.name : undefined;
+  };
+  const { update, lastSeq, insertMessage } = queries;
+  const seqIndex = insertMessage.params.findIndex((param) => placeholderName(param) === 'seq');
+  if (seqIndex < 0) throw new Error('the message insert has no seq parameter');
+  const writer = start({ update: update.sql, lastSeq: lastSeq.sql, insertMessage: insertMessage.sql, seqIndex });
+  return {
+    writer,
+    bind(record: Parameters<SupportStore['saveTurn']>[0], expected: number, list: StoredMessage[]): TurnWrite {
+      return {
+        update: fillPlaceholders(update.params, { ...record, expected, version: expected + 1 }),
+        conversationId: record.id,
+        // `seq` is numbered by the thread, inside its transaction.
+        messages: list.map((m) =>
+          fillPlaceholders(insertMessage.params, { id: m.id, conversationId: record.id, seq: null, from: m.from, text: m.text, options: m.options ?? null, at: m.at }),
+        ),
+      };
+    },
+  };
+}
 
 /** A unique key or NOT NULL check refused the write (better-sqlite3 and D1 both say "constraint"). */
 function isConstraintError(error: unknown): boolean {

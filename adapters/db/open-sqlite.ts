@@ -6,6 +6,7 @@ import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { checkpointInBackground } from './background-checkpoint.ts';
 import type { DeskDb, DeskDatabase } from './desk-db.ts';
+import { type TurnStatements, type TurnWriter, startTurnWriter } from './turn-writer.ts';
 import * as schema from './schema.ts';
 
 export const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url));
@@ -19,8 +20,12 @@ export interface SqliteHandle extends DeskDb {
  * Opens (creating if needed) the desk's SQLite file with WAL, a busy timeout and foreign keys,
  * and applies drizzle-kit's migrations. `:memory:` gives a private in-memory database.
  * `backgroundCheckpoint`: WAL checkpoints run on a worker thread, not inside a commit (servers).
+ * `turnWriterThread`: chat turns are written by a thread with its own connection (servers; turn-writer.ts).
  */
-export function openSqlite(path: string, options: { busyTimeoutMs?: number; backgroundCheckpoint?: boolean } = {}): SqliteHandle {
+export function openSqlite(
+  path: string,
+  options: { busyTimeoutMs?: number; backgroundCheckpoint?: boolean; turnWriterThread?: boolean } = {},
+): SqliteHandle {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const sqlite = new Database(path);
   sqlite.pragma('journal_mode = WAL');
@@ -34,9 +39,19 @@ export function openSqlite(path: string, options: { busyTimeoutMs?: number; back
   migrate(db, { migrationsFolder });
   // A long-running server copies its WAL into the database from another thread (background-checkpoint.ts).
   const checkpointer = options.backgroundCheckpoint && path !== ':memory:' ? checkpointInBackground(sqlite, path) : null;
+  const writers: TurnWriter[] = [];
+  const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
   return {
     sqlite,
     db: db as unknown as DeskDatabase,
+    ...(options.turnWriterThread &&
+      path !== ':memory:' && {
+        turnWriter: (statements: TurnStatements) => {
+          const writer = startTurnWriter(path, statements, { busyTimeoutMs });
+          writers.push(writer);
+          return writer;
+        },
+      }),
     atomic: async (statements) => {
       // better-sqlite3 transactions are synchronous: every statement runs inside one BEGIN…COMMIT.
       sqlite.transaction(() => {
@@ -44,6 +59,8 @@ export function openSqlite(path: string, options: { busyTimeoutMs?: number; back
       }).immediate();
     },
     close: () => {
+      // Each writer finishes the turns it was given before its connection closes.
+      for (const writer of writers.splice(0)) writer.close();
       checkpointer?.stop();
       sqlite.close();
     },

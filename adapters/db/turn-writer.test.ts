@@ -1,0 +1,143 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ConversationRecord, StoredMessage, SupportStore } from '../../src/core/support-store.ts';
+import { createDrizzleSupportStore } from './drizzle-support-store.ts';
+import { type SqliteHandle, openSqlite } from './open-sqlite.ts';
+import { startTurnWriter } from './turn-writer.ts';
+
+const T0 = Date.UTC(2026, 10, 24, 12);
+
+const conversation = (id: string): ConversationRecord => ({
+  id,
+  channel: 'widget',
+  ownerEmail: 'maya@example.com',
+  ownerToken: null,
+  state: 'greeting',
+  snapshot: { value: 'greeting' },
+  packetRef: null,
+  version: 0,
+  createdAt: T0,
+  updatedAt: T0,
+  expiresAt: T0 + 86_400_000,
+});
+
+const message = (id: string, text: string, at: number): StoredMessage => ({ id, from: 'user', text, at });
+
+const turn = (id: string, state: string) => ({
+  id,
+  state,
+  snapshot: { value: state, context: { note: `turn of ${id}` } },
+  packetRef: null,
+  updatedAt: T0 + 1000,
+  expiresAt: T0 + 2 * 86_400_000,
+});
+
+describe('chat turns written by their own thread', () => {
+  const cleanups: (() => void)[] = [];
+  afterEach(() => {
+    for (const cleanup of cleanups.splice(0).reverse()) cleanup();
+  });
+
+  function openFile(): { path: string; handle: SqliteHandle; store: SupportStore } {
+    const dir = mkdtempSync(join(tmpdir(), 'turn-writer-'));
+    const path = join(dir, 'desk.sqlite');
+    const handle = openSqlite(path, { turnWriterThread: true });
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    cleanups.push(() => {
+      if (handle.sqlite.open) handle.close();
+    });
+    return { path, handle, store: createDrizzleSupportStore(handle) };
+  }
+
+  /** Rows the main connection changed itself: the thread's writes are not among them. */
+  const ownChanges = (handle: SqliteHandle) => (handle.sqlite.prepare('SELECT total_changes() AS n').get() as { n: number }).n;
+
+  it('writes the turns of one round together on its own connection, each answered once it is committed', async () => {
+    const { path, handle, store } = openFile();
+    const ids = Array.from({ length: 40 }, (_, i) => `conv_${String(i).padStart(2, '0')}`);
+    for (const id of ids) await store.createConversation(conversation(id), [message(`msg_${id}_0`, 'hello', T0)]);
+    const before = ownChanges(handle);
+
+    const results = await Promise.all(
+      ids.map((id) => store.saveTurn(turn(id, 'retry'), 0, [message(`msg_${id}_1`, 'still failing', T0 + 1000), message(`msg_${id}_2`, 'Try again', T0 + 1001)])),
+    );
+
+    expect(results).toEqual(ids.map(() => ({ status: 'saved', version: 1 })));
+    expect(ownChanges(handle)).toBe(before);
+    // Another connection sees every turn: committed before it was answered.
+    const other = new Database(path, { readonly: true });
+    cleanups.push(() => other.close());
+    const rows = other.prepare('SELECT id, state, version, snapshot FROM conversations ORDER BY id').all() as { id: string; state: string; version: number; snapshot: string }[];
+    expect(rows.map((r) => [r.id, r.state, r.version])).toEqual(ids.map((id) => [id, 'retry', 1]));
+    expect(JSON.parse(rows[0]?.snapshot ?? 'null')).toEqual({ value: 'retry', context: { note: 'turn of conv_00' } });
+    expect(await store.listMessages('conv_07')).toEqual([
+      message('msg_conv_07_0', 'hello', T0),
+      message('msg_conv_07_1', 'still failing', T0 + 1000),
+      message('msg_conv_07_2', 'Try again', T0 + 1001),
+    ]);
+  });
+
+  it('refuses a stale turn and a turn of a conversation gone, changing nothing of theirs, while the rest of the round is written', async () => {
+    const { store } = openFile();
+    for (const id of ['conv_a', 'conv_b', 'conv_c']) await store.createConversation(conversation(id), []);
+    await store.saveTurn(turn('conv_b', 'retry'), 0, [message('msg_b1', 'first tab', T0 + 500)]);
+
+    const [a, staleB, gone, c] = await Promise.all([
+      store.saveTurn(turn('conv_a', 'simplify'), 0, [message('msg_a1', 'a', T0 + 1000)]),
+      store.saveTurn(turn('conv_b', 'credits'), 0, [message('msg_b2', 'second tab', T0 + 1000)]),
+      store.saveTurn(turn('conv_gone', 'retry'), 0, [message('msg_g1', 'nobody', T0 + 1000)]),
+      store.saveTurn(turn('conv_c', 'credits'), 0, [message('msg_c1', 'c', T0 + 1000)]),
+    ]);
+
+    expect([a, staleB, gone, c]).toEqual([{ status: 'saved', version: 1 }, { status: 'conflict' }, { status: 'conflict' }, { status: 'saved', version: 1 }]);
+    expect(await store.getConversation('conv_b')).toMatchObject({ state: 'retry', version: 1 });
+    expect((await store.listMessages('conv_b')).map((m) => m.text)).toEqual(['first tab']);
+    expect(await store.getConversation('conv_gone')).toBeNull();
+    expect(await store.listMessages('conv_gone')).toEqual([]);
+    expect((await store.listMessages('conv_c')).map((m) => m.text)).toEqual(['c']);
+  });
+
+  it('numbers a turn’s messages after those written meanwhile on the main connection', async () => {
+    const { store } = openFile();
+    await store.createConversation(conversation('conv_1'), [message('msg_0', 'hello', T0)]);
+    await store.appendMessages('conv_1', [message('msg_staff', 'Refund approved', T0 + 10)]);
+    expect(await store.saveTurn(turn('conv_1', 'resolved'), 0, [message('msg_1', 'thanks', T0 + 20)])).toEqual({ status: 'saved', version: 1 });
+    await store.appendMessages('conv_1', [message('msg_staff2', 'Anything else?', T0 + 30)]);
+    expect((await store.listMessages('conv_1')).map((m) => m.text)).toEqual(['hello', 'Refund approved', 'thanks', 'Anything else?']);
+  });
+
+  it('writes the turns it was handed before the database is closed', async () => {
+    const { path, handle, store } = openFile();
+    for (const id of ['conv_1', 'conv_2', 'conv_3']) await store.createConversation(conversation(id), []);
+
+    const writes = ['conv_1', 'conv_2', 'conv_3'].map((id) => store.saveTurn(turn(id, 'findings'), 0, [message(`msg_${id}`, 'bye', T0 + 1000)]));
+    handle.close();
+
+    expect(await Promise.all(writes)).toEqual([1, 2, 3].map(() => ({ status: 'saved', version: 1 })));
+    const reopened = new Database(path, { readonly: true });
+    cleanups.push(() => reopened.close());
+    expect(reopened.prepare("SELECT count(*) AS n FROM conversations WHERE state = 'findings'").get()).toEqual({ n: 3 });
+    expect(reopened.prepare('SELECT count(*) AS n FROM messages').get()).toEqual({ n: 3 });
+  });
+
+  it('fails the turns it holds when its thread cannot run, and the store goes on writing on its own connection', async () => {
+    const { handle } = openFile();
+    const reported: string[] = [];
+    const store = createDrizzleSupportStore({
+      ...handle,
+      // A thread whose file does not exist dies on opening it.
+      turnWriter: (statements) => startTurnWriter(join(tmpdir(), 'no-such-dir', 'missing.sqlite'), statements, { onError: (m) => reported.push(m) }),
+    });
+    await store.createConversation(conversation('conv_1'), []);
+
+    await expect(store.saveTurn(turn('conv_1', 'retry'), 0, [message('msg_1', 'lost', T0 + 1000)])).rejects.toThrow(/turn writer stopped/);
+    expect(reported).toHaveLength(1);
+    expect(await store.getConversation('conv_1')).toMatchObject({ state: 'greeting', version: 0 });
+
+    expect(await store.saveTurn(turn('conv_1', 'retry'), 0, [message('msg_2', 'written', T0 + 2000)])).toEqual({ status: 'saved', version: 1 });
+    expect((await store.listMessages('conv_1')).map((m) => m.text)).toEqual(['written']);
+  });
+});
