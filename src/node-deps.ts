@@ -49,14 +49,14 @@ export function createNodeDeps(
     slack?: Pick<SlackChannelOptions, 'logLevel' | 'timeoutMs'>;
     /** WAL checkpoints on a worker thread (the server: no commit stalls for one); short-lived uses skip it. */
     backgroundCheckpoint?: boolean;
-    /** Chat turns written by a thread with its own connection (the server: the event loop is spared the writes). */
-    turnWriterThread?: boolean;
+    /** Chat turns read and written by a thread with its own connection (the server: the event loop is spared that work). */
+    turnThread?: boolean;
   } = {},
 ): NodeDeps {
   const now = options.now ?? Date.now;
   const sqlite = openSqlite(config.dbPath, {
     backgroundCheckpoint: options.backgroundCheckpoint ?? false,
-    turnWriterThread: options.turnWriterThread ?? false,
+    turnThread: options.turnThread ?? false,
   });
   // The same services as on Workers (src/desk-services.ts), over better-sqlite3.
   const { platform, store, packets, conversations } = createDeskServices(sqlite, config, now);

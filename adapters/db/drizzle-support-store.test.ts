@@ -27,9 +27,9 @@ supportStoreContract('drizzle on a SQLite file', async () => {
   };
 });
 
-supportStoreContract('drizzle on a SQLite file, turns written by their own thread', async () => {
+supportStoreContract('drizzle on a SQLite file, turns read and written by their own thread', async () => {
   const dir = tempDir();
-  const handle = openSqlite(join(dir.path, 'desk.sqlite'), { turnWriterThread: true });
+  const handle = openSqlite(join(dir.path, 'desk.sqlite'), { turnThread: true });
   return {
     store: createDrizzleSupportStore(handle),
     close: async () => {

@@ -1,9 +1,9 @@
-import { Param, Placeholder, and, asc, desc, eq, fillPlaceholders, inArray, lt, lte, sql } from 'drizzle-orm';
+import { Param, Placeholder, and, asc, desc, eq, fillPlaceholders, getTableColumns, inArray, lt, lte, sql } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import { Packet } from '../../src/core/support-packet.ts';
 import type { ConversationRecord, OutboxRow, StoredMessage, SupportStore } from '../../src/core/support-store.ts';
 import type { DeskDb } from './desk-db.ts';
-import type { TurnStatements, TurnWrite, TurnWriter } from './turn-writer.ts';
+import type { TurnStatements, TurnThread, TurnWrite } from './turn-thread.ts';
 import { MAX_PREPARED_ROWS, createPacketWrites, createSyncCommit, isSyncDatabase, preparedRowInserts, prepareSync, prepareSyncRead } from './prepared-writes.ts';
 import { auditLog, conversations, messages, outbox, packets } from './schema.ts';
 
@@ -38,7 +38,7 @@ const outboxFromRow = (row: OutboxDbRow): OutboxRow => ({
 });
 
 /** The desk's own records over drizzle: the same code on better-sqlite3 and on D1. */
-export function createDrizzleSupportStore({ db, atomic, turnWriter }: DeskDb): SupportStore {
+export function createDrizzleSupportStore({ db, atomic, turnThread: startThread }: DeskDb): SupportStore {
   const messageRows = (conversationId: string, firstSeq: number, list: StoredMessage[]) =>
     list.map((m, i) => ({
       id: m.id,
@@ -56,7 +56,8 @@ export function createDrizzleSupportStore({ db, atomic, turnWriter }: DeskDb): S
     .from(messages)
     .where(eq(messages.conversationId, sql.placeholder('id')));
   const lastSeqQuery = lastSeqSelect.prepare();
-  const conversationQuery = db.select().from(conversations).where(eq(conversations.id, sql.placeholder('id'))).prepare();
+  const conversationSelect = db.select().from(conversations).where(eq(conversations.id, sql.placeholder('id')));
+  const conversationQuery = conversationSelect.prepare();
   const packetQuery = db.select({ data: packets.data }).from(packets).where(eq(packets.ref, sql.placeholder('ref'))).prepare();
   // The case's packet through its unique index, which covers only packets with both keys: the
   // query says so too (`<> ''`), or SQLite cannot use the partial index and scans the table.
@@ -114,8 +115,9 @@ export function createDrizzleSupportStore({ db, atomic, turnWriter }: DeskDb): S
    * On a server's file, turns are written by a thread of their own (turn-writer.ts): the same
    * statements, built here by drizzle, with their parameters bound here by drizzle's encoders.
    */
-  const turnThread = turnWriter
-    ? startTurnThread(turnWriter, {
+  const turnThread = startThread
+    ? connectTurnThread(startThread, {
+        read: conversationSelect.toSQL(),
         update: turnUpdateQuery.toSQL(),
         lastSeq: lastSeqSelect.toSQL(),
         insertMessage: db
@@ -138,6 +140,11 @@ export function createDrizzleSupportStore({ db, atomic, turnWriter }: DeskDb): S
     },
 
     async getConversation(id) {
+      if (turnThread?.thread.alive) {
+        // A thread that stops meanwhile leaves the read to the main connection.
+        const raw = await turnThread.thread.read(id).catch(() => undefined);
+        if (raw !== undefined) return raw ? conversationFromRow(turnThread.conversationRow(raw)) : null;
+      }
       const [row] = await conversationQuery.all({ id });
       return row ? conversationFromRow(row) : null;
     },
@@ -153,8 +160,8 @@ export function createDrizzleSupportStore({ db, atomic, turnWriter }: DeskDb): S
 
     async saveTurn(update, expectedVersion, list) {
       const version = expectedVersion + 1;
-      if (turnThread?.writer.alive) {
-        const outcome = await turnThread.writer.write(turnThread.bind(update, expectedVersion, list));
+      if (turnThread?.thread.alive) {
+        const outcome = await turnThread.thread.write(turnThread.bind(update, expectedVersion, list));
         return outcome === 'conflict' ? { status: 'conflict' } : { status: 'saved', version };
       }
       if (turnUpdate && lastSeqSync && commit && list.length <= MAX_PREPARED_ROWS) {
@@ -339,20 +346,29 @@ const MESSAGE_COLUMNS = ['id', 'conversationId', 'seq', 'from', 'text', 'options
 type BuiltQuery = { sql: string; params: unknown[] };
 
 /**
- * Starts the turns' writer thread with the store's own statements, as drizzle built them, and
- * binds a turn's values to them here, through drizzle's encoders (the snapshot's JSON).
+ * Starts the turns' thread with the store's own statements, as drizzle built them; binds a turn's
+ * values to them here through drizzle's encoders (the snapshot's JSON), and maps a row read there
+ * through the columns' decoders.
  */
-function startTurnThread(start: (statements: TurnStatements) => TurnWriter, queries: { update: BuiltQuery; lastSeq: BuiltQuery; insertMessage: BuiltQuery }) {
+function connectTurnThread(
+  start: (statements: TurnStatements) => TurnThread,
+  queries: { read: BuiltQuery; update: BuiltQuery; lastSeq: BuiltQuery; insertMessage: BuiltQuery },
+) {
   const placeholderName = (param: unknown): string | undefined => {
     const inner = param instanceof Param ? param.value : param;
     return inner instanceof Placeholder ? inner.name : undefined;
   };
-  const { update, lastSeq, insertMessage } = queries;
+  const { read, update, lastSeq, insertMessage } = queries;
   const seqIndex = insertMessage.params.findIndex((param) => placeholderName(param) === 'seq');
   if (seqIndex < 0) throw new Error('the message insert has no seq parameter');
-  const writer = start({ update: update.sql, lastSeq: lastSeq.sql, insertMessage: insertMessage.sql, seqIndex });
+  // `select()` of a table selects its columns in their declared order.
+  const columns = Object.entries(getTableColumns(conversations));
+  const thread = start({ read: read.sql, update: update.sql, lastSeq: lastSeq.sql, insertMessage: insertMessage.sql, seqIndex });
   return {
-    writer,
+    thread,
+    conversationRow(raw: unknown[]): typeof conversations.$inferSelect {
+      return Object.fromEntries(columns.map(([key, column], i) => [key, raw[i] === null ? null : column.mapFromDriverValue(raw[i])])) as typeof conversations.$inferSelect;
+    },
     bind(record: Parameters<SupportStore['saveTurn']>[0], expected: number, list: StoredMessage[]): TurnWrite {
       return {
         update: fillPlaceholders(update.params, { ...record, expected, version: expected + 1 }),

@@ -6,7 +6,7 @@ import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { checkpointInBackground } from './background-checkpoint.ts';
 import type { DeskDb, DeskDatabase } from './desk-db.ts';
-import { type TurnStatements, type TurnWriter, startTurnWriter } from './turn-writer.ts';
+import { type TurnStatements, type TurnThread, startTurnThread } from './turn-thread.ts';
 import * as schema from './schema.ts';
 
 export const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url));
@@ -20,11 +20,11 @@ export interface SqliteHandle extends DeskDb {
  * Opens (creating if needed) the desk's SQLite file with WAL, a busy timeout and foreign keys,
  * and applies drizzle-kit's migrations. `:memory:` gives a private in-memory database.
  * `backgroundCheckpoint`: WAL checkpoints run on a worker thread, not inside a commit (servers).
- * `turnWriterThread`: chat turns are written by a thread with its own connection (servers; turn-writer.ts).
+ * `turnThread`: chat turns are read and written by a thread with its own connection (servers; turn-thread.ts).
  */
 export function openSqlite(
   path: string,
-  options: { busyTimeoutMs?: number; backgroundCheckpoint?: boolean; turnWriterThread?: boolean } = {},
+  options: { busyTimeoutMs?: number; backgroundCheckpoint?: boolean; turnThread?: boolean } = {},
 ): SqliteHandle {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const sqlite = new Database(path);
@@ -39,17 +39,17 @@ export function openSqlite(
   migrate(db, { migrationsFolder });
   // A long-running server copies its WAL into the database from another thread (background-checkpoint.ts).
   const checkpointer = options.backgroundCheckpoint && path !== ':memory:' ? checkpointInBackground(sqlite, path) : null;
-  const writers: TurnWriter[] = [];
+  const threads: TurnThread[] = [];
   const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
   return {
     sqlite,
     db: db as unknown as DeskDatabase,
-    ...(options.turnWriterThread &&
+    ...(options.turnThread &&
       path !== ':memory:' && {
-        turnWriter: (statements: TurnStatements) => {
-          const writer = startTurnWriter(path, statements, { busyTimeoutMs });
-          writers.push(writer);
-          return writer;
+        turnThread: (statements: TurnStatements) => {
+          const thread = startTurnThread(path, statements, { busyTimeoutMs });
+          threads.push(thread);
+          return thread;
         },
       }),
     atomic: async (statements) => {
@@ -59,8 +59,8 @@ export function openSqlite(
       }).immediate();
     },
     close: () => {
-      // Each writer finishes the turns it was given before its connection closes.
-      for (const writer of writers.splice(0)) writer.close();
+      // Each turn thread finishes what it was given before its connection closes.
+      for (const thread of threads.splice(0)) thread.close();
       checkpointer?.stop();
       sqlite.close();
     },

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ConversationRecord, StoredMessage, SupportStore } from '../../src/core/support-store.ts';
 import { createDrizzleSupportStore } from './drizzle-support-store.ts';
 import { type SqliteHandle, openSqlite } from './open-sqlite.ts';
-import { startTurnWriter } from './turn-writer.ts';
+import { startTurnThread } from './turn-thread.ts';
 
 const T0 = Date.UTC(2026, 10, 24, 12);
 
@@ -35,7 +35,7 @@ const turn = (id: string, state: string) => ({
   expiresAt: T0 + 2 * 86_400_000,
 });
 
-describe('chat turns written by their own thread', () => {
+describe('chat turns read and written by their own thread', () => {
   const cleanups: (() => void)[] = [];
   afterEach(() => {
     for (const cleanup of cleanups.splice(0).reverse()) cleanup();
@@ -44,7 +44,7 @@ describe('chat turns written by their own thread', () => {
   function openFile(): { path: string; handle: SqliteHandle; store: SupportStore } {
     const dir = mkdtempSync(join(tmpdir(), 'turn-writer-'));
     const path = join(dir, 'desk.sqlite');
-    const handle = openSqlite(path, { turnWriterThread: true });
+    const handle = openSqlite(path, { turnThread: true });
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
     cleanups.push(() => {
       if (handle.sqlite.open) handle.close();
@@ -78,6 +78,24 @@ describe('chat turns written by their own thread', () => {
       message('msg_conv_07_1', 'still failing', T0 + 1000),
       message('msg_conv_07_2', 'Try again', T0 + 1001),
     ]);
+  });
+
+  it('reads a conversation on the thread as the main connection reads it, seeing what either connection wrote', async () => {
+    const { handle, store } = openFile();
+    const main = createDrizzleSupportStore({ db: handle.db, atomic: handle.atomic });
+    await store.createConversation({ ...conversation('conv_1'), ownerEmail: null, ownerToken: 'tok', packetRef: 'PKT-ABC123' }, []);
+    expect(await store.getConversation('conv_1')).toEqual(await main.getConversation('conv_1'));
+    expect(await store.getConversation('conv_1')).toEqual({ ...conversation('conv_1'), ownerEmail: null, ownerToken: 'tok', packetRef: 'PKT-ABC123' });
+    expect(await store.getConversation('conv_nobody')).toBeNull();
+
+    await store.saveTurn(turn('conv_1', 'credits'), 0, []);
+    expect(await store.getConversation('conv_1')).toEqual(await main.getConversation('conv_1'));
+    expect(await store.getConversation('conv_1')).toMatchObject({ state: 'credits', version: 1, snapshot: turn('conv_1', 'credits').snapshot });
+    // A write on the main connection (a hand-off's claim) is seen by the thread's next read.
+    expect(await store.claimHandOff('conv_1', 1, T0 + 5000, 30_000)).toBe(true);
+    expect(await store.claimHandOff('conv_1', 1, T0 + 5001, 30_000)).toBe(false);
+    await main.deleteExpiredConversations(T0 + 3 * 86_400_000);
+    expect(await store.getConversation('conv_1')).toBeNull();
   });
 
   it('refuses a stale turn and a turn of a conversation gone, changing nothing of theirs, while the rest of the round is written', async () => {
@@ -129,13 +147,14 @@ describe('chat turns written by their own thread', () => {
     const store = createDrizzleSupportStore({
       ...handle,
       // A thread whose file does not exist dies on opening it.
-      turnWriter: (statements) => startTurnWriter(join(tmpdir(), 'no-such-dir', 'missing.sqlite'), statements, { onError: (m) => reported.push(m) }),
+      turnThread: (statements) => startTurnThread(join(tmpdir(), 'no-such-dir', 'missing.sqlite'), statements, { onError: (m) => reported.push(m) }),
     });
     await store.createConversation(conversation('conv_1'), []);
 
-    await expect(store.saveTurn(turn('conv_1', 'retry'), 0, [message('msg_1', 'lost', T0 + 1000)])).rejects.toThrow(/turn writer stopped/);
+    await expect(store.saveTurn(turn('conv_1', 'retry'), 0, [message('msg_1', 'lost', T0 + 1000)])).rejects.toThrow(/turn thread stopped/);
     expect(reported).toHaveLength(1);
-    expect(await store.getConversation('conv_1')).toMatchObject({ state: 'greeting', version: 0 });
+    // Reads go to the main connection once the thread is gone.
+    expect(await store.getConversation('conv_1')).toEqual(conversation('conv_1'));
 
     expect(await store.saveTurn(turn('conv_1', 'retry'), 0, [message('msg_2', 'written', T0 + 2000)])).toEqual({ status: 'saved', version: 1 });
     expect((await store.listMessages('conv_1')).map((m) => m.text)).toEqual(['written']);
