@@ -47,7 +47,9 @@ export function openSqlite(
     ...(options.turnThread &&
       path !== ':memory:' && {
         turnThread: (statements: TurnStatements) => {
-          const thread = startTurnThread(path, statements, { busyTimeoutMs });
+          // The thread checkpoints on its own at the same point as this connection (the fallback when the checkpointer runs).
+          const autocheckpointPages = sqlite.pragma('wal_autocheckpoint', { simple: true }) as number;
+          const thread = startTurnThread(path, statements, { busyTimeoutMs, autocheckpointPages });
           threads.push(thread);
           return thread;
         },

@@ -41,10 +41,10 @@ describe('chat turns read and written by their own thread', () => {
     for (const cleanup of cleanups.splice(0).reverse()) cleanup();
   });
 
-  function openFile(): { path: string; handle: SqliteHandle; store: SupportStore } {
-    const dir = mkdtempSync(join(tmpdir(), 'turn-writer-'));
+  function openFile(options: { busyTimeoutMs?: number } = {}): { path: string; handle: SqliteHandle; store: SupportStore } {
+    const dir = mkdtempSync(join(tmpdir(), 'turn-thread-'));
     const path = join(dir, 'desk.sqlite');
-    const handle = openSqlite(path, { turnThread: true });
+    const handle = openSqlite(path, { turnThread: true, ...options });
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
     cleanups.push(() => {
       if (handle.sqlite.open) handle.close();
@@ -125,6 +125,29 @@ describe('chat turns read and written by their own thread', () => {
     expect(await store.saveTurn(turn('conv_1', 'resolved'), 0, [message('msg_1', 'thanks', T0 + 20)])).toEqual({ status: 'saved', version: 1 });
     await store.appendMessages('conv_1', [message('msg_staff2', 'Anything else?', T0 + 30)]);
     expect((await store.listMessages('conv_1')).map((m) => m.text)).toEqual(['hello', 'Refund approved', 'thanks', 'Anything else?']);
+  });
+
+  it('waits for a write on the main connection to end, then writes the turn; past the busy timeout the turn fails and changes nothing', async () => {
+    const { handle, store } = openFile({ busyTimeoutMs: 300 });
+    await store.createConversation(conversation('conv_1'), []);
+    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+    handle.sqlite.prepare('BEGIN IMMEDIATE').run();
+    let settled = false;
+    const waiting = store.saveTurn(turn('conv_1', 'retry'), 0, [message('msg_1', 'after the main write', T0 + 1000)]).finally(() => {
+      settled = true;
+    });
+    await sleep(100);
+    expect(settled).toBe(false);
+    handle.sqlite.prepare('COMMIT').run();
+    expect(await waiting).toEqual({ status: 'saved', version: 1 });
+
+    handle.sqlite.prepare('BEGIN IMMEDIATE').run();
+    const refused = store.saveTurn(turn('conv_1', 'credits'), 1, [message('msg_2', 'too late', T0 + 2000)]);
+    await expect(refused).rejects.toThrow(/locked|busy/i);
+    handle.sqlite.prepare('COMMIT').run();
+    expect(await store.getConversation('conv_1')).toMatchObject({ state: 'retry', version: 1 });
+    expect((await store.listMessages('conv_1')).map((m) => m.text)).toEqual(['after the main write']);
   });
 
   it('writes the turns it was handed before the database is closed', async () => {

@@ -34,19 +34,35 @@ export interface TurnThread {
 }
 
 /**
- * The turns' thread (CommonJS, evaluated, like the checkpointer's). Reads answer rows in order. A
- * batch of writes runs in one
- * transaction without savepoints; when a turn fails, the transaction is rolled back and the batch
- * runs again with each turn in its own savepoint, so the failing turn changes nothing and fails
- * alone (as group-commit.ts does on the main thread). Answers one result per turn: 0 saved,
- * 1 constraint (conflict), or the error's message; or `failed` when BEGIN or COMMIT did.
+ * The turns' thread (CommonJS, evaluated, like the checkpointer's). Reads answer their rows in
+ * order. A batch of writes runs in one transaction without savepoints; when a turn fails, the
+ * transaction is rolled back and the batch runs again with each turn in its own savepoint, so the
+ * failing turn changes nothing and fails alone (as group-commit.ts does on the main thread). It
+ * answers one result per turn: 0 saved, 1 constraint (conflict), or the error's message; or
+ * `failed` when BEGIN or COMMIT did.
  */
 const THREAD = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const db = new Database(workerData.path, { fileMustExist: true });
 db.pragma('synchronous = NORMAL');
-db.pragma('busy_timeout = ' + workerData.busyTimeoutMs);
+// No sleeping in SQLite's busy handler (1 ms, then 2, 5, 10…): the main connection's writes are short,
+// so BEGIN is retried every 50 µs until the busy timeout (beginWrite). Reads in WAL mode do not wait.
+db.pragma('busy_timeout = 0');
+// The main connection's fallback for checkpoints (background-checkpoint.ts), not SQLite's 1,000 pages.
+db.pragma('wal_autocheckpoint = ' + workerData.autocheckpointPages);
+const pause = new Int32Array(new SharedArrayBuffer(4));
+function beginWrite() {
+  const deadline = Date.now() + workerData.busyTimeoutMs;
+  for (;;) {
+    try {
+      return begin.run();
+    } catch (error) {
+      if (!/^SQLITE_BUSY/.test(String(error && error.code)) || Date.now() >= deadline) throw error;
+      Atomics.wait(pause, 0, 0, 0.05);
+    }
+  }
+}
 db.pragma('foreign_keys = ON');
 const s = workerData.statements;
 const read = db.prepare(s.read).raw();
@@ -75,7 +91,7 @@ const isConstraint = (error) => /^SQLITE_CONSTRAINT/.test(String(error && error.
 const outcome = (error) => (isConstraint(error) ? 1 : String((error && error.message) || error));
 
 function together(batch) {
-  begin.run();
+  beginWrite();
   let failed = -1;
   try {
     for (let i = 0; i < batch.length; i++) {
@@ -93,7 +109,7 @@ function together(batch) {
 
 function apart(batch) {
   const results = [];
-  begin.run();
+  beginWrite();
   try {
     for (const turn of batch) {
       savepoint.run();
@@ -171,12 +187,18 @@ type Posted =
 export function startTurnThread(
   path: string,
   statements: TurnStatements,
-  options: { busyTimeoutMs?: number; onError?: (message: string) => void } = {},
+  options: { busyTimeoutMs?: number; autocheckpointPages?: number; onError?: (message: string) => void } = {},
 ): TurnThread {
   const driver = createRequire(import.meta.url).resolve('better-sqlite3');
   const worker = new Worker(THREAD, {
     eval: true,
-    workerData: { driver, path, statements, busyTimeoutMs: options.busyTimeoutMs ?? 5000 },
+    workerData: {
+      driver,
+      path,
+      statements,
+      busyTimeoutMs: options.busyTimeoutMs ?? 5000,
+      autocheckpointPages: options.autocheckpointPages ?? 1000,
+    },
   });
   const report = options.onError ?? ((message: string) => console.error(`turn thread: ${message}`));
   let alive = true;
