@@ -112,8 +112,8 @@ export function createDrizzleSupportStore({ db, atomic, turnThread: startThread 
   const commit = sync ? createSyncCommit(db) : null;
 
   /*
-   * On a server's file, turns are written by a thread of their own (turn-writer.ts): the same
-   * statements, built here by drizzle, with their parameters bound here by drizzle's encoders.
+   * On a server's file, turns are read and written by a thread of their own (turn-thread.ts): the
+   * same statements, built here by drizzle, with values bound and rows mapped here by its columns.
    */
   const turnThread = startThread
     ? connectTurnThread(startThread, {
@@ -340,8 +340,8 @@ export function createDrizzleSupportStore({ db, atomic, turnThread: startThread 
 
 const MESSAGE_FIELDS = ['id', 'seq', 'from', 'text', 'options', 'at'] as const;
 
-/** Every column of a message row: the writer thread's insert names them all. */
-const MESSAGE_COLUMNS = ['id', 'conversationId', 'seq', 'from', 'text', 'options', 'at'] as const;
+/** Every column of a message row: the turn thread's insert names them all. */
+const MESSAGE_COLUMNS = ['conversationId', ...MESSAGE_FIELDS] as const;
 
 type BuiltQuery = { sql: string; params: unknown[] };
 
