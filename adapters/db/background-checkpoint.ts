@@ -1,5 +1,4 @@
-import { createRequire } from 'node:module';
-import { Worker } from 'node:worker_threads';
+import { startDatabaseThread } from './database-thread.ts';
 
 /**
  * The checkpointer's own thread (CommonJS, evaluated): its own connection to the file copies the
@@ -49,8 +48,7 @@ export function checkpointInBackground(
   path: string,
   options: { intervalMs?: number; onError?: (message: string) => void } = {},
 ): BackgroundCheckpoint {
-  const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-  const worker = new Worker(CHECKPOINTER, { eval: true, workerData: { driver, path, intervalMs: options.intervalMs ?? 200 } });
+  const worker = startDatabaseThread(CHECKPOINTER, path, { intervalMs: options.intervalMs ?? 200 });
   const report = options.onError ?? ((message: string) => console.error(`background checkpoint: ${message}`));
   worker.on('message', (message: { error?: string }) => message.error && report(message.error));
   // A thread that cannot run (or dies) leaves the fallback: the writer checkpoints at 4,000 pages.

@@ -28,10 +28,11 @@ export function openSqlite(
 ): SqliteHandle {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const sqlite = new Database(path);
+  const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
   sqlite.pragma('journal_mode = WAL');
   // NORMAL in WAL mode: a commit survives a process crash; a power loss may lose the last commits.
   sqlite.pragma('synchronous = NORMAL');
-  sqlite.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+  sqlite.pragma(`busy_timeout = ${busyTimeoutMs}`);
   sqlite.pragma('foreign_keys = ON');
   // Statement and savepoint journals in memory, not spilled to temporary files past 64 KiB.
   sqlite.pragma('temp_store = MEMORY');
@@ -40,7 +41,6 @@ export function openSqlite(
   // A long-running server copies its WAL into the database from another thread (background-checkpoint.ts).
   const checkpointer = options.backgroundCheckpoint && path !== ':memory:' ? checkpointInBackground(sqlite, path) : null;
   const threads: TurnThread[] = [];
-  const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
   return {
     sqlite,
     db: db as unknown as DeskDatabase,

@@ -1,5 +1,4 @@
-import { createRequire } from 'node:module';
-import { Worker } from 'node:worker_threads';
+import { startDatabaseThread } from './database-thread.ts';
 
 /**
  * The SQL of a chat turn, as drizzle builds it (`toSQL()`), for the thread's own connection: the
@@ -189,16 +188,10 @@ export function startTurnThread(
   statements: TurnStatements,
   options: { busyTimeoutMs?: number; autocheckpointPages?: number; onError?: (message: string) => void } = {},
 ): TurnThread {
-  const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-  const worker = new Worker(THREAD, {
-    eval: true,
-    workerData: {
-      driver,
-      path,
-      statements,
-      busyTimeoutMs: options.busyTimeoutMs ?? 5000,
-      autocheckpointPages: options.autocheckpointPages ?? 1000,
-    },
+  const worker = startDatabaseThread(THREAD, path, {
+    statements,
+    busyTimeoutMs: options.busyTimeoutMs ?? 5000,
+    autocheckpointPages: options.autocheckpointPages ?? 1000,
   });
   const report = options.onError ?? ((message: string) => console.error(`turn thread: ${message}`));
   let alive = true;

@@ -1,0 +1,12 @@
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+
+/**
+ * A worker thread with a connection of its own to the desk's SQLite file. `source` is CommonJS,
+ * evaluated (so it runs the same from the bundle, under tsx and under vitest); it finds
+ * better-sqlite3 at `workerData.driver` and the file at `workerData.path`.
+ */
+export function startDatabaseThread(source: string, path: string, workerData: Record<string, unknown>): Worker {
+  const driver = createRequire(import.meta.url).resolve('better-sqlite3');
+  return new Worker(source, { eval: true, workerData: { ...workerData, driver, path } });
+}
