@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { checkpointInBackground } from './background-checkpoint.ts';
+import { CONNECTION_PRAGMAS } from './database-thread.ts';
 import type { DeskDb, DeskDatabase } from './desk-db.ts';
 import { type TurnStatements, type TurnThread, startTurnThread } from './turn-thread.ts';
 import * as schema from './schema.ts';
@@ -30,12 +31,8 @@ export function openSqlite(
   const sqlite = new Database(path);
   const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
   sqlite.pragma('journal_mode = WAL');
-  // NORMAL in WAL mode: a commit survives a process crash; a power loss may lose the last commits.
-  sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma(`busy_timeout = ${busyTimeoutMs}`);
-  sqlite.pragma('foreign_keys = ON');
-  // Statement and savepoint journals in memory, not spilled to temporary files past 64 KiB.
-  sqlite.pragma('temp_store = MEMORY');
+  for (const pragma of CONNECTION_PRAGMAS) sqlite.pragma(pragma);
   const db = drizzle(sqlite, { schema });
   migrate(db, { migrationsFolder });
   // A long-running server copies its WAL into the database from another thread (background-checkpoint.ts).

@@ -1,4 +1,4 @@
-import { startDatabaseThread } from './database-thread.ts';
+import { CONNECTION_PRAGMAS, startDatabaseThread } from './database-thread.ts';
 
 /**
  * The SQL of a chat turn, as drizzle builds it (`toSQL()`), for the thread's own connection: the
@@ -44,7 +44,7 @@ const THREAD = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const db = new Database(workerData.path, { fileMustExist: true });
-db.pragma('synchronous = NORMAL');
+for (const pragma of workerData.pragmas) db.pragma(pragma);
 // No sleeping in SQLite's busy handler (1 ms, then 2, 5, 10…): the main connection's writes are short,
 // so BEGIN is retried every 50 µs until the busy timeout (beginWrite). Reads in WAL mode do not wait.
 db.pragma('busy_timeout = 0');
@@ -62,7 +62,6 @@ function beginWrite() {
     }
   }
 }
-db.pragma('foreign_keys = ON');
 const s = workerData.statements;
 const read = db.prepare(s.read).raw();
 const update = db.prepare(s.update);
@@ -189,6 +188,8 @@ export function startTurnThread(
   options: { busyTimeoutMs?: number; autocheckpointPages?: number; onError?: (message: string) => void } = {},
 ): TurnThread {
   const worker = startDatabaseThread(THREAD, path, {
+    // The same connection settings as the main connection's (open-sqlite.ts).
+    pragmas: CONNECTION_PRAGMAS,
     statements,
     busyTimeoutMs: options.busyTimeoutMs ?? 5000,
     autocheckpointPages: options.autocheckpointPages ?? 1000,
