@@ -7,7 +7,7 @@ export default defineConfig({
       {
         test: {
           name: 'node',
-          include: ['src/**/*.test.ts', 'flows/**/*.test.ts', 'adapters/**/*.test.ts', 'test/**/*.test.ts', 'scripts/**/*.test.ts'],
+          include: ['src/**/*.test.ts', 'flows/**/*.test.ts', 'adapters/**/*.test.ts', 'test/**/*.test.ts', 'scripts/**/*.test.ts', 'bench/**/*.test.ts'],
           exclude: ['test/workers/**', '**/node_modules/**'],
           // `npm start`'s prestart: the compiled server the process tests start (scripts/build-server.ts).
           globalSetup: ['test/support/build-server-setup.ts'],

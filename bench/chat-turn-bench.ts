@@ -1,22 +1,20 @@
 import { createHmac } from 'node:crypto';
 import { availableParallelism } from 'node:os';
-import autocannon from 'autocannon';
+import { type LoadOptions, type LoadResult, runLoad } from './http-load.ts';
 import { type ServerProcess, startServerProcess } from './server-process.ts';
-import type { BenchSection } from './stats.ts';
+import { type BenchSection, percentile } from './stats.ts';
 
 const CONNECTIONS = 50;
 /** Health and turns are measured in alternating rounds, so both see the same minutes of this shared machine. */
 const ROUNDS = 5;
-const ROUND_S = 2;
+const ROUND_MS = 2000;
 const SECRET = 'bench-secret';
 
-type RoundResult = Awaited<ReturnType<typeof autocannon>>;
-
-/** Several rounds of one load, summed: requests over their seconds, latencies from the merged histograms. */
+/** Several rounds of one load, summed: requests over their seconds, latencies from all rounds together. */
 interface Measured {
   requestsPerSecond: number;
   latency: { p50: number; p99: number };
-  failures: { non2xx: number; errors: number; timeouts: number };
+  failures: { non2xx: number; errors: number };
   /** The server's main thread, µs of CPU per request (null where /proc is not readable). */
   cpuUs: number | null;
   /** The load generator (this process), µs of CPU per request: it shares the machine's cores with the server. */
@@ -24,21 +22,19 @@ interface Measured {
 }
 
 const spread = (m: Measured) => m.latency.p99 / Math.max(1, m.latency.p50);
+const ms = (value: number) => (value < 10 ? value.toFixed(1) : value.toFixed(0));
 
 function describe(label: string, m: Measured): string {
   const cpu = m.cpuUs === null ? '' : `, server main thread ${m.cpuUs.toFixed(0)} µs per request`;
-  const { non2xx, errors, timeouts } = m.failures;
-  return `${label}: ${m.requestsPerSecond.toFixed(0)} req/s, latency p50 ${m.latency.p50} ms, p99 ${m.latency.p99} ms, ${non2xx} non-2xx, ${errors} errors, ${timeouts} timeouts${cpu}, load generator ${m.clientUs.toFixed(0)} µs per request`;
+  const { non2xx, errors } = m.failures;
+  return `${label}: ${m.requestsPerSecond.toFixed(0)} req/s, latency p50 ${ms(m.latency.p50)} ms, p99 ${ms(m.latency.p99)} ms, ${non2xx} non-2xx, ${errors} broken connections${cpu}, load generator ${m.clientUs.toFixed(0)} µs per request`;
 }
 
 /** One round of load, with the CPU the server's main thread and the load generator spent on it. */
-async function round(server: ServerProcess, options: autocannon.Options) {
+async function round(server: ServerProcess, request: LoadOptions['request']) {
   const before = server.mainThreadCpuMs();
   const client = process.cpuUsage();
-  // The round's own latency histogram is kept for merging (skipAggregateResult).
-  const result = (await autocannon({ ...options, duration: ROUND_S, skipAggregateResult: true })) as unknown as RoundResult & {
-    totalCompletedRequests: number;
-  };
+  const result = await runLoad({ url: server.url, connections: CONNECTIONS, durationMs: ROUND_MS, request });
   const clientCpu = process.cpuUsage(client);
   const after = server.mainThreadCpuMs();
   const serverMs = before === null || after === null ? null : after - before;
@@ -47,22 +43,16 @@ async function round(server: ServerProcess, options: autocannon.Options) {
 
 type Round = Awaited<ReturnType<typeof round>>;
 
-/** autocannon's merge of rounds run with `skipAggregateResult` (not in its type definitions). */
-const aggregateResult = (autocannon as unknown as { aggregateResult(results: unknown[], options: { url: string; connections: number }): RoundResult })
-  .aggregateResult;
-
-function combine(rounds: readonly Round[], url: string): Measured {
-  const merged = aggregateResult(
-    rounds.map((r) => r.result),
-    { url, connections: CONNECTIONS },
-  );
-  const requests = rounds.reduce((n, r) => n + r.result.totalCompletedRequests, 0);
-  const seconds = rounds.reduce((n, r) => n + r.result.duration, 0);
+function combine(rounds: readonly Round[]): Measured {
+  const results: LoadResult[] = rounds.map((r) => r.result);
+  const latencies = results.flatMap((r) => r.latencies).sort((a, b) => a - b);
+  const requests = latencies.length;
+  const seconds = results.reduce((n, r) => n + r.elapsedMs / 1000, 0);
   const serverMs = rounds.some((r) => r.serverMs === null) ? null : rounds.reduce((n, r) => n + (r.serverMs ?? 0), 0);
   return {
     requestsPerSecond: requests / seconds,
-    latency: { p50: merged.latency.p50, p99: merged.latency.p99 },
-    failures: { non2xx: merged.non2xx, errors: merged.errors, timeouts: merged.timeouts },
+    latency: { p50: percentile(latencies, 50), p99: percentile(latencies, 99) },
+    failures: { non2xx: results.reduce((n, r) => n + r.non2xx, 0), errors: results.reduce((n, r) => n + r.errors, 0) },
     cpuUs: serverMs === null ? null : (serverMs * 1000) / Math.max(1, requests),
     clientUs: rounds.reduce((n, r) => n + r.clientUs, 0) / Math.max(1, requests),
   };
@@ -93,39 +83,26 @@ async function openConversations(server: ServerProcess): Promise<string[]> {
 }
 
 /** Chat turns over 50 connections, one conversation each, each sending a knowledge question. */
-function turnLoad(server: ServerProcess, ids: readonly string[]): autocannon.Options {
-  let next = 0;
-  return {
-    url: server.url,
-    connections: CONNECTIONS,
-    requests: [
-      {
-        method: 'POST',
-        headers,
-        setupRequest: (request, context) => {
-          const connection = context as { id?: string };
-          connection.id ??= ids[next++ % ids.length];
-          return {
-            ...request,
-            path: `/api/conversations/${String(connection.id)}/messages`,
-            body: JSON.stringify({ text: 'were my credits charged?' }),
-          };
-        },
-      },
-    ],
-  };
+function turnRequest(ids: readonly string[]): LoadOptions['request'] {
+  const body = JSON.stringify({ text: 'were my credits charged?' });
+  return (i) => ({ method: 'POST', path: `/api/conversations/${ids[i % ids.length]}/messages`, headers, body });
 }
+
+const healthRequest: LoadOptions['request'] = () => ({ method: 'GET', path: '/health' });
 
 /** Turns (and, with `health`, `GET /health` in the rounds between) on one server. */
 async function measure(server: ServerProcess, { health }: { health: boolean }): Promise<{ turns: Measured; health: Measured | null }> {
   const ids = await openConversations(server);
+  // Warm-up (not counted): the first seconds of a fresh process are spent compiling.
+  if (health) await round(server, healthRequest);
+  await round(server, turnRequest(ids));
   const healthRounds: Round[] = [];
   const turnRounds: Round[] = [];
   for (let i = 0; i < ROUNDS; i++) {
-    if (health) healthRounds.push(await round(server, { url: `${server.url}/health`, connections: CONNECTIONS }));
-    turnRounds.push(await round(server, turnLoad(server, ids)));
+    if (health) healthRounds.push(await round(server, healthRequest));
+    turnRounds.push(await round(server, turnRequest(ids)));
   }
-  return { turns: combine(turnRounds, server.url), health: health ? combine(healthRounds, server.url) : null };
+  return { turns: combine(turnRounds), health: health ? combine(healthRounds) : null };
 }
 
 /** Runs `work` against a server started for it, stopped after. */
@@ -152,7 +129,7 @@ export async function chatTurnBench(): Promise<BenchSection> {
   const served = (await withServer({}, (server) => measure(server, { health: false }))).turns;
   const ratio = restoring.requestsPerSecond / health.requestsPerSecond;
   const servedRatio = served.requestsPerSecond / health.requestsPerSecond;
-  const failures = [restoring, served].reduce((n, t) => n + t.failures.non2xx + t.failures.errors + t.failures.timeouts, 0);
+  const failures = [restoring, served].reduce((n, t) => n + t.failures.non2xx + t.failures.errors, 0);
   const p99 = restoring.latency.p99;
   // The throughput a p99 of 25 ms needs at the spread measured, and what a turn may then cost.
   const needed = (CONNECTIONS * spread(restoring)) / 0.025;
@@ -161,14 +138,13 @@ export async function chatTurnBench(): Promise<BenchSection> {
     target: 'throughput ratio ≥ 0.25 and turn p99 ≤ 25 ms',
     met: ratio >= 0.25 && p99 <= 25 && failures === 0,
     lines: [
-      `Server: \`npm start\`'s entry as its own process on a fresh SQLite file; load: autocannon in the bench process, ${CONNECTIONS} connections; /health and the turn in ${ROUNDS} alternating rounds of ${ROUND_S} s each (both see the same minutes of this shared machine), summed.`,
+      `Server: \`npm start\`'s entry as its own process on a fresh SQLite file; load: bench/http-load.ts in the bench process (closed loop, keep-alive, one request in flight per connection, each connection's request built once), ${CONNECTIONS} connections; after a ${ROUND_MS / 1000} s warm-up of each, /health and the turn in ${ROUNDS} alternating rounds of ${ROUND_MS / 1000} s (both see the same minutes of this shared machine), summed; latency from writing a request to the last byte of its answer.`,
       'Turn: `POST /api/conversations/{id}/messages` with a knowledge question, verified identity, one conversation per connection: read the stored conversation, restore the snapshot, understand the text, search the knowledge base, transition, persist snapshot and messages. /health reads the outbox backlog (one prepared statement).',
       describe('GET /health', health),
       describe('chat turn, restoring the snapshot every turn (CHAT_LIVE_ACTORS=0; judged)', restoring),
       describe("chat turn as served (the conversation's flow actor kept from its last turn while the stored version agrees; a server of its own)", served),
       `Throughput ratio (turn / health): ${ratio.toFixed(2)} restoring every turn, ${servedRatio.toFixed(2)} as served.`,
-      // autocannon builds a request anew for every send when a setupRequest gives each connection its own path.
-      `Load generator: ${restoring.clientUs.toFixed(0)} µs of CPU per turn request against ${health.clientUs.toFixed(0)} per /health request (autocannon rebuilds every request whose connection has a path of its own), on the same ${availableParallelism()} cores as the server.`,
+      `Load generator: ${restoring.clientUs.toFixed(0)} µs of CPU per turn request, ${health.clientUs.toFixed(0)} per /health request, on the same ${availableParallelism()} cores as the server.`,
       // Little's law for a closed loop: every connection always has one request in flight.
       `Closed loop: with ${CONNECTIONS} connections each always waiting, the mean latency is ${CONNECTIONS} / throughput = ${((CONNECTIONS / restoring.requestsPerSecond) * 1000).toFixed(0)} ms whatever a turn costs.`,
       // Node takes the requests that are ready, answers them all, then looks again: one arriving meanwhile waits for the next round.
