@@ -127,7 +127,7 @@ describe('chat turns read and written by their own thread', () => {
     expect((await store.listMessages('conv_1')).map((m) => m.text)).toEqual(['hello', 'Refund approved', 'thanks', 'Anything else?']);
   });
 
-  it('waits for a write on the main connection to end, then writes the turn; past the busy timeout the turn fails and changes nothing', async () => {
+  it('waits for a write on the main connection to end, answering reads meanwhile, then writes the turn; past the busy timeout the turn fails and changes nothing', async () => {
     const { handle, store } = openFile({ busyTimeoutMs: 300 });
     await store.createConversation(conversation('conv_1'), []);
     const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -138,6 +138,9 @@ describe('chat turns read and written by their own thread', () => {
       settled = true;
     });
     await sleep(100);
+    expect(settled).toBe(false);
+    // Reads are answered meanwhile: they never wait for a writer (WAL), nor for the turn that does.
+    expect(await store.getConversation('conv_1')).toMatchObject({ state: 'greeting', version: 0 });
     expect(settled).toBe(false);
     handle.sqlite.prepare('COMMIT').run();
     expect(await waiting).toEqual({ status: 'saved', version: 1 });

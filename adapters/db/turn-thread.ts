@@ -38,10 +38,13 @@ export interface TurnThread {
  * transaction is rolled back and the batch runs again with each turn in its own savepoint, so the
  * failing turn changes nothing and fails alone (as group-commit.ts does on the main thread). It
  * answers one result per turn: 0 saved, 1 constraint (conflict), or the error's message; or
- * `failed` when BEGIN or COMMIT did.
+ * `failed` when BEGIN or COMMIT did. Reads are answered in the order they came, and writes in
+ * theirs, but a read may be answered before a write that came first: while a write waits for
+ * another connection's (the checkpointer restarting the WAL, a write on the main connection), the
+ * reads that come meanwhile are answered.
  */
 const THREAD = `
-const { parentPort, workerData } = require('node:worker_threads');
+const { parentPort, workerData, receiveMessageOnPort } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const db = new Database(workerData.path, { fileMustExist: true });
 for (const pragma of workerData.pragmas) db.pragma(pragma);
@@ -51,6 +54,8 @@ db.pragma('busy_timeout = 0');
 // The main connection's fallback for checkpoints (background-checkpoint.ts), not SQLite's 1,000 pages.
 db.pragma('wal_autocheckpoint = ' + workerData.autocheckpointPages);
 const pause = new Int32Array(new SharedArrayBuffer(4));
+/** Messages that came while a write waited for the lock, other than reads: handled next, in order. */
+const deferred = [];
 function beginWrite() {
   const deadline = Date.now() + workerData.busyTimeoutMs;
   for (;;) {
@@ -59,6 +64,11 @@ function beginWrite() {
     } catch (error) {
       if (!/^SQLITE_BUSY/.test(String(error && error.code)) || Date.now() >= deadline) throw error;
       Atomics.wait(pause, 0, 0, 0.05);
+      // Reads never wait for another connection's write (WAL): those that came meanwhile are answered now.
+      for (let next = receiveMessageOnPort(parentPort); next; next = receiveMessageOnPort(parentPort)) {
+        if (next.message && next.message.reads) answerReads(next.message.reads);
+        else deferred.push(next.message);
+      }
     }
   }
 }
@@ -129,21 +139,15 @@ function apart(batch) {
   return results;
 }
 
-parentPort.on('message', (message) => {
-  if (message === 'close') {
-    db.close();
-    parentPort.close();
-    return;
+function answerReads(ids) {
+  try {
+    parentPort.postMessage({ rows: ids.map((id) => read.get(id) ?? null) });
+  } catch (error) {
+    parentPort.postMessage({ failed: String((error && error.message) || error), reads: true });
   }
-  if (message.reads) {
-    try {
-      parentPort.postMessage({ rows: message.reads.map((id) => read.get(id) ?? null) });
-    } catch (error) {
-      parentPort.postMessage({ failed: String((error && error.message) || error) });
-    }
-    return;
-  }
-  const batch = message.writes;
+}
+
+function writeBatch(batch) {
   try {
     const failure = together(batch);
     if (failure === null) return parentPort.postMessage({ results: batch.map(() => 0) });
@@ -155,8 +159,21 @@ parentPort.on('message', (message) => {
         rollback.run();
       } catch {}
     }
-    parentPort.postMessage({ failed: String((error && error.message) || error) });
+    parentPort.postMessage({ failed: String((error && error.message) || error), reads: false });
   }
+}
+
+function handle(message) {
+  if (message === 'close') {
+    db.close();
+    parentPort.close();
+  } else if (message.reads) answerReads(message.reads);
+  else writeBatch(message.writes);
+}
+
+parentPort.on('message', (message) => {
+  handle(message);
+  while (deferred.length > 0) handle(deferred.shift());
 });
 `;
 
@@ -167,10 +184,13 @@ parentPort.on('message', (message) => {
  */
 const EAGER_BATCH = 16;
 
-/** A message to the thread and the callers waiting on its answer (the thread answers in order). */
+/** A message to the thread and the callers waiting on its answer (reads are answered in order, writes in theirs). */
 type Posted =
   | { kind: 'reads'; items: { id: string; resolve(row: unknown[] | null): void; reject(error: unknown): void }[] }
   | { kind: 'writes'; items: { turn: TurnWrite; resolve(outcome: 'saved' | 'conflict'): void; reject(error: unknown): void }[] };
+
+/** The thread's answer to a message: rows (reads), results (writes), or a failure of either. */
+type Answer = { rows: (unknown[] | null)[] } | { results: (0 | 1 | string)[] } | { failed: string; reads: boolean };
 
 /**
  * A chat turn's database work on a thread of its own, with its own connection to the file. The
@@ -198,11 +218,12 @@ export function startTurnThread(
   let alive = true;
   let reads: Extract<Posted, { kind: 'reads' }>['items'] = [];
   let writes: Extract<Posted, { kind: 'writes' }>['items'] = [];
-  /** Messages posted and not yet answered, in order. */
-  const posted: Posted[] = [];
+  /** Messages posted and not yet answered, in order, reads and writes apart. */
+  const posted = { reads: [] as Posted[], writes: [] as Posted[] };
+  const owed = () => posted.reads.length + posted.writes.length;
 
   function rejectAll(error: Error): void {
-    for (const message of posted.splice(0)) for (const item of message.items) item.reject(error);
+    for (const message of [...posted.reads.splice(0), ...posted.writes.splice(0)]) for (const item of message.items) item.reject(error);
     for (const item of reads.splice(0)) item.reject(error);
     for (const item of writes.splice(0)) item.reject(error);
   }
@@ -215,18 +236,18 @@ export function startTurnThread(
     rejectAll(new Error(`the turn thread stopped: ${reason}`));
   }
 
-  worker.on('message', (answer: { rows?: (unknown[] | null)[]; results?: (0 | 1 | string)[]; failed?: string }) => {
-    const message = posted.shift();
-    if (posted.length === 0) worker.unref();
+  worker.on('message', (answer: Answer) => {
+    const message = ('failed' in answer ? answer.reads : 'rows' in answer) ? posted.reads.shift() : posted.writes.shift();
+    if (owed() === 0) worker.unref();
     if (!message) return;
-    if (answer.failed !== undefined) {
+    if ('failed' in answer) {
       const error = new Error(answer.failed);
       for (const item of message.items) item.reject(error);
     } else if (message.kind === 'reads') {
-      message.items.forEach((item, i) => item.resolve(answer.rows?.[i] ?? null));
+      message.items.forEach((item, i) => item.resolve('rows' in answer ? (answer.rows[i] ?? null) : null));
     } else {
       message.items.forEach((item, i) => {
-        const result = answer.results?.[i];
+        const result = 'results' in answer ? answer.results[i] : undefined;
         if (result === 0) item.resolve('saved');
         else if (result === 1) item.resolve('conflict');
         else item.reject(new Error(String(result)));
@@ -240,8 +261,8 @@ export function startTurnThread(
 
   function post(message: Posted): void {
     if (message.items.length === 0 || !alive) return;
-    if (posted.length === 0) worker.ref();
-    posted.push(message);
+    if (owed() === 0) worker.ref();
+    posted[message.kind].push(message);
     worker.postMessage(message.kind === 'reads' ? { reads: message.items.map((item) => item.id) } : { writes: message.items.map((item) => item.turn) });
   }
 
