@@ -26,6 +26,9 @@ export function pooledRandomBytes(n: number): Uint8Array {
 
 /** Characters of the time part: 45 bits of epoch milliseconds, enough until the year 3084. */
 const TIME_LENGTH = 9;
+const ALPHABET_CODES = Array.from(ALPHABET, (c) => c.charCodeAt(0));
+/** The characters of the id being made (reused: ids are made one at a time). */
+const idCodes: number[] = new Array(TIME_LENGTH + ID_LENGTH).fill(0);
 
 /**
  * An id with a prefix (`out_0h2k9m3q4…`): the time in milliseconds (9 characters), then 20 random
@@ -34,9 +37,9 @@ const TIME_LENGTH = 9;
  * commit writes fewer pages. The random part keeps an id unguessable and unique within a millisecond.
  */
 export function newId(prefix: string): string {
-  let time = '';
-  for (let t = Date.now(), i = 0; i < TIME_LENGTH; i++, t = Math.floor(t / 32)) time = ALPHABET[t % 32] + time;
-  let id = `${prefix}_${time}`;
-  for (let i = 0; i < ID_LENGTH; i++) id += ALPHABET[randomByte() & 31];
-  return id;
+  // Character codes, then one string: appending a character at a time makes a string object per step.
+  const codes = idCodes;
+  for (let t = Date.now(), i = TIME_LENGTH - 1; i >= 0; i--, t = Math.floor(t / 32)) codes[i] = ALPHABET_CODES[t % 32] as number;
+  for (let i = 0; i < ID_LENGTH; i++) codes[TIME_LENGTH + i] = ALPHABET_CODES[randomByte() & 31] as number;
+  return `${prefix}_${String.fromCharCode.apply(null, codes)}`;
 }
