@@ -287,63 +287,45 @@ export function createConversationService(deps: ConversationServiceDeps) {
     return record;
   }
 
-  /**
-   * One turn on the conversation's flow actor (the one kept from its last turn, or restored from the
-   * record), saved at the version it was read at. The actor is the turn's: kept after a saved turn
-   * when actors are kept, stopped otherwise. One that will not be kept is let go before the save is
-   * awaited: it would otherwise stay alive through the write's round trip to the database thread,
-   * long enough to be copied by a young GC and promoted (the flow actor was a third of what a turn
-   * promoted to the old generation).
-   */
+  /** One turn on the conversation's actor, saved at the version it was read at. */
   async function applyTurn(
+    actor: FlowActor,
     record: ConversationRecord,
     input: UserInput,
   ): Promise<{ view: TurnView; version: number } | 'conflict' | 'lost_hand_off'> {
     const id = record.id;
-    let actor: FlowActor | null = resume(id, record);
-    try {
-      const before = actor.getSnapshot().context.messageCount;
-      const zone = actor.getSnapshot().context.timezone ?? 'UTC';
-      const turn: Turn = { actor, before, version: record.version, lostHandOff: false };
-      turns.set(id, turn);
-      if ('option' in input) actor.send({ type: 'user.chose', option: input.option });
-      else {
-        // Card numbers and passwords never reach the snapshot, the stored messages or the packet.
-        const text = maskSecrets(input.text);
-        actor.send({
-          type: 'user.said',
-          text,
-          understood: understand(text, { now: deps.now(), timezone: zone }),
-          answer: deps.kb.isQuestion(text) ? deps.kb.answer(text) : null,
-        });
-      }
-      const snapshot = await settle(actor).finally(() => turns.delete(id));
-      if (turn.lostHandOff) return 'lost_hand_off';
-      const persisted = forStorage(actor);
-      const now = deps.now();
-      // After the last turn's messages even within the same millisecond: times keep the order.
-      const messages = newMessages(before, snapshot, Math.max(now, record.updatedAt + 1));
-      const packetRef = snapshot.context.handOff?.ref ?? record.packetRef;
-      const state = flowState(snapshot);
-      if (maxLiveActors === 0) {
-        actor.stop();
-        actor = null;
-      }
-      const saved = await deps.store.saveTurn(
-        { id, state, snapshot: persisted, packetRef, updatedAt: lastAt(messages, now), expiresAt: now + ttlMs },
-        record.version,
-        messages,
-      );
-      if (saved.status === 'conflict') return 'conflict';
-      if (actor) keep(id, actor, saved.version);
-      actor = null;
-      const packet = await packetOf({ packetRef });
-      const view = { conversationId: id, state, messages: messages.map(toChat), ...(packet && { packet }) };
-      return { view, version: saved.version };
-    } finally {
-      // A turn that saved nothing (or failed) leaves no actor behind.
-      actor?.stop();
+    const before = actor.getSnapshot().context.messageCount;
+    const zone = actor.getSnapshot().context.timezone ?? 'UTC';
+    const turn: Turn = { actor, before, version: record.version, lostHandOff: false };
+    turns.set(id, turn);
+    if ('option' in input) actor.send({ type: 'user.chose', option: input.option });
+    else {
+      // Card numbers and passwords never reach the snapshot, the stored messages or the packet.
+      const text = maskSecrets(input.text);
+      actor.send({
+        type: 'user.said',
+        text,
+        understood: understand(text, { now: deps.now(), timezone: zone }),
+        answer: deps.kb.isQuestion(text) ? deps.kb.answer(text) : null,
+      });
     }
+    const snapshot = await settle(actor).finally(() => turns.delete(id));
+    if (turn.lostHandOff) return 'lost_hand_off';
+    const persisted = forStorage(actor);
+    const now = deps.now();
+    // After the last turn's messages even within the same millisecond: times keep the order.
+    const messages = newMessages(before, snapshot, Math.max(now, record.updatedAt + 1));
+    const packetRef = snapshot.context.handOff?.ref ?? record.packetRef;
+    const state = flowState(snapshot);
+    const saved = await deps.store.saveTurn(
+      { id, state, snapshot: persisted, packetRef, updatedAt: lastAt(messages, now), expiresAt: now + ttlMs },
+      record.version,
+      messages,
+    );
+    if (saved.status === 'conflict') return 'conflict';
+    const packet = await packetOf({ packetRef });
+    const view = { conversationId: id, state, messages: messages.map(toChat), ...(packet && { packet }) };
+    return { view, version: saved.version };
   }
 
   return {
@@ -386,13 +368,20 @@ export function createConversationService(deps: ConversationServiceDeps) {
             take(id)?.actor.stop();
             throw error;
           });
-          const outcome = await applyTurn(record, input);
+          const actor = resume(id, record);
+          const outcome = await applyTurn(actor, record, input).catch((error: unknown) => {
+            actor.stop();
+            throw error;
+          });
           if (typeof outcome === 'string') {
+            // A turn that saved nothing leaves no actor behind.
+            actor.stop();
             // Another process is handing it off: read it again once that is written (it is then handed off).
             if (outcome === 'lost_hand_off') await new Promise((resolve) => setTimeout(resolve, 25 * (attempt + 1)));
             // Either way the turn runs again on what is stored (after a conflict, on top of the other turn).
             continue;
           }
+          keep(id, actor, outcome.version);
           return outcome.view;
         }
         throw new DeskError('conflict', 'the conversation changed while answering; send the message again');
