@@ -22,7 +22,8 @@ interface Measured {
 }
 
 const spread = (m: Measured) => m.latency.p99 / Math.max(1, m.latency.p50);
-const ms = (value: number) => (value < 10 ? value.toFixed(1) : value.toFixed(0));
+/** Latencies with their tenths: the target is judged on the exact figure, and 25.4 must not read as 25. */
+const ms = (value: number) => value.toFixed(1);
 
 function describe(label: string, m: Measured): string {
   const cpu = m.cpuUs === null ? '' : `, server main thread ${m.cpuUs.toFixed(0)} µs per request`;
