@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FALLBACK_AUTOCHECKPOINT_PAGES, checkpointInBackground } from './background-checkpoint.ts';
+import { openSqlite } from './open-sqlite.ts';
 
 const PAGE = 4096;
 
@@ -21,10 +21,8 @@ describe('checkpoints on a thread of their own', () => {
     const dir = mkdtempSync(join(tmpdir(), 'checkpoint-'));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
     const path = join(dir, 'desk.sqlite');
-    const db = new Database(path);
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
-    db.pragma('busy_timeout = 5000');
+    // The desk's own connection (WAL, its settings, its schema), with a table of notes to fill.
+    const db = openSqlite(path).sqlite;
     db.exec('CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL)');
     const checkpointer = checkpointInBackground(db, path, { intervalMs: 20, restartPages });
     cleanups.push(() => db.close());
