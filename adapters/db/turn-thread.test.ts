@@ -98,6 +98,24 @@ describe('chat turns read and written by their own thread', () => {
     expect(await store.getConversation('conv_1')).toBeNull();
   });
 
+  it('answers each of the many reads asked for in one round with its own conversation, writes of the round among them', async () => {
+    const { store } = openFile();
+    const ids = Array.from({ length: 11 }, (_, i) => `conv_${i}`);
+    for (const id of ids) await store.createConversation({ ...conversation(id), state: `state_of_${id}` }, []);
+
+    // Eleven reads in one round go as three messages (four, four, three); a write and a read after it in between.
+    const round = ids.map((id, i) => (i === 5 ? store.saveTurn(turn(id, 'credits'), 0, []) : store.getConversation(id)));
+    const afterWrite = store.saveTurn(turn('conv_5', 'findings'), 1, []).then(() => store.getConversation('conv_5'));
+    const answers = await Promise.all(round);
+
+    answers.forEach((answer, i) => {
+      if (i === 5) expect(answer).toEqual({ status: 'saved', version: 1 });
+      else expect(answer).toMatchObject({ id: ids[i], state: `state_of_${ids[i]}`, version: 0 });
+    });
+    expect(await afterWrite).toMatchObject({ id: 'conv_5', state: 'findings', version: 2 });
+    expect(await store.getConversation('conv_nobody')).toBeNull();
+  });
+
   it('refuses a stale turn and a turn of a conversation gone, changing nothing of theirs, while the rest of the round is written', async () => {
     const { store } = openFile();
     for (const id of ['conv_a', 'conv_b', 'conv_c']) await store.createConversation(conversation(id), []);
