@@ -103,7 +103,7 @@ describe('chat turns read and written by their own thread', () => {
     const ids = Array.from({ length: 11 }, (_, i) => `conv_${i}`);
     for (const id of ids) await store.createConversation({ ...conversation(id), state: `state_of_${id}` }, []);
 
-    // Eleven reads in one round go as three messages (four, four, three); a write and a read after it in between.
+    // Ten reads in one round go as three messages (four, four, two), a write among them; a second write and a read after it follow.
     const round = ids.map((id, i) => (i === 5 ? store.saveTurn(turn(id, 'credits'), 0, []) : store.getConversation(id)));
     const afterWrite = store.saveTurn(turn('conv_5', 'findings'), 1, []).then(() => store.getConversation('conv_5'));
     const answers = await Promise.all(round);
