@@ -224,16 +224,13 @@ export function startTurnThread(
   });
   const report = options.onError ?? ((message: string) => console.error(`turn thread: ${message}`));
   let alive = true;
-  let reads: Extract<Posted, { kind: 'reads' }>['items'] = [];
-  let writes: Extract<Posted, { kind: 'writes' }>['items'] = [];
   /** Messages posted and not yet answered, in order, reads and writes apart. */
   const posted = { reads: [] as Posted[], writes: [] as Posted[] };
   const owed = () => posted.reads.length + posted.writes.length;
 
   function rejectAll(error: Error): void {
     for (const message of [...posted.reads.splice(0), ...posted.writes.splice(0)]) for (const item of message.items) item.reject(error);
-    for (const item of reads.splice(0)) item.reject(error);
-    for (const item of writes.splice(0)) item.reject(error);
+    for (const item of [...reads.drain(), ...writes.drain()]) item.reject(error);
   }
 
   function fail(error: unknown): void {
@@ -274,17 +271,28 @@ export function startTurnThread(
     worker.postMessage(message.kind === 'reads' ? { reads: message.items.map((item) => item.id) } : { writes: message.items.map((item) => item.turn) });
   }
 
-  function flushReads(): void {
-    const items = reads;
-    reads = [];
-    post({ kind: 'reads', items });
+  /** The calls of one kind waiting to go: sent at the end of the event loop's round, or at once when `eager` wait. */
+  function batch<K extends Posted['kind']>(kind: K, eager: number) {
+    type Item = Extract<Posted, { kind: K }>['items'][number];
+    let waiting: Item[] = [];
+    const flush = () => {
+      const items = waiting;
+      waiting = [];
+      post({ kind, items } as Posted);
+    };
+    return {
+      add(item: Item): void {
+        waiting.push(item);
+        if (waiting.length === 1) setImmediate(flush);
+        else if (waiting.length === eager) flush();
+      },
+      flush,
+      /** Takes the waiting calls out without sending them. */
+      drain: (): Item[] => waiting.splice(0),
+    };
   }
-
-  function flushWrites(): void {
-    const items = writes;
-    writes = [];
-    post({ kind: 'writes', items });
-  }
+  const reads = batch('reads', EAGER_READS);
+  const writes = batch('writes', EAGER_BATCH);
 
   return {
     get alive() {
@@ -292,24 +300,16 @@ export function startTurnThread(
     },
     read(id) {
       if (!alive) return Promise.reject(new Error('the turn thread has stopped'));
-      return new Promise((resolve, reject) => {
-        reads.push({ id, resolve, reject });
-        if (reads.length === 1) setImmediate(flushReads);
-        else if (reads.length === EAGER_READS) flushReads();
-      });
+      return new Promise((resolve, reject) => reads.add({ id, resolve, reject }));
     },
     write(turn) {
       if (!alive) return Promise.reject(new Error('the turn thread has stopped'));
-      return new Promise((resolve, reject) => {
-        writes.push({ turn, resolve, reject });
-        if (writes.length === 1) setImmediate(flushWrites);
-        else if (writes.length === EAGER_BATCH) flushWrites();
-      });
+      return new Promise((resolve, reject) => writes.add({ turn, resolve, reject }));
     },
     close() {
       if (!alive) return;
-      flushReads();
-      flushWrites();
+      reads.flush();
+      writes.flush();
       alive = false;
       // Queued after everything posted: the thread answers it all, then closes its connection and exits.
       worker.removeAllListeners('exit');
