@@ -1,24 +1,42 @@
+import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { chatTurnBench } from './chat-turn-bench.ts';
-import { emailIntakeBench } from './email-intake-bench.ts';
-import { reconcileBench } from './reconcile-bench.ts';
-import { slackAckBench } from './slack-ack-bench.ts';
-import { soakBench } from './soak-bench.ts';
-import type { BenchSection } from './stats.ts';
+import { fileURLToPath } from 'node:url';
 import { buildServer } from '../scripts/server-bundle.ts';
+import { RESULT_MARK, benches, sectionFromOutput } from './sections.ts';
+import type { BenchSection } from './stats.ts';
 
 /**
- * `npm run bench [-- NAME…]`: runs every benchmark (or the named ones) and writes their sections of
- * BENCHMARKS.md, each with the command and the day that made it; sections not run are kept as they were.
+ * `npm run bench [-- NAME…]`: runs every benchmark (or the named ones), each in a process of its own
+ * (bench/run-section.ts), and writes their sections of BENCHMARKS.md, each with the command and the
+ * day that made it; sections not run are kept as they were.
  */
-const benches: [string, () => Promise<BenchSection>][] = [
-  ['reconcile', reconcileBench],
-  ['chat', chatTurnBench],
-  ['slack-ack', slackAckBench],
-  ['email-intake', emailIntakeBench],
-  ['soak', soakBench],
-];
+
+/** Runs one benchmark in a new process (with this one's loader, tsx): its section; its progress is passed on. */
+function runInOwnProcess(name: string): Promise<BenchSection> {
+  const entry = fileURLToPath(new URL('./run-section.ts', import.meta.url));
+  const child = spawn(process.execPath, [...process.execArgv, entry, name], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let stdout = '';
+  child.stdout.setEncoding('utf8');
+  child.stdout.on('data', (chunk: string) => {
+    stdout += chunk;
+  });
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (code) => {
+      const progress = stdout.split('\n').filter((line) => line !== '' && !line.startsWith(RESULT_MARK));
+      if (progress.length > 0) console.log(progress.join('\n'));
+      if (code !== 0) reject(new Error(`benchmark ${name} failed (exit code ${code})`));
+      else {
+        try {
+          resolve(sectionFromOutput(name, stdout));
+        } catch (error) {
+          reject(error);
+        }
+      }
+    });
+  });
+}
 
 const only = process.argv.slice(2);
 const unknown = only.filter((name) => !benches.some(([n]) => n === name));
@@ -44,10 +62,10 @@ function existingSections(): Map<string, string> {
 }
 
 const sections = existingSections();
-for (const [name, run] of benches) {
+for (const [name] of benches) {
   if (only.length > 0 && !only.includes(name)) continue;
   console.log(`running ${name}…`);
-  const s = await run();
+  const s = await runInOwnProcess(name);
   console.log(`  ${s.met ? 'met' : 'MISSED'} ${s.target}\n  ${s.lines.join('\n  ')}`);
   sections.set(
     name,
