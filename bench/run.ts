@@ -1,9 +1,9 @@
-import { spawn } from 'node:child_process';
+import { fork } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { buildServer } from '../scripts/server-bundle.ts';
-import { RESULT_MARK, benches, sectionFromOutput } from './sections.ts';
+import { asSection, benches } from './sections.ts';
 import type { BenchSection } from './stats.ts';
 
 /**
@@ -12,28 +12,23 @@ import type { BenchSection } from './stats.ts';
  * day that made it; sections not run are kept as they were.
  */
 
-/** Runs one benchmark in a new process (with this one's loader, tsx): its section; its progress is passed on. */
+/** Runs one benchmark in a new process (with this one's loader, tsx, and output): the section it sends back. */
 function runInOwnProcess(name: string): Promise<BenchSection> {
-  const entry = fileURLToPath(new URL('./run-section.ts', import.meta.url));
-  const child = spawn(process.execPath, [...process.execArgv, entry, name], { stdio: ['ignore', 'pipe', 'inherit'] });
-  let stdout = '';
-  child.stdout.setEncoding('utf8');
-  child.stdout.on('data', (chunk: string) => {
-    stdout += chunk;
-  });
+  const child = fork(fileURLToPath(new URL('./run-section.ts', import.meta.url)), [name]);
+  let section: BenchSection | undefined;
   return new Promise((resolve, reject) => {
-    child.once('error', reject);
-    child.once('close', (code) => {
-      const progress = stdout.split('\n').filter((line) => line !== '' && !line.startsWith(RESULT_MARK));
-      if (progress.length > 0) console.log(progress.join('\n'));
-      if (code !== 0) reject(new Error(`benchmark ${name} failed (exit code ${code})`));
-      else {
-        try {
-          resolve(sectionFromOutput(name, stdout));
-        } catch (error) {
-          reject(error);
-        }
+    child.once('message', (message) => {
+      try {
+        section = asSection(name, message);
+      } catch (error) {
+        reject(error);
       }
+    });
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      if (code !== 0) reject(new Error(`benchmark ${name} failed (exit code ${code})`));
+      else if (!section) reject(new Error(`benchmark ${name} sent no result`));
+      else resolve(section);
     });
   });
 }

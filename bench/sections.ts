@@ -12,16 +12,17 @@ export const benches: readonly [name: string, run: () => Promise<BenchSection>][
   ['soak', async () => (await import('./soak-bench.ts')).soakBench()],
 ];
 
-/** Marks the line of a section process's stdout that carries its result (the rest is its progress). */
-export const RESULT_MARK = 'bench-section-result ';
-
-/** The section a section process reported on its stdout; an error if it reported none. */
-export function sectionFromOutput(name: string, stdout: string): BenchSection {
-  const line = stdout.split('\n').find((l) => l.startsWith(RESULT_MARK));
-  if (!line) throw new Error(`benchmark ${name} reported no result`);
-  const section = JSON.parse(line.slice(RESULT_MARK.length)) as BenchSection;
-  if (typeof section.title !== 'string' || typeof section.target !== 'string' || typeof section.met !== 'boolean' || !Array.isArray(section.lines)) {
-    throw new Error(`benchmark ${name} reported a result without title, target, met and lines`);
+/** The section a benchmark's process sent back (bench/run-section.ts), checked; an error naming the benchmark if it is not one. */
+export function asSection(name: string, message: unknown): BenchSection {
+  const section = message as Partial<BenchSection> | null;
+  if (
+    typeof section?.title !== 'string' ||
+    typeof section.target !== 'string' ||
+    typeof section.met !== 'boolean' ||
+    !Array.isArray(section.lines) ||
+    !section.lines.every((line) => typeof line === 'string')
+  ) {
+    throw new Error(`benchmark ${name} sent a result without title, target, met and lines`);
   }
-  return section;
+  return section as BenchSection;
 }
