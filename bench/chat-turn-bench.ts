@@ -139,7 +139,7 @@ export async function chatTurnBench(): Promise<BenchSection> {
     target: 'throughput ratio ≥ 0.25 and turn p99 ≤ 25 ms',
     met: ratio >= 0.25 && p99 <= 25 && failures === 0,
     lines: [
-      `Server: \`npm start\`'s entry as its own process on a fresh SQLite file; load: bench/http-load.ts in the bench process (closed loop, keep-alive, one request in flight per connection, each connection's request built once), ${CONNECTIONS} connections; after a ${ROUND_MS / 1000} s warm-up of each, /health and the turn in ${ROUNDS} alternating rounds of ${ROUND_MS / 1000} s (both see the same minutes of this shared machine), summed; latency from writing a request to the last byte of its answer.`,
+      `Server: \`npm start\`'s entry as its own process on a fresh SQLite file; load: bench/http-load.ts in the benchmark's own process (closed loop, keep-alive, one request in flight per connection, each connection's request built once), ${CONNECTIONS} connections; after a ${ROUND_MS / 1000} s warm-up of each, /health and the turn in ${ROUNDS} alternating rounds of ${ROUND_MS / 1000} s (both see the same minutes of this shared machine), summed; latency from writing a request to the last byte of its answer.`,
       'Turn: `POST /api/conversations/{id}/messages` with a knowledge question, verified identity, one conversation per connection: read the stored conversation, restore the snapshot, understand the text, search the knowledge base, transition, persist snapshot and messages. /health reads the outbox backlog (one prepared statement).',
       describe('GET /health', health),
       describe('chat turn, restoring the snapshot every turn (CHAT_LIVE_ACTORS=0; judged)', restoring),
