@@ -1,4 +1,4 @@
-import { benches } from './sections.ts';
+import { benches, unknownBenchmarks } from './sections.ts';
 
 /**
  * One benchmark in a process of its own, forked by bench/run.ts: its section goes back over the IPC
@@ -8,9 +8,7 @@ import { benches } from './sections.ts';
 const name = process.argv[2];
 const bench = benches.find(([n]) => n === name);
 if (!bench || !process.send) {
-  console.error(
-    bench ? 'bench/run-section.ts is run by bench/run.ts (npm run bench)' : `unknown benchmark: ${name ?? '(none)'} (known: ${benches.map(([n]) => n).join(', ')})`,
-  );
+  console.error(bench ? 'bench/run-section.ts is run by bench/run.ts (npm run bench)' : unknownBenchmarks([name ?? '(none)']));
   process.exit(2);
 }
 const section = await bench[1]();

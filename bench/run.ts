@@ -3,7 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { buildServer } from '../scripts/server-bundle.ts';
-import { asSection, benches } from './sections.ts';
+import { asSection, benches, unknownBenchmarks } from './sections.ts';
 import type { BenchSection } from './stats.ts';
 
 /**
@@ -36,7 +36,7 @@ function runInOwnProcess(name: string): Promise<BenchSection> {
 const only = process.argv.slice(2);
 const unknown = only.filter((name) => !benches.some(([n]) => n === name));
 if (unknown.length > 0) {
-  console.error(`unknown benchmark: ${unknown.join(', ')} (known: ${benches.map(([n]) => n).join(', ')})`);
+  console.error(unknownBenchmarks(unknown));
   process.exit(2);
 }
 

@@ -12,6 +12,10 @@ export const benches: readonly [name: string, run: () => Promise<BenchSection>][
   ['soak', async () => (await import('./soak-bench.ts')).soakBench()],
 ];
 
+/** The refusal of names that are not benchmarks, listing those there are. */
+export const unknownBenchmarks = (names: readonly string[]): string =>
+  `unknown benchmark: ${names.join(', ')} (known: ${benches.map(([n]) => n).join(', ')})`;
+
 /** The section a benchmark's process sent back (bench/run-section.ts), checked; an error naming the benchmark if it is not one. */
 export function asSection(name: string, message: unknown): BenchSection {
   const section = message as Partial<BenchSection> | null;
