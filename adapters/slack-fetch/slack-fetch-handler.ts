@@ -6,6 +6,7 @@ import { AskModal } from '../slack/blocks/ask-modal.ts';
 import { ActionId } from '../slack/blocks/decision-blocks.ts';
 import type { SlackCalls, SlackLogger } from '../slack/slack-calls.ts';
 import {
+  BODY_DEADLINE_MS,
   BlockActions,
   EventCallback,
   SlashCommand,
@@ -13,6 +14,7 @@ import {
   ViewSubmission,
   readEnvelope,
   readSlackRequest,
+  tooSlow,
 } from '../slack/slack-request.ts';
 import { COMMAND, type DecisionAction, type TriageHandlers, decisionActions } from '../slack/triage-handlers.ts';
 
@@ -32,6 +34,8 @@ export interface SlackFetchHandlerOptions {
   slack: SlackCalls & { respond(responseUrl: string, message: object): Promise<void> };
   log: SlackLogger;
   maxBodyBytes?: number;
+  /** How long a request's body may take to arrive (slack-request.ts). */
+  bodyDeadlineMs?: number;
   /** Runs after each request's work (the mail Worker relays the outbox: the triage message is redrawn at once). */
   afterWork?: () => Promise<unknown>;
 }
@@ -59,6 +63,7 @@ const ack = () => new Response(null, { status: 200 });
 export function createSlackFetchHandler(options: SlackFetchHandlerOptions) {
   const { handlers, slack, log } = options;
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
+  const bodyDeadlineMs = options.bodyDeadlineMs ?? BODY_DEADLINE_MS;
 
   /** Answers Slack now; the work goes on after the response, its failures logged. */
   function later(waitUntil: WaitUntil, work: () => Promise<unknown>): Response {
@@ -136,7 +141,8 @@ export function createSlackFetchHandler(options: SlackFetchHandlerOptions) {
         return refused;
       }
       try {
-        const received = await readSlackRequest(request, { verifier: options.verifier, now: options.now, maxBodyBytes });
+        const received = await readSlackRequest(request, { verifier: options.verifier, now: options.now, maxBodyBytes, bodyDeadlineMs });
+        if (received.kind === 'too_slow') return tooSlow(bodyDeadlineMs);
         if (received.kind === 'ssl_check') return ack();
         const { body } = received;
         // Routed as bolt routes them: by the body's type, or as a slash command.

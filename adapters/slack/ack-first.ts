@@ -26,7 +26,7 @@ export function createAckFirst(options: { maxDeferMs: number }) {
   }
 
   return {
-    /** A request came in: its answer is awaited. */
+    /** A request came in and showed Slack's signature: its answer is awaited. */
     received(): void {
       waiting++;
     },

@@ -3,7 +3,7 @@ import { DeskError } from '../../src/core/errors.ts';
 import type { Clock } from '../../src/core/ports.ts';
 import type { SlackVerifier } from '../../src/triage/verify-slack-signature.ts';
 import { type AckFirst, createAckFirst } from './ack-first.ts';
-import { readSlackRequest } from './slack-request.ts';
+import { BODY_DEADLINE_MS, readSlackRequest, tooSlow } from './slack-request.ts';
 
 export interface FetchReceiverOptions {
   verifier: SlackVerifier;
@@ -11,6 +11,8 @@ export interface FetchReceiverOptions {
   /** Slack gives up after 3 s: whatever has not acknowledged by then is answered with an empty 200. */
   ackDeadlineMs?: number;
   maxBodyBytes?: number;
+  /** How long a request's body may take to arrive (slack-request.ts). */
+  bodyDeadlineMs?: number;
   /** How long work after an ack may wait for other requests' acks (see ack-first.ts). */
   maxDeferMs?: number;
 }
@@ -48,30 +50,31 @@ export class FetchReceiver implements Receiver {
   }
 
   async handle(request: Request): Promise<Response> {
-    this.#acksFirst.received();
-    try {
-      return await this.#handle(request);
-    } finally {
-      this.#acksFirst.answered();
-    }
-  }
-
-  async #handle(request: Request): Promise<Response> {
     const app = this.#app;
     if (!app) throw new DeskError('internal', 'the Slack app is not initialised');
-    const read = await readSlackRequest(request, { verifier: this.#options.verifier, now: this.#options.now, maxBodyBytes: this.#options.maxBodyBytes ?? 1024 * 1024 });
+    const { verifier, now } = this.#options;
+    const bodyDeadlineMs = this.#options.bodyDeadlineMs ?? BODY_DEADLINE_MS;
+    // Read and verified before it counts as waiting for its ack (ack-first.ts): a request that has
+    // not shown Slack's signature yet, slow or forged, holds back nobody's work.
+    const read = await readSlackRequest(request, { verifier, now, maxBodyBytes: this.#options.maxBodyBytes ?? 1024 * 1024, bodyDeadlineMs });
+    if (read.kind === 'too_slow') return tooSlow(bodyDeadlineMs);
     // Slack's certificate check carries nothing to run and may come unsigned: answered, nothing else.
     if (read.kind === 'ssl_check') return new Response(null, { status: 200 });
     const { body } = read;
     if (body.type === 'url_verification') return Response.json({ challenge: body.challenge });
     const retryNum = request.headers.get('x-slack-retry-num');
     const retryReason = request.headers.get('x-slack-retry-reason');
-    return this.#dispatch(app, {
-      body,
-      ack: async () => undefined,
-      ...(retryNum !== null && { retryNum: Number(retryNum) }),
-      ...(retryReason !== null && { retryReason }),
-    });
+    this.#acksFirst.received();
+    try {
+      return await this.#dispatch(app, {
+        body,
+        ack: async () => undefined,
+        ...(retryNum !== null && { retryNum: Number(retryNum) }),
+        ...(retryReason !== null && { retryReason }),
+      });
+    } finally {
+      this.#acksFirst.answered();
+    }
   }
 
   #dispatch(app: App, event: ReceiverEvent): Promise<Response> {

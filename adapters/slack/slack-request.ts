@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { DeskError } from '../../src/core/errors.ts';
 import type { Clock } from '../../src/core/ports.ts';
 import type { SlackVerifier } from '../../src/triage/verify-slack-signature.ts';
+import { readCappedBody } from './capped-body.ts';
 
 /*
  * Reading a request from Slack, the same on Node (bolt's receiver, fetch-receiver.ts) and on Workers
@@ -71,19 +72,34 @@ export interface ReadOptions {
   verifier: SlackVerifier;
   now: Clock;
   maxBodyBytes: number;
+  /** How long the body may take to arrive (BODY_DEADLINE_MS). */
+  bodyDeadlineMs: number;
 }
 
 /**
- * The verified body of a Slack request, or `ssl_check` for Slack's certificate check (which carries
- * nothing to run and may come unsigned). Throws `payload_too_large`, `unauthorized` (a missing, bad
- * or stale signature: nothing may run) or `bad_request` (neither JSON nor a form).
+ * Slack sends a request whole at once and gives up on it after 3 s: a body still arriving after this
+ * long is no request of Slack's, and is dropped rather than kept waiting for.
  */
-export async function readSlackRequest(request: Request, options: ReadOptions): Promise<{ kind: 'ssl_check' } | { kind: 'verified'; body: SlackRequestBody }> {
+export const BODY_DEADLINE_MS = 5_000;
+
+export type SlackRequestRead = { kind: 'ssl_check' } | { kind: 'too_slow' } | { kind: 'verified'; body: SlackRequestBody };
+
+/**
+ * The verified body of a Slack request, `ssl_check` for Slack's certificate check (which carries
+ * nothing to run and may come unsigned), or `too_slow` for a body still arriving at the deadline
+ * (answer it with `tooSlow`). Throws `payload_too_large` (as soon as the body passes the limit,
+ * without reading the rest), `unauthorized` (a missing, bad or stale signature: nothing may run) or
+ * `bad_request` (neither JSON nor a form).
+ */
+export async function readSlackRequest(request: Request, options: ReadOptions): Promise<SlackRequestRead> {
   const max = options.maxBodyBytes;
+  const tooLarge = () => new DeskError('payload_too_large', `a Slack request may be at most ${max} bytes`);
   const declared = Number(request.headers.get('content-length') ?? '0');
-  if (declared > max) throw new DeskError('payload_too_large', `a Slack request may be at most ${max} bytes`);
-  const raw = new Uint8Array(await request.arrayBuffer());
-  if (raw.length > max) throw new DeskError('payload_too_large', `a Slack request may be at most ${max} bytes`);
+  if (declared > max) throw tooLarge();
+  const read = await readCappedBody(request.body, { maxBytes: max, deadlineMs: options.bodyDeadlineMs });
+  if (read.kind === 'too_large') throw tooLarge();
+  if (read.kind === 'too_slow') return read;
+  const raw = read.bytes;
   const text = new TextDecoder().decode(raw);
   const contentType = request.headers.get('content-type') ?? '';
   if (contentType.startsWith('application/x-www-form-urlencoded') && new URLSearchParams(text).get('ssl_check') === '1') {
@@ -97,6 +113,12 @@ export async function readSlackRequest(request: Request, options: ReadOptions): 
   const body = parseSlackBody(text, contentType);
   checkEnvelope(body);
   return { kind: 'verified', body };
+}
+
+/** The answer to a body that did not arrive within its deadline (no DeskError code means 408). */
+export function tooSlow(deadlineMs: number): Response {
+  const message = `a Slack request's body must arrive within ${deadlineMs / 1000} s`;
+  return Response.json({ error: { code: 'request_timeout', message } }, { status: 408 });
 }
 
 /** Events come as JSON; interactivity as a form with a JSON `payload`; slash commands as a form. */

@@ -275,6 +275,35 @@ describe('Slack on Workers: POST /slack/events and the cron relay of the mail Wo
     expect((await store().getPacket(packet.ref))?.status).toBe('open');
   });
 
+  it('answers a chunked body past 1 MiB with 413 as soon as it passes the limit, reading none of the rest', async () => {
+    // A body of 64 MiB with no declared length, made as it is read: what the Worker pulls is counted.
+    const chunk = new Uint8Array(64 * 1024).fill(97);
+    let pulled = 0;
+    let cancelled = false;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (pulled >= 64 * 1024 * 1024) return controller.close();
+        pulled += chunk.byteLength;
+        controller.enqueue(chunk);
+      },
+      cancel() {
+        cancelled = true;
+      },
+    });
+    const timestamp = Math.floor(Date.now() / 1000);
+    const request = new Request(SLACK_URL, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': String(timestamp), 'x-slack-signature': `v0=${'0'.repeat(64)}` },
+      body,
+    });
+    expect(request.headers.get('content-length')).toBeNull();
+    const response = await worker.fetch(request as never, env as never, createExecutionContext());
+    expect(response.status).toBe(413);
+    expect(await response.json()).toMatchObject({ error: { code: 'payload_too_large' } });
+    expect(pulled).toBeLessThan(2 * 1024 * 1024);
+    expect(cancelled).toBe(true);
+  });
+
   it('names the missing field of a signed request with 400; keeps the modal open on an empty question', async () => {
     const payload = { type: 'block_actions', user: { name: 'maria' }, trigger_id: '1.2.3', actions: [{ action_id: ActionId.resolve, value: packet.ref }] };
     const broken = await send({ contentType: 'application/x-www-form-urlencoded', body: new URLSearchParams({ payload: JSON.stringify(payload) }).toString() });
