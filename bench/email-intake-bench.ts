@@ -19,7 +19,7 @@ const TRUSTED = 'mx.bench.test';
 
 /** The corpus: the real-world oddities, our own fixtures, and verified reports that reach reconciliation. */
 function corpus(): Uint8Array[] {
-  const dirs = [new URL('../../shared/corpus/email-realworld/', import.meta.url), new URL('../test/fixtures/eml/', import.meta.url)];
+  const dirs = [new URL('../test/fixtures/email-realworld/', import.meta.url), new URL('../test/fixtures/eml/', import.meta.url)];
   const files = dirs.flatMap((dir) =>
     readdirSync(dir)
       .filter((f) => f.endsWith('.eml'))

@@ -12,3 +12,14 @@ describe('chat configuration', () => {
     for (const bad of ['-1', 'many', '2.5']) expect(() => loadConfig({ CHAT_LIVE_ACTORS: bad })).toThrow(/CHAT_LIVE_ACTORS/);
   });
 });
+
+describe('widget configuration', () => {
+  it('signs the demo page in only over the seeded demo data by default; WIDGET_DEMO=on or off says otherwise', () => {
+    expect(loadConfig({}).widget.demo).toBe('auto');
+    for (const value of ['auto', 'on', 'off'] as const) expect(loadConfig({ WIDGET_DEMO: value }).widget.demo).toBe(value);
+  });
+
+  it('refuses any other WIDGET_DEMO, naming it', () => {
+    for (const bad of ['yes', 'true', '1']) expect(() => loadConfig({ WIDGET_DEMO: bad })).toThrow(/WIDGET_DEMO/);
+  });
+});

@@ -35,6 +35,7 @@ const Env = z.object({
   CHAT_LIVE_ACTORS: int(256, 0),
   WIDGET_ALLOWED_ORIGINS: optionalString,
   WIDGET_DEMO_EMAIL: optionalString.pipe(z.email().optional()),
+  WIDGET_DEMO: optionalString.pipe(z.enum(['auto', 'on', 'off']).optional()),
   SMTP_URL: optionalString.pipe(z.url({ protocol: /^smtps?$/ }).optional()),
   SUPPORT_FROM: optionalString.pipe(z.email().optional()),
   INBOUND_EMAIL_SECRET: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
@@ -54,8 +55,11 @@ export interface DeskConfig {
   chat: { identitySecret: string | null; ttlMs: number; ratePerMinute: number; rateBurst: number; maxBodyBytes: number; liveActors: number };
   /** The Slack app (triage): present when SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are set. */
   slack: { botToken: string; signingSecret: string; apiUrl: string; triageChannel: string } | null;
-  /** The help widget: origins allowed to call /api (CORS) and the account the demo page signs in as (embedded mode only). */
-  widget: { allowedOrigins: '*' | string[]; demoEmail: string };
+  /**
+   * The help widget: origins allowed to call /api (CORS), the account the demo page at `/` signs in
+   * as, and when it does: `auto` only over the seeded demo data, `on` always, `off` never.
+   */
+  widget: { allowedOrigins: '*' | string[]; demoEmail: string; demo: 'auto' | 'on' | 'off' };
   /** Email: outbound over SMTP from SUPPORT_FROM; inbound at /api/email/inbound when its secret is set. */
   email: {
     smtpUrl: string | null;
@@ -109,6 +113,7 @@ export function loadConfig(env: Record<string, string | undefined>): DeskConfig 
     widget: {
       allowedOrigins: parseOrigins(e.WIDGET_ALLOWED_ORIGINS),
       demoEmail: e.WIDGET_DEMO_EMAIL ?? 'maya@example.com',
+      demo: e.WIDGET_DEMO ?? 'auto',
     },
     email: emailConfig(e),
     leaseMs: e.CLAIM_LEASE_SECONDS * 1000,

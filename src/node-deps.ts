@@ -11,6 +11,7 @@ import type { ConversationService } from './chat/conversation-service.ts';
 import type { DeskConfig } from './config.ts';
 import { createRateLimiter } from './http/rate-limiter.ts';
 import { readWidgetScript } from './widget/widget-script.ts';
+import { demoPageState } from './demo/demo-page-state.ts';
 import { newId } from './core/ids.ts';
 import type { PacketService } from './core/packet-service.ts';
 import type { Clock, PlatformData } from './core/ports.ts';
@@ -117,11 +118,11 @@ export function createNodeApp(deps: NodeDeps) {
     },
     widget: {
       script: () => readWidgetScript(),
-      // The demo page signs in as a demo account only over the embedded demo data, never a real platform's users.
-      demo:
-        deps.embedded && deps.config.chat.identitySecret
-          ? { email: deps.config.widget.demoEmail, secret: deps.config.chat.identitySecret }
-          : null,
+      // The demo page signs in only over the seeded demo data (or WIDGET_DEMO=on), asked at each request.
+      demo: async () => {
+        const state = await demoPageState(deps.sqlite, deps.config);
+        return state.signedIn ? { email: state.email, secret: state.secret } : null;
+      },
       allowedOrigins: deps.config.widget.allowedOrigins,
     },
   });

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { serve } from '@hono/node-server';
-import { loadConfig } from './config.ts';
+import { type DeskConfig, loadConfig } from './config.ts';
+import { type DemoPageState, demoPageState } from './demo/demo-page-state.ts';
 import { seedDemoIfEmpty } from './demo/seed-demo.ts';
 import { createNodeApp, createNodeDeps } from './node-deps.ts';
 import { buildWidget } from './widget/build-widget.ts';
@@ -25,6 +26,7 @@ async function main() {
   const stopRelay = deps.slack || deps.email.sending ? deps.relay.start(deps.config.outbox.intervalMs) : null;
 
   const demo = deps.embedded ? await seedDemoIfEmpty(deps.sqlite, deps.now()) : null;
+  const demoPage = await demoPageState(deps.sqlite, config);
   const server = serve({ fetch: app.fetch, port: config.port, hostname: process.env.HOST ?? '0.0.0.0' }, (info) => {
     const base = `http://localhost:${info.port}`;
     const lines = [`PrismPoster support desk listening on ${base} (database ${config.dbPath})`, `  health: ${base}/health`];
@@ -34,12 +36,13 @@ async function main() {
     if (demo && example) {
       lines.push(demo.seeded ? '  demo data seeded — accounts to try:' : '  demo accounts:');
       for (const a of demo.guide) lines.push(`    ${a.email.padEnd(18)} ${a.story}`);
-      lines.push(`  widget demo: ${base}/ (signed in as ${config.widget.demoEmail}); anonymous: ${base}/demo/anonymous`);
       lines.push(`  try: npm run cli -- reconcile --db ${config.dbPath} --email ${example}`);
       lines.push(`       npm run cli -- packet --db ${config.dbPath} --email ${example}`);
     } else {
       lines.push(`  platform: ${config.platform.kind === 'http' ? config.platform.baseUrl : 'embedded'}`);
     }
+    lines.push(widgetPageLine(base, demoPage));
+    lines.push(...packetLines(config, deps.email.sending));
     if (config.slack) lines.push(`  slack: POST ${base}/slack/events (triage channel ${config.slack.triageChannel})`);
     if (config.email.inboundSecret) lines.push(`  email intake: POST ${base}/api/email/inbound (raw message, X-Inbound-Secret header)`);
     if (deps.email.sending) lines.push(`  email: sending from ${config.email.from} over SMTP`);
@@ -64,6 +67,36 @@ async function main() {
   };
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
+}
+
+/** What `/` shows: signed in (and why), or anonymous and why — it hands out a valid identity when signed in. */
+function widgetPageLine(base: string, state: DemoPageState): string {
+  if (state.signedIn) {
+    const why = state.forced ? `WIDGET_DEMO=on: anyone who opens it acts as ${state.email}` : 'over the seeded demo data';
+    return `  widget demo: ${base}/ (signed in as ${state.email}, ${why}); anonymous: ${base}/demo/anonymous`;
+  }
+  const why = {
+    off: 'WIDGET_DEMO=off',
+    no_secret: 'WIDGET_IDENTITY_SECRET is not set',
+    platform_http: 'the records come from PLATFORM_API_URL',
+    // No "demo" in this one: over imported records the start names no demo at all.
+    not_seeded_demo: 'the records here are not only the sample seeded at first start; WIDGET_DEMO=on signs it in as WIDGET_DEMO_EMAIL',
+  }[state.reason];
+  return `  widget page: ${base}/ (no one signed in: ${why})`;
+}
+
+/**
+ * Where packets go. Each is kept in the database; it is sent only to Slack (the app configured) and
+ * SUPPORT_INBOX (with SMTP): otherwise nobody hears of it unless they look, so say how to look.
+ */
+function packetLines(config: DeskConfig, mailing: boolean): string[] {
+  const { slackChannel, supportInbox } = config.destinations;
+  const to = [config.slack && `Slack channel ${config.slack.triageChannel}`, supportInbox && mailing && `mail to ${supportInbox}`].filter(Boolean);
+  const lines = to.length > 0 ? [`  packets: sent to ${to.join(' and ')}`] : ['  packets: kept in the database and sent nowhere (no Slack app, no SMTP mail to SUPPORT_INBOX is set up)'];
+  if (slackChannel && !config.slack) lines.push(`  packets for ${slackChannel} wait in the outbox until SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are set`);
+  if (supportInbox && !mailing) lines.push(`  packets for ${supportInbox} wait in the outbox until SMTP_URL and SUPPORT_FROM are set`);
+  lines.push(`  see them: npm run cli -- packets --db ${config.dbPath}`);
+  return lines;
 }
 
 main().catch((error: unknown) => {

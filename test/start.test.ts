@@ -59,6 +59,14 @@ const countsOf = (rows: ReturnType<typeof platformRows>) => ({
   ledger: rows.ledger.length,
 });
 
+/** The identity the page at `/` signs the widget in with (null: anonymous), as a visitor could lift it. */
+async function demoPageUser(desk: DeskProcess): Promise<unknown> {
+  const page = await (await fetch(`http://127.0.0.1:${desk.port}/`)).text();
+  const user = /PrismSupport\.init\(\{ apiBase: location\.origin, user: (.*) \}\);/.exec(page)?.[1];
+  if (user === undefined) throw new Error(`no widget on the page: ${page.slice(0, 200)}`);
+  return JSON.parse(user);
+}
+
 async function stop(desk: DeskProcess) {
   desk.child.kill('SIGTERM');
   return desk.exited;
@@ -101,6 +109,20 @@ describe('npm start on a fresh database', () => {
     const health = await fetch(`http://127.0.0.1:${desk.port}/health`);
     expect(health.status).toBe(200);
     expect(await health.json()).toMatchObject({ status: 'ok', database: 'ok' });
+  }, 60_000);
+
+  it('signs the demo page in as the demo account, and says so', async () => {
+    expect(desk.stdout()).toContain(`widget demo: http://localhost:${desk.port}/ (signed in as maya@example.com, over the seeded demo data)`);
+    expect(await demoPageUser(desk)).toMatchObject({ email: 'maya@example.com', hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+  }, 60_000);
+
+  it('says that, with neither Slack nor SMTP set up, packets are kept but sent nowhere, and how to see them', async () => {
+    const out = desk.stdout();
+    expect(out).toContain('packets: kept in the database and sent nowhere (no Slack app, no SMTP mail to SUPPORT_INBOX is set up)');
+    expect(out).toContain(`see them: npm run cli -- packets --db ${db}`);
+    const listed = await runCli(['packets', '--db', db]);
+    expect(listed).toMatchObject({ code: 0, stderr: '' });
+    expect(listed.stdout).toContain('no packets');
   }, 60_000);
 
   it('gives the CLI, on the same file, every verdict the demo guide promises', async () => {
@@ -149,6 +171,17 @@ describe('npm start on a fresh database', () => {
     expect(await stop(again)).toEqual({ code: 0, signal: null });
     expect(platformRows(db)).toEqual(rowsAfterFirstRun);
   }, 60_000);
+
+  it('signs no one in once records are imported into the demo database, across restarts', async () => {
+    expect((await runCli(['import', 'test/fixtures/platform-import.json', '--db', db])).code).toBe(0);
+    for (let start = 0; start < 2; start++) {
+      const again = await startDesk(db);
+      expect(again.stdout()).toContain(`widget page: http://localhost:${again.port}/ (no one signed in: the records here are not only the sample seeded at first start`);
+      expect(again.stdout()).not.toContain('widget demo:');
+      expect(await demoPageUser(again)).toBeNull();
+      expect(await stop(again)).toEqual({ code: 0, signal: null });
+    }
+  }, 60_000);
 });
 
 describe('npm start on a database of imported records', () => {
@@ -162,6 +195,8 @@ describe('npm start on a database of imported records', () => {
     expect(out).not.toContain('demo');
     expect(out).not.toContain('maya@example.com');
     expect(out).toContain('platform: embedded');
+    expect(out).toContain('widget page:');
+    expect(await demoPageUser(desk)).toBeNull();
     expect((await fetch(`http://127.0.0.1:${desk.port}/health`)).status).toBe(200);
     expect(await stop(desk)).toEqual({ code: 0, signal: null });
     expect(countsOf(platformRows(db))).toEqual({ accounts: 3, generations: 13, ledger: 20 });

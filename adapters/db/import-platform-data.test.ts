@@ -224,6 +224,54 @@ describe('importPlatformData', () => {
     expect(balanceOf('acc_mara')).toBe(408);
   });
 
+  describe('a file that rewrites history the store holds', () => {
+    const fixture = () => structuredClone(defaultPlatformFixture);
+    const run = (id: string) => fixture().generations.find((g) => g.id === id);
+    const entry = (id: string) => fixture().ledger.find((e) => e.id === id);
+
+    beforeEach(async () => {
+      await importPlatformData(handle, defaultPlatformFixture);
+    });
+
+    it.each([
+      ['a run moved to another account', () => ({ generations: [{ ...run('gen_m2'), accountId: 'acc_theo' }] }), 'generations[0] id "gen_m2": field "accountId": generation "gen_m2" belongs to account "acc_mara"; the file gives "acc_theo"'],
+      ['a ledger entry moved to another account', () => ({ ledger: [{ ...entry('led_m_s2'), accountId: 'acc_theo' }] }), 'ledger[0] id "led_m_s2": field "accountId": ledger entry "led_m_s2" belongs to account "acc_mara"; the file gives "acc_theo"'],
+      ['an account given another email', () => ({ accounts: [{ id: 'acc_theo', email: 'attacker@example.net' }] }), 'accounts[0] id "acc_theo": field "email": account "acc_theo" has the email theo.baptiste@example.org in the store; the file gives attacker@example.net'],
+    ])('refuses %s, naming the record, and writes nothing', async (_what, file, message) => {
+      const before = dump();
+      const error = await rejection(file());
+      expect(error.message).toContain(message);
+      expect(dump()).toEqual(before);
+    });
+
+    it('applies them with allowRewrite, counting again the balance of the account an entry left', async () => {
+      const file = { accounts: [{ id: 'acc_theo', email: 'theo@new.example' }], generations: [{ ...run('gen_m2'), accountId: 'acc_theo' }], ledger: [{ ...entry('led_m_s2'), accountId: 'acc_theo' }] };
+      await importPlatformData(handle, file, { allowRewrite: true });
+      expect(handle.sqlite.prepare("SELECT account_id FROM generations WHERE id = 'gen_m2'").pluck().get()).toBe('acc_theo');
+      expect(handle.sqlite.prepare("SELECT email_key FROM accounts WHERE id = 'acc_theo'").pluck().get()).toBe('theo@new.example');
+      expect([balanceOf('acc_mara'), balanceOf('acc_theo')]).toEqual([420 + 40, 89 - 40]);
+    });
+  });
+
+  describe('the mark of the seeded demo data', () => {
+    const marked = () => handle.sqlite.prepare('SELECT count(*) FROM demo_seed').pluck().get() === 1;
+
+    it('is written with the records by a seeding import, and cleared by any import that writes records', async () => {
+      await importPlatformData(handle, { accounts: defaultPlatformFixture.accounts }, { seedsDemo: { at: 1 } });
+      expect(marked()).toBe(true);
+      await importPlatformData(handle, {});
+      expect(marked()).toBe(true);
+      await importPlatformData(handle, { ledger: [{ id: 'led_x', accountId: 'acc_theo', type: 'grant', amount: 7, createdAt: '2026-11-01T00:00:00Z' }] });
+      expect(marked()).toBe(false);
+    });
+
+    it('stays when an import is refused', async () => {
+      await importPlatformData(handle, defaultPlatformFixture, { seedsDemo: { at: 1 } });
+      await rejection({ accounts: [{ id: 'acc_theo', email: 'attacker@example.net' }] });
+      expect(marked()).toBe(true);
+    });
+  });
+
   it('imports a file of 20,000 records in one go', async () => {
     const accounts = Array.from({ length: 1000 }, (_, i) => ({ id: `acc_${i}`, email: `user${i}@example.com`, name: `User ${i}`, timezone: 'UTC' }));
     const generations = Array.from({ length: 10_000 }, (_, i) => ({

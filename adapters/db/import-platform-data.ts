@@ -7,7 +7,7 @@ import { Account, Generation, ImportFile, LedgerEntry } from '../../src/core/pla
 import type { DeskDb } from './desk-db.ts';
 import { refreshBalance } from './drizzle-platform-data.ts';
 import { accountToRow, generationToRow, ledgerToRow } from './platform-rows.ts';
-import { accounts, generations, ledger } from './schema.ts';
+import { accounts, demoSeed, generations, ledger } from './schema.ts';
 
 export interface ImportSummary {
   accounts: number;
@@ -76,6 +76,71 @@ const MAX_PARAMS = 30_000;
 export interface ImportOptions {
   /** Bound parameters per statement: 30,000 on better-sqlite3, under 100 on D1. */
   maxParams?: number;
+  /**
+   * Lets the file change what the store holds already: move a run or a ledger entry to another
+   * account, give an account another email. Without it such a file is refused.
+   */
+  allowRewrite?: boolean;
+  /** The file is the demo data `npm start` seeds: the store is marked as holding it (any other import clears the mark). */
+  seedsDemo?: { at: number };
+}
+
+/** The store's owner (or email key) of each id given, read in chunks. */
+async function storedValues(
+  ids: string[],
+  chunks: <T>(rows: T[], columns: number) => T[][],
+  read: (part: string[]) => Promise<{ id: string; value: string }[]>,
+): Promise<Map<string, string>> {
+  const stored = new Map<string, string>();
+  for (const part of chunks(ids, 1)) for (const row of await read(part)) stored.set(row.id, row.value);
+  return stored;
+}
+
+const REWRITE_HINT = '(import --allow-rewrite to change it)';
+
+/**
+ * History the store holds already and the file would change: a run or a ledger entry moved to
+ * another account (charges and refunds would change hands), an account given another address (it
+ * would be handed to whoever holds that mailbox). Refused, naming the record, unless `allowRewrite`.
+ * Answers the accounts entries are moved away from, whose balances must be counted again.
+ */
+async function checkRewrites(
+  db: DeskDb['db'],
+  chunks: <T>(rows: T[], columns: number) => T[][],
+  file: { accounts: Account[]; generations: Generation[]; entries: LedgerEntry[] },
+  allowRewrite: boolean,
+): Promise<Set<string>> {
+  const emails = await storedValues(file.accounts.map((a) => a.id), chunks, (part) =>
+    db.select({ id: accounts.id, value: accounts.emailKey }).from(accounts).where(inArray(accounts.id, part)),
+  );
+  const runOwners = await storedValues(file.generations.map((g) => g.id), chunks, (part) =>
+    db.select({ id: generations.id, value: generations.accountId }).from(generations).where(inArray(generations.id, part)),
+  );
+  const entryOwners = await storedValues(file.entries.map((e) => e.id), chunks, (part) =>
+    db.select({ id: ledger.id, value: ledger.accountId }).from(ledger).where(inArray(ledger.id, part)),
+  );
+  const movedFrom = new Set<string>();
+  if (!allowRewrite) {
+    // A change of case is the same address (identities are checked over the lowercase email).
+    file.accounts.forEach((a, i) => {
+      const stored = emails.get(a.id);
+      if (stored !== undefined && stored !== a.email.toLowerCase())
+        reject('accounts', i, a.id, 'email', `account "${a.id}" has the email ${stored} in the store; the file gives ${a.email} ${REWRITE_HINT}`);
+    });
+    file.generations.forEach((g, i) => {
+      const stored = runOwners.get(g.id);
+      if (stored !== undefined && stored !== g.accountId)
+        reject('generations', i, g.id, 'accountId', `generation "${g.id}" belongs to account "${stored}"; the file gives "${g.accountId}" ${REWRITE_HINT}`);
+    });
+  }
+  file.entries.forEach((e, i) => {
+    const stored = entryOwners.get(e.id);
+    if (stored === undefined || stored === e.accountId) return;
+    if (!allowRewrite)
+      reject('ledger', i, e.id, 'accountId', `ledger entry "${e.id}" belongs to account "${stored}"; the file gives "${e.accountId}" ${REWRITE_HINT}`);
+    movedFrom.add(stored);
+  });
+  return movedFrom;
 }
 
 function chunker(maxParams: number) {
@@ -93,7 +158,8 @@ function chunkRows<T>(rows: T[], columns: number, maxParams: number): T[][] {
  * Imports platform-data.md's import file: every record is checked first, then everything is
  * written in one atomic step. Any bad record rejects the whole file with its id and field, and
  * nothing is written: a record that breaks its schema, an id given twice in a collection, a run or
- * entry of an unknown account, an email taken, an account's amounts past exact arithmetic.
+ * entry of an unknown account, an email taken, an account's amounts past exact arithmetic, and
+ * (unless `allowRewrite`) a run or entry of another account in the store, an account's new email.
  * Importing the same file twice changes nothing.
  */
 export async function importPlatformData(
@@ -154,6 +220,8 @@ export async function importPlatformData(
     }
   }
 
+  const movedFrom = await checkRewrites(db, chunks, { accounts: accountList, generations: generationList, entries }, options.allowRewrite ?? false);
+
   const statements: BatchItem<'sqlite'>[] = [];
   for (const part of chunks(accountList.map(accountToRow), 6)) {
     statements.push(db.insert(accounts).values(part).onConflictDoUpdate({ target: accounts.id, set: excluded(['email', 'emailKey', 'name', 'timezone'], accounts) }));
@@ -174,9 +242,17 @@ export async function importPlatformData(
       }),
     );
   }
-  for (const id of new Set([...accountList.map((a) => a.id), ...entries.map((e) => e.accountId)])) {
+  for (const id of new Set([...accountList.map((a) => a.id), ...entries.map((e) => e.accountId), ...movedFrom])) {
     statements.push(refreshBalance(db, id));
   }
-  if (statements.length > 0) await atomic(statements);
+  if (statements.length > 0) {
+    // Written with the records: the demo mark stands for exactly the seeded records, nothing else.
+    statements.push(
+      options.seedsDemo
+        ? db.insert(demoSeed).values({ id: 1, seededAt: options.seedsDemo.at }).onConflictDoUpdate({ target: demoSeed.id, set: { seededAt: options.seedsDemo.at } })
+        : db.delete(demoSeed),
+    );
+    await atomic(statements);
+  }
   return { accounts: accountList.length, generations: generationList.length, ledger: entries.length };
 }

@@ -74,6 +74,16 @@ export const ledger = sqliteTable(
   ],
 );
 
+/**
+ * One row while the platform records are the demo data `npm start` seeded and nothing else: only
+ * then may the demo page sign in as a demo account. An import that writes records deletes it.
+ */
+export const demoSeed = sqliteTable('demo_seed', {
+  /** Always 1: the mark is there or not. */
+  id: integer('id').primaryKey(),
+  seededAt: integer('seeded_at').notNull(),
+});
+
 // --- The desk's own records ---
 
 export const conversations = sqliteTable(

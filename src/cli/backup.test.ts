@@ -78,6 +78,14 @@ describe('npm run cli -- backup FILE', () => {
     expect(result.err).toContain('exists already');
   });
 
+  it('names a folder that does not exist and how to make it, writing nothing', async () => {
+    const target = join(dir, 'backups', 'support-2026-11-24.db');
+    const result = await cli(['backup', target, '--db', db]);
+    expect(result.code).toBe(1);
+    expect(result.err).toBe(`${target}: the folder ${join(dir, 'backups')} does not exist; create it first (mkdir -p ${join(dir, 'backups')})`);
+    expect(existsSync(join(dir, 'backups'))).toBe(false);
+  });
+
   it('needs exactly one FILE', async () => {
     const result = await cli(['backup', '--db', db]);
     expect(result.code).toBe(2);

@@ -1,10 +1,12 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../config.ts';
 import { Packet } from '../core/support-packet.ts';
+import { createNodeDeps } from '../node-deps.ts';
 import { runCli } from './main.ts';
 
 /*
@@ -207,6 +209,67 @@ describe('import FILE', () => {
     expect(existsSync(db)).toBe(false);
   });
 
+  it('reads a file that starts with a UTF-8 byte-order mark (as Windows editors save it)', async () => {
+    const withBom = join(dir, 'bom.json');
+    writeFileSync(withBom, `\uFEFF${readFileSync(GOOD, 'utf8')}`);
+    const run = await cli(['import', withBom, '--db', db]);
+    expect(run).toEqual({ code: 0, stdout: `imported 3 accounts, 13 generations, 20 ledger entries into ${db}`, stderr: '' });
+  });
+
+  describe('a file that rewrites what the store holds', () => {
+    const write = (name: string, contents: unknown) => {
+      const path = join(dir, name);
+      writeFileSync(path, JSON.stringify(contents));
+      return path;
+    };
+    const kenji = { id: 'acc_kenji', email: 'Kenji.Mori@Example.jp', name: 'Kenji Mori', timezone: 'Asia/Tokyo' };
+    const good = () => JSON.parse(readFileSync(GOOD, 'utf8')) as { generations: { id: string; accountId: string }[]; ledger: { id: string; accountId: string; amount: number }[] };
+    const runOf = (id: string) => ({ ...good().generations.find((g) => g.id === id), accountId: 'acc_kenji' });
+    const entryOf = (id: string) => ({ ...good().ledger.find((e) => e.id === id), accountId: 'acc_kenji' });
+    const balances = () => {
+      const file = new Database(db, { readonly: true });
+      try {
+        return Object.fromEntries(file.prepare('SELECT id, balance FROM accounts ORDER BY id').raw().all() as [string, number][]);
+      } finally {
+        file.close();
+      }
+    };
+
+    it.each([
+      ['moves a run to another account', () => ({ accounts: [kenji], generations: [runOf('gen_r02')] }), 'generations[0] id "gen_r02": field "accountId": generation "gen_r02" belongs to account "acc_rosa"; the file gives "acc_kenji"'],
+      ['moves a ledger entry to another account', () => ({ ledger: [entryOf('led_rosa_r02')] }), 'ledger[0] id "led_rosa_r02": field "accountId": ledger entry "led_rosa_r02" belongs to account "acc_rosa"; the file gives "acc_kenji"'],
+      ['changes an account\'s email', () => ({ accounts: [{ id: 'acc_rosa', email: 'someone.else@example.com' }] }), 'accounts[0] id "acc_rosa": field "email": account "acc_rosa" has the email rosa.lind@example.com in the store; the file gives someone.else@example.com'],
+    ])('is refused when it %s, naming the record, and nothing is written', async (_what, contents, message) => {
+      await importGood();
+      const before = dump(db);
+      const run = await cli(['import', write('rewrite.json', contents()), '--db', db]);
+      expect(run).toMatchObject({ code: 1, stdout: '' });
+      expect(run.stderr).toContain(message);
+      expect(run.stderr).toContain('--allow-rewrite');
+      expect(dump(db)).toEqual(before);
+    });
+
+    it('takes a change of case of an account\'s email (the same address)', async () => {
+      await importGood();
+      const run = await cli(['import', write('case.json', { accounts: [{ ...kenji, email: 'kenji.mori@example.jp' }] }), '--db', db]);
+      expect(run.code).toBe(0);
+    });
+
+    it('is applied with --allow-rewrite, both accounts\' balances counted again', async () => {
+      await importGood();
+      const was = balances();
+      const spend = good().ledger.find((e) => e.id === 'led_rosa_r02');
+      if (!spend) throw new Error('fixture: led_rosa_r02');
+      const file = write('rewrite.json', { accounts: [{ id: 'acc_rosa', email: 'rosa@new.example' }], generations: [runOf('gen_r02')], ledger: [entryOf('led_rosa_r02')] });
+      const run = await cli(['import', file, '--allow-rewrite', '--db', db]);
+      expect(run).toMatchObject({ code: 0, stderr: '' });
+      expect(balances()).toEqual({ ...was, acc_rosa: (was.acc_rosa ?? 0) - spend.amount, acc_kenji: (was.acc_kenji ?? 0) + spend.amount });
+      const moved = JSON.parse((await cli(['reconcile', '--email', 'kenji.mori@example.jp', '--now', NOW, '--json', '--db', db])).stdout);
+      expect(moved.runs.map((r: { generationId: string }) => r.generationId)).toContain('gen_r02');
+      expect((await cli(['reconcile', '--email', 'rosa@new.example', '--now', NOW, '--db', db])).code).toBe(0);
+    });
+  });
+
   it('names a file that does not exist', async () => {
     const missing = join(dir, 'nope.json');
     const run = await cli(['import', missing, '--db', db]);
@@ -363,7 +426,7 @@ describe('packet', () => {
     const a = await cli(['packet', '--email', ROSA, '--now', NOW, '--db', db]);
     const b = await cli(['packet', '--email', ROSA, '--now', NOW, '--db', db]);
     expect(a.code).toBe(0);
-    const ref = (s: string) => /New packet (PKT-[A-Z0-9]{6,10}) for rosa\.lind@example\.com/.exec(s)?.[1];
+    const ref = (s: string) => /Preview \(not filed\): new packet (PKT-[A-Z0-9]{6,10}) for rosa\.lind@example\.com/.exec(s)?.[1];
     expect(ref(a.stdout)).toBeDefined();
     expect(ref(b.stdout)).toBeDefined();
     expect(ref(a.stdout)).not.toBe(ref(b.stdout));
@@ -371,9 +434,65 @@ describe('packet', () => {
     expect(a.stdout).toContain('missing: studio, prompt, timestamp');
   });
 
+  it('says it is a preview that files nothing, and writes nothing', async () => {
+    const before = dump(db);
+    const run = await cli(['packet', '--email', ROSA, '--now', NOW, '--db', db]);
+    expect(run.code).toBe(0);
+    expect(run.stdout.split('\n')[0]).toMatch(/^Preview \(not filed\): new packet PKT-[A-Z0-9]{6,10} for rosa\.lind@example\.com; a report filed would get its own ref$/);
+    expect(dump(db)).toEqual(before);
+    expect((await cli(['packets', '--db', db])).stdout).toBe(`no packets in ${db}`);
+  });
+
   it('exits 1 for an unknown email', async () => {
     const run = await cli(['packet', '--email', 'nobody@example.com', '--now', NOW, '--json', '--db', db]);
     expect(run).toEqual({ code: 1, stdout: '', stderr: 'no account with email nobody@example.com' });
+  });
+});
+
+describe('packets', () => {
+  /** Files a report about one of Rosa's runs as the desk does (widget), with the destinations the environment names. */
+  async function file(run: string, at: string, env: Record<string, string> = {}) {
+    const deps = createNodeDeps(loadConfig({ SUPPORT_DB_PATH: db, ...env }), { now: () => Date.parse(at) });
+    try {
+      return (await deps.packets.file({ channel: 'widget', accountEmail: ROSA, verified: true, generationIds: [run] })).packet;
+    } finally {
+      deps.close();
+    }
+  }
+
+  beforeEach(importGood);
+
+  it('says there are none on a desk that has filed none', async () => {
+    expect(await cli(['packets', '--db', db])).toEqual({ code: 0, stdout: `no packets in ${db}`, stderr: '' });
+  });
+
+  it('lists the packets filed, newest first, with where each was sent (nowhere without Slack or mail)', async () => {
+    const kept = await file('gen_r05', '2026-11-23T00:00:00Z');
+    const queued = await file('gen_r02', NOW, { SLACK_TRIAGE_CHANNEL: 'C0TRIAGE', SUPPORT_INBOX: 'support@example.com' });
+    const run = await cli(['packets', '--db', db]);
+    expect(run.code).toBe(0);
+    expect(run.stdout.split('\n')).toEqual([
+      `${queued.ref}  2026-11-24T00:00:00.000Z  open  widget  rosa.lind@example.com  refund due 40  sent: slack.packet to C0TRIAGE pending, email.packet to support@example.com pending`,
+      `${kept.ref}  2026-11-23T00:00:00.000Z  open  widget  rosa.lind@example.com  refund due 12  sent: nowhere`,
+    ]);
+    expect((await cli(['packets', '--limit', '1', '--db', db])).stdout).toContain(queued.ref);
+    expect((await cli(['packets', '--limit', '1', '--db', db])).stdout).not.toContain(kept.ref);
+  });
+
+  it('prints the packets themselves (support-packet.md) with --json', async () => {
+    const packet = await file('gen_r02', NOW);
+    const run = await cli(['packets', '--db', db]);
+    expect(run.stdout).toBe(`${packet.ref}  2026-11-24T00:00:00.000Z  open  widget  rosa.lind@example.com  refund due 40  sent: nowhere`);
+    const json = await cli(['packets', '--json', '--limit', '5', '--db', db]);
+    expect(JSON.parse(json.stdout).map((p: unknown) => Packet.parse(p))).toEqual([packet]);
+  });
+
+  it('refuses a --limit that is not a whole number above 0', async () => {
+    for (const limit of ['0', '-1', 'ten', '2.5']) {
+      const run = await cli(['packets', '--limit', limit, '--db', db]);
+      expect(run.code, limit).toBe(2);
+      expect(run.stderr).toContain('--limit');
+    }
   });
 });
 

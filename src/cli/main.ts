@@ -1,5 +1,5 @@
-import { readFileSync, realpathSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { backupSqlite } from '../../adapters/db/backup-sqlite.ts';
@@ -11,16 +11,22 @@ import { EmailRejectedError } from '../email/email-report.ts';
 import { parseEmailReport } from '../email/parse-email.ts';
 import { createNodeDeps } from '../node-deps.ts';
 import { formatReconciliation } from './format-reconciliation.ts';
+import { listPackets } from './list-packets.ts';
 
 const USAGE = `usage: npm run cli -- <command> [options]
 
 commands:
-  import FILE                         import platform records (all or nothing)
+  import FILE [--allow-rewrite]       import platform records (all or nothing); a file that moves a
+                                      stored run or ledger entry to another account, or changes an
+                                      account's email, is refused unless --allow-rewrite
   reconcile --email E [--since ISO] [--until ISO] [--now ISO] [--json]
   packet --email E [--now ISO] [--json]
-                                      the packet a report from that account would produce
+                                      a preview: the packet a report from that account would
+                                      produce now (nothing is filed)
+  packets [--limit N] [--json]        the packets filed, newest first, and where each was sent
   email parse FILE.eml [--json]       what the email intake reads in a message (email-report.md)
-  backup FILE                         copy the live database to FILE (online, checked); safe while the server runs
+  backup FILE                         copy the live database to FILE (online, checked; FILE's folder
+                                      must exist); safe while the server runs
 
 every command takes --db PATH (default: $SUPPORT_DB_PATH or data/support.db)`;
 
@@ -79,6 +85,8 @@ export async function runCli(
         until: { type: 'string' },
         now: { type: 'string' },
         json: { type: 'boolean', default: false },
+        'allow-rewrite': { type: 'boolean', default: false },
+        limit: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -110,13 +118,14 @@ export async function runCli(
         if (!file || rest.length > 1) throw new UsageError('import needs exactly one FILE');
         let data: unknown;
         try {
-          data = JSON.parse(readFileSync(file, 'utf8'));
+          // Editors on Windows save "UTF-8" with a byte-order mark, which JSON.parse refuses.
+          data = JSON.parse(readFileSync(file, 'utf8').replace(/^\uFEFF/, ''));
         } catch (error) {
           throw new DeskError('invalid_import', `${file}: ${(error as Error).message}`);
         }
         deps = openDeps(config);
         if (!deps.embedded) throw new DeskError('bad_request', 'import writes the embedded store; unset PLATFORM_API_URL');
-        const summary = await importPlatformData(deps.sqlite, data);
+        const summary = await importPlatformData(deps.sqlite, data, { allowRewrite: values['allow-rewrite'] });
         io.out(`imported ${summary.accounts} accounts, ${summary.generations} generations, ${summary.ledger} ledger entries into ${config.dbPath}`);
         return 0;
       }
@@ -141,7 +150,12 @@ export async function runCli(
         const { packet, created } = await deps.packets.preview({ channel: 'email', accountEmail: email, verified: true });
         if (values.json) io.out(JSON.stringify(packet, null, 2));
         else {
-          io.out(`${created ? 'New packet' : 'Joins existing packet'} ${packet.ref} for ${packet.accountEmail}`);
+          // Nothing is written: a new packet's ref is made up for this preview and never used again.
+          io.out(
+            created
+              ? `Preview (not filed): new packet ${packet.ref} for ${packet.accountEmail}; a report filed would get its own ref`
+              : `Preview (not filed): joins packet ${packet.ref} for ${packet.accountEmail}`,
+          );
           io.out(`runs: ${packet.generationIds.join(', ') || '(none)'}   refund due: ${packet.findings?.refundDue ?? 0} credits`);
           io.out(`studio: ${packet.studio ?? '?'}   prompt: ${packet.prompt ?? '?'}   error: ${packet.errorMessage ?? '-'}`);
           io.out(`missing: ${packet.missing.join(', ') || 'nothing'}`);
@@ -173,8 +187,22 @@ export async function runCli(
         const file = rest[0];
         if (!file || rest.length > 1) throw new UsageError('backup needs exactly one FILE');
         deps = openDeps(config);
+        // SQLite's own answer for a missing folder is "unable to open database file".
+        const folder = dirname(file);
+        if (!existsSync(folder)) throw new DeskError('bad_request', `${file}: the folder ${folder} does not exist; create it first (mkdir -p ${folder})`);
         const result = await backupSqlite(deps.sqlite.sqlite, file);
         io.out(`backed up ${config.dbPath} to ${result.path}: ${result.pages} pages, ${result.bytes} bytes, integrity ok`);
+        return 0;
+      }
+      case 'packets': {
+        if (rest.length > 0) throw new UsageError('packets takes no FILE');
+        const limit = values.limit === undefined ? 20 : Number(values.limit);
+        if (!/^\d+$/.test(values.limit ?? '20') || limit < 1) throw new UsageError(`--limit: not a whole number above 0: ${values.limit}`);
+        deps = openDeps(config);
+        const listed = await listPackets(deps.sqlite, limit);
+        if (values.json) io.out(JSON.stringify(listed.map((l) => l.packet), null, 2));
+        else if (listed.length === 0) io.out(`no packets in ${config.dbPath}`);
+        else for (const l of listed) io.out(l.line);
         return 0;
       }
       default:

@@ -1,12 +1,13 @@
 import { count, inArray } from 'drizzle-orm';
 import type { DeskDb } from '../../adapters/db/desk-db.ts';
 import { importPlatformData } from '../../adapters/db/import-platform-data.ts';
-import { accounts } from '../../adapters/db/schema.ts';
+import { accounts, demoSeed } from '../../adapters/db/schema.ts';
 import { type DemoAccount, demoData } from './demo-data.ts';
 
 /**
- * Seeds the demo accounts when the embedded store has no account yet. Answers the guide to the demo
- * accounts the store holds: all of them once seeded, none in a store that holds imported data only.
+ * Seeds the demo accounts when the embedded store has no account yet, marking the store as holding
+ * the seeded demo (in the same write; an import of records clears the mark). Answers the guide to
+ * the demo accounts the store holds: all of them once seeded, none in a store of imported data only.
  */
 export async function seedDemoIfEmpty(db: DeskDb, now: number): Promise<{ seeded: boolean; guide: DemoAccount[] }> {
   const data = demoData(now);
@@ -17,6 +18,16 @@ export async function seedDemoIfEmpty(db: DeskDb, now: number): Promise<{ seeded
     const held = new Set(present.map((r) => r.emailKey));
     return { seeded: false, guide: data.guide.filter((g) => held.has(g.email.toLowerCase())) };
   }
-  await importPlatformData(db, data);
+  await importPlatformData(db, data, { seedsDemo: { at: now } });
   return { seeded: true, guide: data.guide };
+}
+
+/**
+ * Whether the platform records are the seeded demo data and nothing else: the mark the seeder
+ * wrote is still there (no import has written records since). Read from the file, so it holds
+ * across restarts and sees an import made while the server runs.
+ */
+export async function holdsSeededDemo(db: DeskDb): Promise<boolean> {
+  const rows = await db.db.select({ id: demoSeed.id }).from(demoSeed).limit(1);
+  return rows.length > 0;
 }

@@ -29,16 +29,19 @@ function demoScene(email: string) {
 /**
  * A host page for the widget: a mock PrismPoster studio with a failed run. With a user, the widget
  * is signed in as that demo account (the hash computed by the desk, as a host's server would);
- * without, it is anonymous and the page shows no account data either.
+ * without, it is anonymous and the page shows no account data either (`signedOutHere`: `/` itself,
+ * where the desk would not sign in, so there is no signed-in version to link to).
  */
-export function demoPage(user: { email: string; hash: string } | null): string {
+export function demoPage(user: { email: string; hash: string } | null, options: { signedOutHere?: boolean } = {}): string {
   const scene = user ? demoScene(user.email) : null;
   const studio = scene?.run.studio ?? 'video';
   const nav = STUDIOS.map((s) => `<a href="#"${s === studio ? ' aria-current="page"' : ''}>${STUDIO_NAMES[s]}</a>`).join('');
   const who = user ? `<span class="who">${esc(scene?.name ?? user.email)}</span>` : '<a class="who" href="#">Sign in</a>';
   const note = user
     ? `This mock studio embeds the help widget signed in as <b>${esc(user.email)}</b>. Open <b>Help</b> at the bottom right. <a href="/demo/anonymous">Signed-out version</a>`
-    : 'This mock studio embeds the help widget without a signed-in user. Open <b>Help</b> at the bottom right. <a href="/">Signed-in version</a>';
+    : options.signedOutHere
+      ? 'This mock studio embeds the help widget without a signed-in user: the desk signs this page in only over its seeded demo data (or with WIDGET_DEMO=on). Open <b>Help</b> at the bottom right.'
+      : 'This mock studio embeds the help widget without a signed-in user. Open <b>Help</b> at the bottom right. <a href="/">Signed-in version</a>';
   const prompt = scene ? esc(scene.run.prompt) : '<span class="placeholder">Describe your video…</span>';
   const chips = (scene?.chips ?? ['1080p', '6 s']).map((c) => `<span class="chip">${esc(c)}</span>`).join('');
   const run = scene

@@ -7,15 +7,16 @@ export interface WidgetRoutesDeps {
   /** The built widget script (dist/widget.js on Node), or null when it has not been built. */
   script(): Promise<string | null>;
   /**
-   * The account the demo page at `/` is signed in as, and the secret its hash is computed with.
-   * Only with the embedded demo data: on a real platform this would hand out a real user's hash.
+   * The account the demo page at `/` is signed in as, and the secret its hash is computed with,
+   * asked at each request; null: the page is anonymous. Only over the seeded demo data (or when
+   * switched on): over real records anyone could lift the hash and act as that user.
    */
-  demo: { email: string; secret: string } | null;
+  demo: (() => Promise<{ email: string; secret: string } | null>) | null;
   /** Origins allowed to call `/api` from a browser (CORS): `*` or a list. */
   allowedOrigins: '*' | string[];
 }
 
-/** `GET /widget.js`, and the demo host pages: `/` (signed in as the demo account) and `/demo/anonymous`. */
+/** `GET /widget.js`, and the demo host pages: `/` (signed in as the demo account when allowed) and `/demo/anonymous`. */
 export function widgetRoutes(deps: WidgetRoutesDeps) {
   const routes = new Hono();
 
@@ -31,9 +32,10 @@ export function widgetRoutes(deps: WidgetRoutesDeps) {
   });
 
   routes.get('/', async (c) => {
-    const user = deps.demo ? { email: deps.demo.email, hash: await identityHash(deps.demo.secret, deps.demo.email) } : null;
+    const demo = deps.demo ? await deps.demo() : null;
+    const user = demo ? { email: demo.email, hash: await identityHash(demo.secret, demo.email) } : null;
     c.header('Cache-Control', 'no-store');
-    return c.html(demoPage(user));
+    return c.html(demoPage(user, { signedOutHere: user === null }));
   });
 
   routes.get('/demo/anonymous', (c) => c.html(demoPage(null)));
