@@ -1,12 +1,12 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Hono } from 'hono';
+import { cors } from 'hono/cors';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { type ChatRoutesDeps, chatRoutes } from './chat/chat-routes.ts';
 import { DeskError, type DeskErrorCode } from './core/errors.ts';
 import type { Clock } from './core/ports.ts';
 import type { SupportStore } from './core/support-store.ts';
-import { apiCors } from './http/cors.ts';
 import { type WidgetRoutesDeps, widgetRoutes } from './widget/widget-routes.ts';
 
 /** What the HTTP app is built from; the composition roots (Node, Workers) fill it in. */
@@ -49,7 +49,7 @@ export function createApp(deps: AppDeps) {
   // Host pages on other origins call the chat API from the browser; the identity travels in headers, never cookies.
   app.use(
     '/api/*',
-    apiCors({
+    cors({
       origin: deps.widget?.allowedOrigins ?? '*',
       allowMethods: ['GET', 'POST'],
       allowHeaders: ['Content-Type', 'X-User-Email', 'X-User-Hash'],

@@ -478,6 +478,61 @@ describe('chat API: a verified user, an anonymous user, and what goes wrong', ()
   });
 });
 
+describe('chat API: calls from host pages on other origins (CORS)', () => {
+  const SHOP = 'https://shop.example';
+  let listed: ChatDesk;
+  let any: ChatDesk;
+  beforeAll(async () => {
+    [listed, any] = await Promise.all([
+      startChatDesk({ WIDGET_IDENTITY_SECRET: WIDGET_SECRET, WIDGET_ALLOWED_ORIGINS: SHOP }),
+      startChatDesk({ WIDGET_IDENTITY_SECRET: WIDGET_SECRET }),
+    ]);
+  });
+  afterAll(async () => {
+    await Promise.all([listed?.close(), any?.close()]);
+  });
+
+  it('answers a preflight with the allowed methods, the identity headers and a max age', async () => {
+    const answer = await fetch(`${listed.url}/api/conversations`, {
+      method: 'OPTIONS',
+      headers: { origin: SHOP, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,x-user-email,x-user-hash' },
+    });
+    expect(answer.status).toBe(204);
+    expect(answer.headers.get('access-control-allow-origin')).toBe(SHOP);
+    expect(answer.headers.get('access-control-allow-methods')).toBe('GET,POST');
+    expect(answer.headers.get('access-control-allow-headers')).toBe('Content-Type,X-User-Email,X-User-Hash');
+    expect(answer.headers.get('access-control-max-age')).toBe('600');
+  });
+
+  it('allows a listed origin on the answer and says the answer varies by origin; no other origin', async () => {
+    const maya = chatClient(listed.url, identityHeaders(MAYA));
+    const allowed = await maya.raw('POST', '/api/conversations', {}, { origin: SHOP });
+    expect(allowed.status).toBe(201);
+    expect(allowed.headers.get('access-control-allow-origin')).toBe(SHOP);
+    expect(allowed.headers.get('access-control-expose-headers')).toBe('Retry-After');
+    expect(allowed.headers.get('vary')).toBe('Origin');
+    expect(allowed.headers.get('content-type')).toMatch(/application\/json/);
+
+    const other = await maya.raw('POST', '/api/conversations', {}, { origin: 'https://evil.example' });
+    expect(other.headers.get('access-control-allow-origin')).toBeNull();
+    expect(other.headers.get('vary')).toBe('Origin');
+  });
+
+  it('allows any origin with *, on refusals too', async () => {
+    const ok = await chatClient(any.url, identityHeaders(MAYA)).raw('POST', '/api/conversations', {}, { origin: 'https://anywhere.example' });
+    expect(ok.status).toBe(201);
+    expect(ok.headers.get('access-control-allow-origin')).toBe('*');
+    expect(ok.headers.get('vary')).toBeNull();
+    const refused = await request(any.url, 'GET', '/api/conversations/conv_any', {
+      headers: { 'x-user-email': MAYA, 'x-user-hash': 'f'.repeat(64), origin: 'https://anywhere.example' },
+    });
+    expect(refused.status).toBe(401);
+    expect(errorOf(refused).code).toBe('unauthorized');
+    expect(refused.headers.get('access-control-allow-origin')).toBe('*');
+    expect(refused.headers.get('access-control-expose-headers')).toBe('Retry-After');
+  });
+});
+
 describe('chat API: too many requests', () => {
   let desk: ChatDesk;
   beforeAll(async () => {
