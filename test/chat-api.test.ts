@@ -2,7 +2,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Packet } from '../src/core/support-packet.ts';
 import { articles } from '../knowledge/articles.generated.ts';
 import { createKnowledgeBase } from '../src/knowledge/knowledge-base.ts';
-import { type ChatClient, type ChatDesk, WIDGET_SECRET, chatClient, errorOf, identityHeaders, request, startChatDesk } from './support/chat-desk.ts';
+import {
+  type Answer,
+  type ChatClient,
+  type ChatDesk,
+  WIDGET_SECRET,
+  chatClient,
+  checkDeclared,
+  errorOf,
+  identityHeaders,
+  request,
+  startChatDesk,
+} from './support/chat-desk.ts';
 
 /*
  * The chat API of chat-api.md end to end: the real app served over HTTP, the real SQLite file with
@@ -295,6 +306,7 @@ describe('chat API: a verified user, an anonymous user, and what goes wrong', ()
         const answer = await fetch(`${desk.url}/api/conversations`, { method: 'POST', headers });
         expect(answer.status).toBe(201);
         const started = (await answer.json()) as { state: string; conversationId: string };
+        checkDeclared('POST', '/api/conversations', { status: answer.status, headers: answer.headers, body: started });
         expect(started.state).toBe('greeting');
         expect(started.conversationId).toMatch(/^conv_/);
       }
@@ -316,11 +328,18 @@ describe('chat API: a verified user, an anonymous user, and what goes wrong', ()
       expect((await maya.get(own)).messages.length).toBe(taken);
     });
 
+    it('refuses a message with no body at all with 400 naming the fields', async () => {
+      const answer = await maya.raw('POST', `/api/conversations/${id}/messages`);
+      expect(answer.status).toBe(400);
+      expect(errorOf(answer).message).toBe('text or option: send exactly one of them');
+    });
+
     it('refuses a body that is not JSON with 400', async () => {
       for (const path of ['/api/conversations', `/api/conversations/${id}/messages`]) {
         const answer = await maya.raw('POST', path, '{"text": "hello"');
         expect(answer.status).toBe(400);
         expect(errorOf(answer).code).toBe('bad_request');
+        expect(errorOf(answer).message).toBe('body: not valid JSON');
       }
     });
 
@@ -336,8 +355,10 @@ describe('chat API: a verified user, an anonymous user, and what goes wrong', ()
         body: new Blob([big]).stream(),
         duplex: 'half',
       } as RequestInit & { duplex: 'half' });
-      expect(streamed.status).toBe(413);
-      expect(errorOf({ status: streamed.status, headers: streamed.headers, body: await streamed.json() }).code).toBe('payload_too_large');
+      const refused: Answer = { status: streamed.status, headers: streamed.headers, body: await streamed.json() };
+      checkDeclared('POST', `/api/conversations/${id}/messages`, refused);
+      expect(refused.status).toBe(413);
+      expect(errorOf(refused).code).toBe('payload_too_large');
 
       // Nothing of it reached the conversation.
       expect((await maya.get(id)).messages.map((m) => m.from)).toEqual(['bot']);
@@ -391,6 +412,20 @@ describe('chat API: a verified user, an anonymous user, and what goes wrong', ()
     expect(Object.keys(Turn?.properties ?? {}).sort()).toEqual(['messages', 'packet', 'state']);
     expect(JSON.stringify(doc.paths['/api/conversations/{id}/messages']?.post?.responses['200'])).toContain('#/components/schemas/Turn');
     expect(JSON.stringify(doc.paths['/api/conversations/{id}/messages']?.post?.requestBody)).toContain('#/components/schemas/SendMessage');
+  });
+
+  it('documents every answer each route can give, and how long a 429 asks to wait', async () => {
+    const doc = (await request(desk.url, 'GET', '/openapi.json')).body as {
+      paths: Record<string, Record<string, { responses: Record<string, { headers?: Record<string, unknown> }> }>>;
+    };
+    const statuses = (path: string, method: string) => Object.keys(doc.paths[path]?.[method]?.responses ?? {}).sort();
+    // A body is taken (413, 415); a conversation is named (404); a turn can race another or wait on the platform (409, 503).
+    expect(statuses('/api/conversations', 'post')).toEqual(['201', '400', '401', '413', '415', '429', '500', '503']);
+    expect(statuses('/api/conversations/{id}/messages', 'post')).toEqual(['200', '400', '401', '404', '409', '413', '415', '429', '500', '503']);
+    expect(statuses('/api/conversations/{id}', 'get')).toEqual(['200', '400', '401', '404', '429', '500']);
+    for (const operations of Object.values(doc.paths)) {
+      for (const operation of Object.values(operations)) expect(operation.responses['429']?.headers).toHaveProperty('Retry-After');
+    }
   });
 
   it('reports its health', async () => {
