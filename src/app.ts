@@ -1,12 +1,12 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Hono } from 'hono';
+import { cors } from 'hono/cors';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { type ChatRoutesDeps, chatRoutes } from './chat/chat-routes.ts';
 import { DeskError, type DeskErrorCode } from './core/errors.ts';
 import type { Clock } from './core/ports.ts';
 import type { SupportStore } from './core/support-store.ts';
-import { apiCors } from './http/cors.ts';
 import { type WidgetRoutesDeps, widgetRoutes } from './widget/widget-routes.ts';
 
 /** What the HTTP app is built from; the composition roots (Node, Workers) fill it in. */
@@ -35,6 +35,9 @@ const statusOf: Record<DeskErrorCode, ContentfulStatusCode> = {
   internal: 500,
 };
 
+/** What Hono's JSON validator says of a body that is not JSON. */
+const MALFORMED_JSON = 'Malformed JSON in request body';
+
 /** The desk's HTTP app: one for Node and Workers. Errors become `{ error: { code, message } }` here only. */
 export function createApp(deps: AppDeps) {
   const app = new OpenAPIHono();
@@ -49,7 +52,7 @@ export function createApp(deps: AppDeps) {
   // Host pages on other origins call the chat API from the browser; the identity travels in headers, never cookies.
   app.use(
     '/api/*',
-    apiCors({
+    cors({
       origin: deps.widget?.allowedOrigins ?? '*',
       allowMethods: ['GET', 'POST'],
       allowHeaders: ['Content-Type', 'X-User-Email', 'X-User-Hash'],
@@ -82,7 +85,9 @@ export function createApp(deps: AppDeps) {
     if (error instanceof HTTPException) {
       const status = error.status;
       const code = status === 413 ? 'payload_too_large' : status === 401 ? 'unauthorized' : 'bad_request';
-      return c.json({ error: { code, message: error.message || 'bad request' } }, status as ContentfulStatusCode);
+      // Hono's JSON validator refuses a body it cannot parse in its own words; the desk names the field, as for every bad body.
+      const message = status === 400 && error.message === MALFORMED_JSON ? 'body: not valid JSON' : error.message || 'bad request';
+      return c.json({ error: { code, message } }, status as ContentfulStatusCode);
     }
     console.error('unexpected error', error);
     return c.json({ error: { code: 'internal', message: 'something went wrong on our side' } }, 500);

@@ -2,7 +2,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Packet } from '../src/core/support-packet.ts';
 import { articles } from '../knowledge/articles.generated.ts';
 import { createKnowledgeBase } from '../src/knowledge/knowledge-base.ts';
-import { type ChatClient, type ChatDesk, WIDGET_SECRET, chatClient, errorOf, identityHeaders, request, startChatDesk } from './support/chat-desk.ts';
+import {
+  type Answer,
+  type ChatClient,
+  type ChatDesk,
+  WIDGET_SECRET,
+  chatClient,
+  checkDeclared,
+  errorOf,
+  identityHeaders,
+  request,
+  startChatDesk,
+} from './support/chat-desk.ts';
 
 /*
  * The chat API of chat-api.md end to end: the real app served over HTTP, the real SQLite file with
@@ -295,6 +306,7 @@ describe('chat API: a verified user, an anonymous user, and what goes wrong', ()
         const answer = await fetch(`${desk.url}/api/conversations`, { method: 'POST', headers });
         expect(answer.status).toBe(201);
         const started = (await answer.json()) as { state: string; conversationId: string };
+        checkDeclared('POST', '/api/conversations', { status: answer.status, headers: answer.headers, body: started });
         expect(started.state).toBe('greeting');
         expect(started.conversationId).toMatch(/^conv_/);
       }
@@ -316,11 +328,18 @@ describe('chat API: a verified user, an anonymous user, and what goes wrong', ()
       expect((await maya.get(own)).messages.length).toBe(taken);
     });
 
+    it('refuses a message with no body at all with 400 naming the fields', async () => {
+      const answer = await maya.raw('POST', `/api/conversations/${id}/messages`);
+      expect(answer.status).toBe(400);
+      expect(errorOf(answer).message).toBe('text or option: send exactly one of them');
+    });
+
     it('refuses a body that is not JSON with 400', async () => {
       for (const path of ['/api/conversations', `/api/conversations/${id}/messages`]) {
         const answer = await maya.raw('POST', path, '{"text": "hello"');
         expect(answer.status).toBe(400);
         expect(errorOf(answer).code).toBe('bad_request');
+        expect(errorOf(answer).message).toBe('body: not valid JSON');
       }
     });
 
@@ -336,8 +355,10 @@ describe('chat API: a verified user, an anonymous user, and what goes wrong', ()
         body: new Blob([big]).stream(),
         duplex: 'half',
       } as RequestInit & { duplex: 'half' });
-      expect(streamed.status).toBe(413);
-      expect(errorOf({ status: streamed.status, headers: streamed.headers, body: await streamed.json() }).code).toBe('payload_too_large');
+      const refused: Answer = { status: streamed.status, headers: streamed.headers, body: await streamed.json() };
+      checkDeclared('POST', `/api/conversations/${id}/messages`, refused);
+      expect(refused.status).toBe(413);
+      expect(errorOf(refused).code).toBe('payload_too_large');
 
       // Nothing of it reached the conversation.
       expect((await maya.get(id)).messages.map((m) => m.from)).toEqual(['bot']);
@@ -391,6 +412,20 @@ describe('chat API: a verified user, an anonymous user, and what goes wrong', ()
     expect(Object.keys(Turn?.properties ?? {}).sort()).toEqual(['messages', 'packet', 'state']);
     expect(JSON.stringify(doc.paths['/api/conversations/{id}/messages']?.post?.responses['200'])).toContain('#/components/schemas/Turn');
     expect(JSON.stringify(doc.paths['/api/conversations/{id}/messages']?.post?.requestBody)).toContain('#/components/schemas/SendMessage');
+  });
+
+  it('documents every answer each route can give, and how long a 429 asks to wait', async () => {
+    const doc = (await request(desk.url, 'GET', '/openapi.json')).body as {
+      paths: Record<string, Record<string, { responses: Record<string, { headers?: Record<string, unknown> }> }>>;
+    };
+    const statuses = (path: string, method: string) => Object.keys(doc.paths[path]?.[method]?.responses ?? {}).sort();
+    // A body is taken (413, 415); a conversation is named (404); a turn can race another or wait on the platform (409, 503).
+    expect(statuses('/api/conversations', 'post')).toEqual(['201', '400', '401', '413', '415', '429', '500', '503']);
+    expect(statuses('/api/conversations/{id}/messages', 'post')).toEqual(['200', '400', '401', '404', '409', '413', '415', '429', '500', '503']);
+    expect(statuses('/api/conversations/{id}', 'get')).toEqual(['200', '400', '401', '404', '429', '500']);
+    for (const operations of Object.values(doc.paths)) {
+      for (const operation of Object.values(operations)) expect(operation.responses['429']?.headers).toHaveProperty('Retry-After');
+    }
   });
 
   it('reports its health', async () => {
@@ -475,6 +510,61 @@ describe('chat API: a verified user, an anonymous user, and what goes wrong', ()
       // Claiming her email does not join (or reveal) a packet of hers.
       expect(await desk.deps.store.listAudit(packet.ref)).toEqual([expect.objectContaining({ action: 'packet.created' })]);
     });
+  });
+});
+
+describe('chat API: calls from host pages on other origins (CORS)', () => {
+  const SHOP = 'https://shop.example';
+  let listed: ChatDesk;
+  let any: ChatDesk;
+  beforeAll(async () => {
+    [listed, any] = await Promise.all([
+      startChatDesk({ WIDGET_IDENTITY_SECRET: WIDGET_SECRET, WIDGET_ALLOWED_ORIGINS: SHOP }),
+      startChatDesk({ WIDGET_IDENTITY_SECRET: WIDGET_SECRET }),
+    ]);
+  });
+  afterAll(async () => {
+    await Promise.all([listed?.close(), any?.close()]);
+  });
+
+  it('answers a preflight with the allowed methods, the identity headers and a max age', async () => {
+    const answer = await fetch(`${listed.url}/api/conversations`, {
+      method: 'OPTIONS',
+      headers: { origin: SHOP, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,x-user-email,x-user-hash' },
+    });
+    expect(answer.status).toBe(204);
+    expect(answer.headers.get('access-control-allow-origin')).toBe(SHOP);
+    expect(answer.headers.get('access-control-allow-methods')).toBe('GET,POST');
+    expect(answer.headers.get('access-control-allow-headers')).toBe('Content-Type,X-User-Email,X-User-Hash');
+    expect(answer.headers.get('access-control-max-age')).toBe('600');
+  });
+
+  it('allows a listed origin on the answer and says the answer varies by origin; no other origin', async () => {
+    const maya = chatClient(listed.url, identityHeaders(MAYA));
+    const allowed = await maya.raw('POST', '/api/conversations', {}, { origin: SHOP });
+    expect(allowed.status).toBe(201);
+    expect(allowed.headers.get('access-control-allow-origin')).toBe(SHOP);
+    expect(allowed.headers.get('access-control-expose-headers')).toBe('Retry-After');
+    expect(allowed.headers.get('vary')).toBe('Origin');
+    expect(allowed.headers.get('content-type')).toMatch(/application\/json/);
+
+    const other = await maya.raw('POST', '/api/conversations', {}, { origin: 'https://evil.example' });
+    expect(other.headers.get('access-control-allow-origin')).toBeNull();
+    expect(other.headers.get('vary')).toBe('Origin');
+  });
+
+  it('allows any origin with *, on refusals too', async () => {
+    const ok = await chatClient(any.url, identityHeaders(MAYA)).raw('POST', '/api/conversations', {}, { origin: 'https://anywhere.example' });
+    expect(ok.status).toBe(201);
+    expect(ok.headers.get('access-control-allow-origin')).toBe('*');
+    expect(ok.headers.get('vary')).toBeNull();
+    const refused = await request(any.url, 'GET', '/api/conversations/conv_any', {
+      headers: { 'x-user-email': MAYA, 'x-user-hash': 'f'.repeat(64), origin: 'https://anywhere.example' },
+    });
+    expect(refused.status).toBe(401);
+    expect(errorOf(refused).code).toBe('unauthorized');
+    expect(refused.headers.get('access-control-allow-origin')).toBe('*');
+    expect(refused.headers.get('access-control-expose-headers')).toBe('Retry-After');
   });
 });
 

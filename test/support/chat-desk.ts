@@ -2,7 +2,10 @@ import { createHmac } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
+import { z } from 'zod';
 import { serveApp } from './serve-app.ts';
+import { chatApiRoutes } from '../../src/chat/chat-routes.ts';
 import { Conversation, ErrorBody, Started, Turn } from '../../src/chat/chat-schemas.ts';
 import { loadConfig } from '../../src/config.ts';
 import { seedDemoIfEmpty } from '../../src/demo/seed-demo.ts';
@@ -73,7 +76,42 @@ export async function request(
     ...(body !== undefined && { body }),
   });
   const text = await response.text();
-  return { status: response.status, headers: response.headers, body: text === '' ? null : JSON.parse(text) };
+  const answer = { status: response.status, headers: response.headers, body: text === '' ? null : JSON.parse(text) };
+  checkDeclared(method, path, answer);
+  return answer;
+}
+
+/** A route as `createRoute` declares it, seen through what the check needs. */
+interface DeclaredRoute {
+  method: string;
+  path: string;
+  responses: Record<number, { content?: Record<string, { schema: z.ZodType }> }>;
+}
+
+/** The chat API route a request goes to (paths under `/api`, a `{param}` standing for one segment), if any. */
+function routeOf(method: string, path: string): DeclaredRoute | undefined {
+  const pathname = path.split('?')[0] ?? path;
+  return (chatApiRoutes as readonly DeclaredRoute[]).find(
+    (route) => route.method === method.toLowerCase() && new RegExp(`^/api${route.path.replace(/\{\w+\}/g, '[^/]+')}$`).test(pathname),
+  );
+}
+
+/**
+ * A chat API answer as its route declares it (what `/openapi.json` publishes): a status the route
+ * documents, and a body its schema for that status parses to itself — nothing missing, nothing
+ * undocumented. Answers of other paths (health, the document itself, unknown routes) pass.
+ */
+export function checkDeclared(method: string, path: string, answer: Answer): void {
+  const route = routeOf(method, path);
+  if (!route) return;
+  const what = `${method} ${path} → ${answer.status} ${JSON.stringify(answer.body)}`;
+  const declared = route.responses[answer.status];
+  if (!declared) throw new Error(`${what}: the route does not document this status`);
+  const schema = declared.content?.['application/json']?.schema;
+  if (!schema) throw new Error(`${what}: the route documents no JSON body for this status`);
+  const parsed = schema.safeParse(answer.body);
+  if (!parsed.success) throw new Error(`${what}: not the documented body:\n${z.prettifyError(parsed.error)}`);
+  if (!isDeepStrictEqual(parsed.data, answer.body)) throw new Error(`${what}: has fields the schema does not document`);
 }
 
 /** The error body of chat-api.md, parsed (fails the test when the shape is wrong). */
