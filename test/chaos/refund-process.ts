@@ -59,8 +59,8 @@ async function handle(order: RefundProcessOrder): Promise<RefundProcessAnswer> {
     transcript: [{ from: 'user', text: 'My runs failed and the credits are gone.', at: new Date(deps.now()).toISOString() }],
   });
   if (order.by === 'policy') {
-    const { issued } = await issueAutoRefunds(deps, packet, 50);
-    return { round: order.round, ref: packet.ref, outcome: `issued ${issued}` };
+    const { issued, proposed } = await issueAutoRefunds(deps, packet, { limit: 50, windowMs: 24 * 60 * 60 * 1000 });
+    return { round: order.round, ref: packet.ref, outcome: `issued ${issued}, proposed ${proposed}` };
   }
   const decided = await triage.approveRefund(packet.ref, { id: 'U0STAFF1', name: 'Maria' });
   return { round: order.round, ref: packet.ref, outcome: `${decided.status}: ${decided.summary}` };
