@@ -3,7 +3,8 @@ import { importPlatformData } from '../../adapters/db/import-platform-data.ts';
 import type { ChatMessage } from '../../src/chat/conversation-service.ts';
 import { WIDGET_SECRET, identityHeaders, request, startChatDesk, type ChatDesk } from '../support/chat-desk.ts';
 import { failedRunsAccount, refundedByRun } from './refund-accounts.ts';
-import { repeat, sendTo, turnOf } from './race-helpers.ts';
+import { PLATFORM_TOKEN, platformEnv, repeat, sendTo, turnOf } from './race-helpers.ts';
+import { startPlatformHttpServer } from '../support/platform-http-server.ts';
 
 /*
  * The automatic refund limit is per account over a rolling window (AUTO_REFUND_WINDOW_HOURS,
@@ -113,4 +114,26 @@ describe('the automatic refund limit, per account over 24 hours', () => {
     // One run fits the limit of 50, whichever conversation got there first; the others are proposed.
     expect(seen.filter((s) => s.refunded !== 40 || s.told.join() !== 'issued,proposed,proposed')).toEqual([]);
   }, 120_000);
+});
+
+describe('the automatic refund limit with the platform over HTTP', () => {
+  it('counts the automatic refunds of the window from the ledger: 40 refunded, the other two proposed', async () => {
+    const tag = 'limithttp';
+    const runs = RUNS(tag);
+    const platform = await startPlatformHttpServer({ fixture: failedRunsAccount(tag, Date.now(), runs), token: PLATFORM_TOKEN });
+    const desk = await startChatDesk({ ...ENV, ...platformEnv(platform) });
+    try {
+      const user = identityHeaders(`${tag}@example.com`);
+      const told: string[] = [];
+      for (const run of runs) {
+        const id = await atSend(desk.url, user, run.id);
+        told.push(toldOf(turnOf(await sendTo(desk.url, id, { option: 'send' }, user)).messages));
+      }
+      expect(told).toEqual(['issued', 'proposed', 'proposed']);
+      expect((await refundsOf(desk, tag)).map((e) => [e.generationId, e.amount])).toEqual([[runs[0]?.id, 40]]);
+    } finally {
+      await desk.close();
+      await platform.close();
+    }
+  });
 });
