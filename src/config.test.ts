@@ -23,3 +23,14 @@ describe('widget configuration', () => {
     for (const bad of ['yes', 'true', '1']) expect(() => loadConfig({ WIDGET_DEMO: bad })).toThrow(/WIDGET_DEMO/);
   });
 });
+
+describe('automatic refunds configuration', () => {
+  it('limits automatic refunds per account over 24 hours by default; AUTO_REFUND_WINDOW_HOURS sets the window', () => {
+    expect(loadConfig({})).toMatchObject({ autoRefundLimit: 0, autoRefundWindowMs: 24 * 60 * 60 * 1000 });
+    expect(loadConfig({ AUTO_REFUND_LIMIT: '50', AUTO_REFUND_WINDOW_HOURS: '168' })).toMatchObject({ autoRefundLimit: 50, autoRefundWindowMs: 168 * 60 * 60 * 1000 });
+  });
+
+  it('refuses an AUTO_REFUND_WINDOW_HOURS that is not a whole number of hours from 1, naming it', () => {
+    for (const bad of ['0', '-24', 'a day', '1.5']) expect(() => loadConfig({ AUTO_REFUND_WINDOW_HOURS: bad })).toThrow(/^configuration: AUTO_REFUND_WINDOW_HOURS: /);
+  });
+});

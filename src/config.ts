@@ -22,6 +22,7 @@ const Env = z.object({
   PLATFORM_API_TOKEN: optionalString,
   PLATFORM_API_TIMEOUT_MS: int(5000, 1),
   AUTO_REFUND_LIMIT: int(0, 0),
+  AUTO_REFUND_WINDOW_HOURS: int(24, 1),
   SLACK_TRIAGE_CHANNEL: optionalString,
   SLACK_BOT_TOKEN: optionalString,
   SLACK_SIGNING_SECRET: optionalString,
@@ -50,7 +51,9 @@ export interface DeskConfig {
   port: number;
   dbPath: string;
   platform: { kind: 'embedded' } | { kind: 'http'; baseUrl: string; token: string; timeoutMs: number };
+  /** Credits refunded automatically per account over any `autoRefundWindowMs` at most (0: never). */
   autoRefundLimit: number;
+  autoRefundWindowMs: number;
   destinations: { slackChannel: string | null; supportInbox: string | null };
   chat: { identitySecret: string | null; ttlMs: number; ratePerMinute: number; rateBurst: number; maxBodyBytes: number; liveActors: number };
   /** The Slack app (triage): present when SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are set. */
@@ -100,6 +103,7 @@ export function loadConfig(env: Record<string, string | undefined>): DeskConfig 
       ? { kind: 'http', baseUrl: e.PLATFORM_API_URL, token: e.PLATFORM_API_TOKEN ?? '', timeoutMs: e.PLATFORM_API_TIMEOUT_MS }
       : { kind: 'embedded' },
     autoRefundLimit: e.AUTO_REFUND_LIMIT,
+    autoRefundWindowMs: e.AUTO_REFUND_WINDOW_HOURS * 60 * 60 * 1000,
     destinations: { slackChannel: e.SLACK_TRIAGE_CHANNEL ?? null, supportInbox: e.SUPPORT_INBOX ?? null },
     chat: {
       identitySecret: e.WIDGET_IDENTITY_SECRET ?? null,

@@ -20,6 +20,7 @@ export function createDeskServices(database: DeskDb, config: DeskConfig, now: Cl
     newId,
     ttlMs: config.chat.ttlMs,
     autoRefundLimit: config.autoRefundLimit,
+    autoRefundWindowMs: config.autoRefundWindowMs,
     maxLiveActors: config.chat.liveActors,
   });
   const notifier = createUserNotifier({ store, now, newId, ttlMs: config.chat.ttlMs });

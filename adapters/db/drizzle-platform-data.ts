@@ -1,6 +1,7 @@
-import { and, eq, gte, lte, sql } from 'drizzle-orm';
+import { type SQL, and, eq, getTableColumns, gte, lte, sql } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
-import type { Clock, IdGenerator, PlatformData, RefundOrder } from '../../src/core/ports.ts';
+import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
+import type { Clock, IdGenerator, IssuedRefunds, PlatformData, RefundLimits, RefundOrder } from '../../src/core/ports.ts';
 import type { AuditEntry } from '../../src/core/support-store.ts';
 import { DeskError } from '../../src/core/errors.ts';
 import { type LedgerEntry, RefundRequest, type RunRecord, type Studio, type TimeRange } from '../../src/core/platform-types.ts';
@@ -113,42 +114,48 @@ export function createDrizzlePlatformData(
     },
 
     async issueRefund(accountId, refund, idempotencyKey) {
-      const { entries } = await writeRefunds(accountId, [{ refund, idempotencyKey }], null);
-      const [entry] = entries;
+      const written = await writeRefunds(accountId, [{ refund, idempotencyKey }], null, {});
+      const [entry] = written.entries;
       if (!entry) throw new DeskError('internal', 'the refund was not written');
       return entry;
     },
 
-    async issueRefundsWithAudit(accountId, orders, audit) {
-      return writeRefunds(accountId, orders, audit);
+    async issueRefundsWithAudit(accountId, orders, audit, limits = {}) {
+      return writeRefunds(accountId, orders, audit, limits);
     },
   };
 
   /**
    * Writes the refunds whose keys are new, with the balance and (when given) the audit entry, in
-   * one atomic write; keys used before answer their entries. The audit entry goes first in the
-   * write, so that a refund refused by the database (a key taken meanwhile) takes it back with it.
+   * one atomic write; keys used before answer their entries. Each new refund is an INSERT … SELECT
+   * whose WHERE checks its bounds against the ledger as it stands inside the write (the run's
+   * refunds within its charge; the account's automatic refunds within the limit) and that the one
+   * before it was written; should one be refused, those before it are deleted again in the same
+   * write, and the audit entry is written only with the last. So two writers at once, in two
+   * processes or on D1, never both find room: the second finds the first's refund in the ledger.
    */
   async function writeRefunds(
     accountId: string,
     orders: readonly RefundOrder[],
     audit: ((entries: LedgerEntry[]) => AuditEntry) | null,
-  ): Promise<{ entries: LedgerEntry[]; audited: boolean }> {
+    limits: RefundLimits,
+  ): Promise<IssuedRefunds> {
     const refunds = orders.map((order, i) => {
       const parsed = RefundRequest.safeParse(order.refund);
       if (!parsed.success) {
         const issue = parsed.error.issues[0];
         throw new DeskError('bad_request', `refund ${i}: ${issue?.path.join('.') || 'refund'}: ${issue?.message ?? 'invalid'}`, { cause: parsed.error });
       }
-      return { refund: parsed.data, key: order.idempotencyKey };
+      return { refund: parsed.data, key: order.idempotencyKey, charge: order.charge };
     });
     if (new Set(refunds.map((r) => r.key)).size !== refunds.length) {
       throw new DeskError('bad_request', 'the same idempotency key appears twice among the refunds');
     }
+    const automatic = limits.automatic ?? null;
     for (let attempt = 0; ; attempt++) {
       const entries: LedgerEntry[] = [];
-      const fresh: { entry: LedgerEntry; key: string }[] = [];
-      for (const { refund, key } of refunds) {
+      const fresh: { entry: LedgerEntry; key: string; charge: RefundOrder['charge'] }[] = [];
+      for (const { refund, key, charge } of refunds) {
         const existing = await findByKey(key);
         if (existing) {
           entries.push(sameAccount(existing, accountId, key));
@@ -164,18 +171,32 @@ export function createDrizzlePlatformData(
           description: refund.reason,
         };
         entries.push(entry);
-        fresh.push({ entry, key });
+        fresh.push({ entry, key, charge });
       }
-      if (fresh.length === 0) return { entries, audited: false };
+      const last = fresh.at(-1)?.entry.id;
+      if (last === undefined) return { refused: null, entries, audited: false };
       const [account] = await db.select({ id: accounts.id }).from(accounts).where(eq(accounts.id, accountId));
       if (!account) throw new DeskError('not_found', `no account with id ${accountId}`);
       const statements: BatchItem<'sqlite'>[] = [];
-      if (audit) statements.push(db.insert(auditLog).values(audit(entries)));
-      for (const { entry, key } of fresh) statements.push(db.insert(ledger).values(ledgerToRow(entry, key)));
+      let adding = fresh.reduce((sum, f) => sum + f.entry.amount, 0);
+      fresh.forEach(({ entry, key, charge }, i) => {
+        const bounds: SQL[] = [];
+        const before = fresh[i - 1]?.entry.id;
+        if (before !== undefined) bounds.push(sql`EXISTS (SELECT 1 FROM ledger AS earlier WHERE earlier.id = ${before})`);
+        if (charge) bounds.push(sql`${refundedOfRun(accountId, entry.generationId ?? '', charge.spendIds)} + ${entry.amount} <= ${charge.charged}`);
+        // Those of this write before it are counted in the ledger by now: the rest, this one included, are added.
+        if (automatic) bounds.push(sql`${automaticSince(accountId, automatic.window)} + ${adding} <= ${automatic.limit}`);
+        adding -= entry.amount;
+        statements.push(insertWhere(ledger, { ...ledgerToRow(entry, key), automatic: automatic !== null }, bounds));
+      });
+      const lastWritten = sql`EXISTS (SELECT 1 FROM ledger AS written WHERE written.id = ${last})`;
+      for (const { entry } of fresh.slice(0, -1)) {
+        statements.push(db.delete(ledger).where(and(eq(ledger.id, entry.id), sql`NOT ${lastWritten}`)));
+      }
+      if (audit) statements.push(insertWhere(auditLog, { id: null, ...audit(entries) }, [lastWritten]));
       statements.push(refreshBalance(db, accountId));
       try {
         await atomic(statements);
-        return { entries, audited: audit !== null };
       } catch (error) {
         // Another writer used one of the keys between our read and our write: nothing of ours was
         // written; read again, and theirs is the refund.
@@ -183,7 +204,40 @@ export function createDrizzlePlatformData(
         if (attempt < 3 && raced.some((r) => r !== null)) continue;
         throw error;
       }
+      const [written] = await db.select({ id: ledger.id }).from(ledger).where(eq(ledger.id, last));
+      if (written) return { refused: null, entries, audited: audit !== null };
+      // Refused by a bound. A key taken meanwhile answers its entry on the next round; else say which bound.
+      const raced = await Promise.all(fresh.map(({ key }) => findByKey(key)));
+      if (attempt < 3 && raced.some((r) => r !== null)) continue;
+      const total = fresh.reduce((sum, f) => sum + f.entry.amount, 0);
+      const overLimit = automatic !== null && (await automaticTotal(accountId, automatic.window)) + total > automatic.limit;
+      return { refused: overLimit ? 'limit' : 'charge', entries: [], audited: false };
     }
+  }
+
+  /** INSERT … SELECT of one row, written only where all `conditions` hold. A column left out is null (its default is not applied). */
+  function insertWhere<T extends SQLiteTable>(table: T, row: Partial<Record<keyof T['$inferSelect'], unknown>>, conditions: readonly SQL[]) {
+    const values = Object.entries(getTableColumns(table)).map(([key, column]) => sql.param(row[key as keyof typeof row] ?? null, column));
+    const where = conditions.length > 0 ? sql` WHERE ${sql.join([...conditions], sql` AND `)}` : sql``;
+    return db.insert(table).select(sql`SELECT ${sql.join(values, sql`, `)}${where}`);
+  }
+
+  /** The credits refunded for a run as reconciliation counts them: refunds naming the run, or one of its spends. */
+  function refundedOfRun(accountId: string, generationId: string, spendIds: readonly string[]): SQL {
+    const ofSpends = spendIds.length > 0 ? sql` OR r.refund_of IN (${sql.join(spendIds.map((id) => sql`${id}`), sql`, `)})` : sql``;
+    return sql`(SELECT coalesce(sum(r.amount), 0) FROM ledger AS r
+      WHERE r.account_id = ${accountId} AND r.type = 'refund' AND (r.generation_id = ${generationId}${ofSpends}))`;
+  }
+
+  /** The credits of the account's automatic refunds created after the window's start. */
+  function automaticSince(accountId: string, window: TimeRange): SQL {
+    return sql`(SELECT coalesce(sum(a.amount), 0) FROM ledger AS a
+      WHERE a.account_id = ${accountId} AND a.created_at_ms > ${window.since} AND a.automatic = 1 AND a.type = 'refund')`;
+  }
+
+  async function automaticTotal(accountId: string, window: TimeRange): Promise<number> {
+    const [row] = await db.all<{ total: number }>(sql`SELECT ${automaticSince(accountId, window)} AS total`);
+    return Number(row?.total ?? 0);
   }
 
   function sameAccount(entry: LedgerEntry, accountId: string, key: string): LedgerEntry {

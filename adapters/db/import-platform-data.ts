@@ -234,7 +234,8 @@ export async function importPlatformData(
       }),
     );
   }
-  for (const part of chunks(entries.map((e) => ledgerToRow(e)), 10)) {
+  // Every column is bound, defaults included (`automatic`).
+  for (const part of chunks(entries.map((e) => ledgerToRow(e)), Object.keys(getTableColumns(ledger)).length)) {
     statements.push(
       db.insert(ledger).values(part).onConflictDoUpdate({
         target: ledger.id,

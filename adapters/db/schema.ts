@@ -67,6 +67,8 @@ export const ledger = sqliteTable(
     description: text('description'),
     /** Set on refunds written by the desk: the same key never writes twice. */
     idempotencyKey: text('idempotency_key'),
+    /** A refund the desk's automatic policy issued (no one looked): counted against the account's limit. */
+    automatic: integer('automatic', { mode: 'boolean' }).notNull().default(false),
   },
   (t) => [
     index('ledger_account_created').on(t.accountId, t.createdAtMs),

@@ -1,41 +1,65 @@
-import type { LedgerEntry } from '../core/platform-types.ts';
-import { type Clock, type PlatformData, type RefundOrder, issueRefunds } from '../core/ports.ts';
+import { AUTOMATIC_REFUND_REASON, type Clock, type PlatformData } from '../core/ports.ts';
+import type { StuckLimits } from '../core/reconcile-account.ts';
+import { refundOutstanding } from '../core/refund-outstanding.ts';
 import type { Packet } from '../core/support-packet.ts';
 import type { AuditEntry, SupportStore } from '../core/support-store.ts';
 
-/** The idempotency key of a refund: one per packet and run, whoever issues it, however often. */
-export const refundKey = (ref: string, generationId: string) => `refund:${ref}:${generationId}`;
+/** The automatic refund policy: at most `limit` credits refunded per account over any `windowMs` (0: never). */
+export interface AutoRefundPolicy {
+  limit: number;
+  windowMs: number;
+}
+
+/** What the policy did with a packet: credits issued now, or proposed to staff (one of the two, or neither). */
+export interface AutoRefundResult {
+  issued: number;
+  proposed: number;
+  packet: Packet;
+}
 
 /**
- * Refund policy: when the refund due on a verified packet is at most `limit` credits, it is issued
- * through the platform (idempotently), written to the audit log and the packet marked refunded.
- * Above the limit nothing is issued: the packet proposes the refund to staff.
+ * Refund policy: when what a verified packet's runs still owe fits in what the account may still be
+ * refunded automatically (its automatic refunds of the last `windowMs` and these at most `limit`),
+ * it is issued through the platform, written to the audit log and the packet marked refunded.
+ * Otherwise nothing is issued: the packet proposes the refund to staff. Where the platform is the
+ * desk's database, the limit and each run's charge are checked inside the write, so two
+ * conversations at once never both find room.
  */
 export async function issueAutoRefunds(
-  deps: { platform: PlatformData; store: SupportStore; now: Clock },
+  deps: { platform: PlatformData; store: SupportStore; now: Clock; stuckLimits?: StuckLimits },
   packet: Packet,
-  limit: number,
-): Promise<{ issued: number; packet: Packet }> {
-  const findings = packet.findings;
-  if (!packet.verified || !findings || findings.refundDue <= 0 || findings.refundDue > limit) return { issued: 0, packet };
-  const orders: RefundOrder[] = findings.runs
-    .filter((run) => run.verdict === 'refund_due' && run.outstanding > 0)
-    .map((run) => ({
-      refund: { generationId: run.generationId, amount: run.outstanding, reason: `Automatic refund for failed generation (${packet.ref})` },
-      idempotencyKey: refundKey(packet.ref, run.generationId),
-    }));
+  policy: AutoRefundPolicy,
+): Promise<AutoRefundResult> {
+  const filed = packet.findings;
+  if (!packet.verified || !filed || filed.refundDue <= 0) return { issued: 0, proposed: 0, packet };
+  if (filed.refundDue > policy.limit) return { issued: 0, proposed: filed.refundDue, packet };
   const now = deps.now();
-  const auditEntry = (entries: LedgerEntry[]): AuditEntry => ({
+  const evidence = (findings: NonNullable<Packet['findings']>, entries: readonly { id: string }[]) => ({
+    limit: policy.limit,
+    windowHours: policy.windowMs / 3_600_000,
+    refundDue: findings.refundDue,
+    ledgerEntries: entries.map((e) => e.id),
+    runs: findings.runs,
+  });
+  const auditEntry = (findings: NonNullable<Packet['findings']>, entries: readonly { id: string }[]): AuditEntry => ({
     at: now,
     actor: 'policy:auto-refund',
     action: 'refund.issued',
     packetRef: packet.ref,
-    evidence: { limit, refundDue: findings.refundDue, ledgerEntries: entries.map((e) => e.id), runs: findings.runs },
+    evidence: evidence(findings, entries),
   });
-  // The refund and its audit entry in one write where the platform is the desk's own database.
-  const { entries, audited } = await issueRefunds(deps.platform, findings.account.id, orders, auditEntry);
-  const issued = entries.reduce((sum, e) => sum + e.amount, 0);
+  // The refunds and their audit entry in one write where the platform is the desk's own database.
+  const outcome = await refundOutstanding(deps, packet, {
+    findings: filed,
+    reason: `${AUTOMATIC_REFUND_REASON} for failed generation (${packet.ref})`,
+    audit: (entries, _due, findings) => auditEntry(findings, entries),
+    automatic: policy,
+  });
+  if (outcome.kind === 'over_limit') return { issued: 0, proposed: outcome.due, packet };
+  // Refunded meanwhile by someone else (another conversation, staff): nothing to issue or propose.
+  if (outcome.kind === 'nothing_due') return { issued: 0, proposed: 0, packet };
+  const issued = outcome.entries.reduce((sum, e) => sum + e.amount, 0);
   const refunded: Packet = { ...packet, status: 'refunded' };
-  await deps.store.savePacket(refunded, { outbox: [], audit: audited ? [] : [auditEntry(entries)], now });
-  return { issued, packet: refunded };
+  await deps.store.savePacket(refunded, { outbox: [], audit: outcome.audited ? [] : [auditEntry(outcome.findings, outcome.entries)], now });
+  return { issued, proposed: 0, packet: refunded };
 }

@@ -19,7 +19,7 @@ import type { ConversationRecord, StoredMessage, SupportStore } from '../core/su
 import type { KnowledgeBase } from '../knowledge/knowledge-base.ts';
 import { checkFindings, loadRecentRuns } from './account-lookups.ts';
 import type { Identity } from './identity.ts';
-import { issueAutoRefunds } from './auto-refund.ts';
+import { type AutoRefundResult, issueAutoRefunds } from './auto-refund.ts';
 
 export interface ConversationServiceDeps {
   store: SupportStore;
@@ -30,8 +30,10 @@ export interface ConversationServiceDeps {
   newId: (prefix: string) => string;
   /** Idle conversations expire after this long (default 24 h). */
   ttlMs?: number;
-  /** Refunds up to this many credits are issued without staff (0: never). */
+  /** Refunds up to this many credits per account over `autoRefundWindowMs` are issued without staff (0: never). */
   autoRefundLimit?: number;
+  /** The rolling window of the automatic refund limit (default 24 h). */
+  autoRefundWindowMs?: number;
   stuckLimits?: StuckLimits;
   /** How long a turn may wait on the platform before answering anyway. */
   turnTimeoutMs?: number;
@@ -201,12 +203,12 @@ export function createConversationService(deps: ConversationServiceDeps) {
       stepsTried: details.stepsTried,
       transcript,
     });
-    const refund = verified ? await refundOrPropose(packet) : { issued: 0, packet };
+    const refund = verified ? await refundOrPropose(packet) : { issued: 0, proposed: 0, packet };
     return {
       ref: packet.ref,
       missing: packet.missing,
       refund: refund.issued > 0 ? { amount: refund.issued } : null,
-      proposedRefund: refund.issued > 0 ? 0 : (packet.findings?.refundDue ?? 0),
+      proposedRefund: refund.issued > 0 ? 0 : refund.proposed,
     };
   }
 
@@ -215,9 +217,9 @@ export function createConversationService(deps: ConversationServiceDeps) {
    * left to staff (proposed, and logged), not reported as a hand-off that failed, which would have
    * the user send the case again.
    */
-  async function refundOrPropose(packet: Packet): Promise<{ issued: number; packet: Packet }> {
+  async function refundOrPropose(packet: Packet): Promise<AutoRefundResult> {
     try {
-      return await issueAutoRefunds(deps, packet, deps.autoRefundLimit ?? 0);
+      return await issueAutoRefunds(deps, packet, { limit: deps.autoRefundLimit ?? 0, windowMs: deps.autoRefundWindowMs ?? 24 * 60 * 60 * 1000 });
     } catch (error) {
       await deps.store
         .appendAudit({
@@ -228,7 +230,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
           evidence: { limit: deps.autoRefundLimit ?? 0, refundDue: packet.findings?.refundDue ?? 0, reason: error instanceof Error ? error.message : String(error) },
         })
         .catch(() => undefined);
-      return { issued: 0, packet };
+      return { issued: 0, proposed: packet.findings?.refundDue ?? 0, packet };
     }
   }
 

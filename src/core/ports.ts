@@ -5,18 +5,41 @@ import type { AuditEntry } from './support-store.ts';
 export interface RefundOrder {
   refund: RefundRequest;
   idempotencyKey: string;
+  /**
+   * The run's charge as reconciliation found it: its total and the spends that make it up. Where
+   * the platform can check it inside the write (embedded), the refund is written only while the
+   * run's refunds (naming the run, or one of these spends) stay within `charged` once it is added.
+   */
+  charge?: { charged: number; spendIds: readonly string[] };
 }
 
-/** What `issueRefunds` came to: the entries (one per order, in order) and whether the audit entry was written with them. */
-export interface IssuedRefunds {
-  entries: LedgerEntry[];
+/** How a write of refunds may be bounded, beyond each run's charge. */
+export interface RefundLimits {
   /**
-   * True when the audit entry was written in the same atomic write as the new refunds. False when it
-   * was not written: the platform is not the desk's database (HTTP), or every key had its entry
-   * already (nothing new to account for). The caller then records the audit entry itself.
+   * The refunds are the automatic policy's: they are marked so, and written only while the
+   * account's automatic refunds created inside `window` stay within `limit` credits once they are added.
    */
-  audited: boolean;
+  automatic?: { limit: number; window: TimeRange };
 }
+
+/**
+ * What `issueRefunds` came to. Issued: the entries (one per order, in order) and whether the audit
+ * entry was written with them. Refused (only where the platform checks bounds inside the write):
+ * nothing was written, because a run would be refunded past its charge (`charge`: it was refunded
+ * meanwhile; reconcile again) or the automatic limit would be passed (`limit`).
+ */
+export type IssuedRefunds =
+  | {
+      refused: null;
+      entries: LedgerEntry[];
+      /**
+       * True when the audit entry was written in the same atomic write as the new refunds. False when it
+       * was not written: the platform is not the desk's database (HTTP), or every key had its entry
+       * already (nothing new to account for). The caller then records the audit entry itself.
+       */
+      audited: boolean;
+    }
+  | { refused: 'charge' | 'limit'; entries: []; audited: false };
 
 /**
  * What the desk reads (and, for refunds, writes) about an account on the generation platform.
@@ -43,25 +66,47 @@ export interface PlatformData {
    * on SQLite, `db.batch()` on D1), so that no credit is ever refunded without its audit entry.
    * Every key keeps `issueRefund`'s semantics: a key used before answers its entry and writes
    * nothing again. `audit` is built from the entries (old and new) and written only with new ones.
+   * The bounds (each order's `charge`, `limits`) are checked inside that write, so that two writers
+   * at once (two processes, two isolates) cannot both find room: all the new refunds are written, or none.
    */
-  issueRefundsWithAudit?(accountId: string, orders: readonly RefundOrder[], audit: (entries: LedgerEntry[]) => AuditEntry): Promise<IssuedRefunds>;
+  issueRefundsWithAudit?(
+    accountId: string,
+    orders: readonly RefundOrder[],
+    audit: (entries: LedgerEntry[]) => AuditEntry,
+    limits?: RefundLimits,
+  ): Promise<IssuedRefunds>;
 }
 
+/** The reason of every refund the automatic policy issues starts so: over HTTP, how its refunds are told apart in the ledger. */
+export const AUTOMATIC_REFUND_REASON = 'Automatic refund';
+
 /**
- * Issues refunds with their audit entry: atomically where the platform can (`issueRefundsWithAudit`),
- * else one `issueRefund` per order, answering `audited: false` so that the caller writes the audit
- * entry itself (with the packet it concerns).
+ * Issues refunds with their audit entry: atomically and bounded inside the write where the platform
+ * can (`issueRefundsWithAudit`), else one `issueRefund` per order, answering `audited: false` so
+ * that the caller writes the audit entry itself (with the packet it concerns). There the automatic
+ * limit is checked against the ledger read just before (refunds whose reason starts with
+ * AUTOMATIC_REFUND_REASON): two writers at once may both find room.
  */
 export async function issueRefunds(
   platform: PlatformData,
   accountId: string,
   orders: readonly RefundOrder[],
   audit: (entries: LedgerEntry[]) => AuditEntry,
+  limits: RefundLimits = {},
 ): Promise<IssuedRefunds> {
-  if (platform.issueRefundsWithAudit) return platform.issueRefundsWithAudit(accountId, orders, audit);
+  if (platform.issueRefundsWithAudit) return platform.issueRefundsWithAudit(accountId, orders, audit, limits);
+  if (limits.automatic) {
+    const { limit, window } = limits.automatic;
+    const { entries } = await platform.listLedger(accountId, window);
+    const before = entries
+      .filter((e) => e.type === 'refund' && e.description?.startsWith(AUTOMATIC_REFUND_REASON))
+      .reduce((sum, e) => sum + e.amount, 0);
+    const adding = orders.reduce((sum, o) => sum + o.refund.amount, 0);
+    if (before + adding > limit) return { refused: 'limit', entries: [], audited: false };
+  }
   const entries: LedgerEntry[] = [];
   for (const order of orders) entries.push(await platform.issueRefund(accountId, order.refund, order.idempotencyKey));
-  return { entries, audited: false };
+  return { refused: null, entries, audited: false };
 }
 
 /** Epoch milliseconds; injected so that tests can pin time. */

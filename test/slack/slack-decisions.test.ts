@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ActionId } from '../../adapters/slack/blocks/decision-blocks.ts';
-import { refundKey } from '../../src/chat/auto-refund.ts';
+import { refundKey } from '../../src/core/refund-outstanding.ts';
 import type { Packet } from '../../src/core/support-packet.ts';
 import { OTHER_STAFF, STAFF, buttonClick } from './slack-payloads.ts';
 import { type SlackDesk, TRIAGE_CHANNEL, messageOf, startSlackDesk, textOf } from './slack-desk.ts';
@@ -81,7 +81,7 @@ describe('decisions from the triage message: approve, assign, resolve', () => {
     await desk.deps.platform.issueRefund(
       'acc_maya',
       { generationId: 'gen_maya_video', amount: 40, reason: 'Automatic refund' },
-      refundKey(packet.ref, 'gen_maya_video'),
+      refundKey('gen_maya_video'),
     );
     await click(ActionId.approve);
     await desk.settle();

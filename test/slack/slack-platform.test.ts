@@ -38,7 +38,8 @@ describe('approving a refund against the platform over HTTP', () => {
     expect(answers.every((a) => a.status === 200)).toBe(true);
     await desk.settle();
     expect(refundPosts()).toHaveLength(1);
-    expect(refundPosts()[0]?.headers['idempotency-key']).toBe(`refund:${packet.ref}:gen_maya_video`);
+    // The run's key, whichever packet asks (an automatic refund of another packet uses it too).
+    expect(refundPosts()[0]?.headers['idempotency-key']).toBe('refund:gen_maya_video');
     expect(await approvals()).toHaveLength(1);
     const notices = (await desk.deps.store.listOutbox({ packetRef: packet.ref })).filter((r) => r.kind === 'email.reply');
     expect(notices).toHaveLength(1);
