@@ -20,7 +20,6 @@ export function createDeskServices(database: DeskDb, config: DeskConfig, now: Cl
     newId,
     ttlMs: config.chat.ttlMs,
     autoRefundLimit: config.autoRefundLimit,
-    maxLiveActors: config.chat.liveActors,
   });
   const notifier = createUserNotifier({ store, now, newId, ttlMs: config.chat.ttlMs });
   return { platform, embedded, store, packets, conversations, notifier };
