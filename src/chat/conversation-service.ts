@@ -80,9 +80,9 @@ export function createConversationService(deps: ConversationServiceDeps) {
   });
   const serially = createSerialQueue();
 
-  async function view(conversationId: string, turn: TurnOutcome): Promise<TurnView> {
-    const packet = await packetOf(turn);
-    return { conversationId, state: turn.state, messages: turn.messages.map(toChat), ...(packet && { packet }) };
+  async function view(conversationId: string, outcome: TurnOutcome): Promise<TurnView> {
+    const packet = await packetOf(outcome);
+    return { conversationId, state: outcome.state, messages: outcome.messages.map(toChat), ...(packet && { packet }) };
   }
 
   async function packetOf(record: { packetRef: string | null }): Promise<Packet | undefined> {
