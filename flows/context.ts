@@ -1,7 +1,7 @@
 import type { GenerationSettings } from '../src/core/platform-types.ts';
 import type { ReconciliationResult } from '../src/core/reconcile-account.ts';
 import { formatClock, studioName } from './format.ts';
-import type { BotMessage, BotOption, CaseDetails, HandOffResult, RecentRun, StepTried, Studio, Understanding } from './types.ts';
+import type { BotMessage, BotOption, CaseDetails, HandOffInput, HandOffResult, RecentRun, StepTried, Studio, Understanding } from './types.ts';
 import { safeZone } from './zoned-time.ts';
 
 /** Messages kept in context: only the latest turns (the store keeps the transcript; a small snapshot keeps turns fast). */
@@ -34,6 +34,11 @@ export interface TroubleshootInput {
 /** The machine's context: JSON-serializable and bounded. */
 export interface TroubleshootContext {
   conversationId: string | null;
+  /**
+   * The version of the stored conversation the current turn began from, for `handOff`'s claim: a
+   * conversation is stored first at 0, and the service sets it each time it restores the snapshot.
+   */
+  version: number;
   identity: { email: string } | null;
   timezone: string | null;
   runs: RecentRun[];
@@ -55,6 +60,7 @@ export interface TroubleshootContext {
 export function initialContext(input: TroubleshootInput): TroubleshootContext {
   return {
     conversationId: input.conversationId ?? null,
+    version: 0,
     identity: input.identity,
     timezone: input.timezone,
     runs: [],
@@ -151,6 +157,20 @@ export function toCaseDetails(context: TroubleshootContext): CaseDetails {
     timezone: zoneOf(context),
     generationIds: details.generationIds,
     stepsTried: context.stepsTried,
+  };
+}
+
+/**
+ * The case with where it came from: the conversation at the version the turn began from, and the
+ * turn's messages (every turn begins with the user's), which are stored only once the turn settles.
+ */
+export function toHandOffInput(context: TroubleshootContext): HandOffInput {
+  const turnStart = context.messages.findLastIndex((m) => m.from === 'user');
+  return {
+    ...toCaseDetails(context),
+    conversationId: context.conversationId,
+    version: context.version,
+    turnMessages: turnStart < 0 ? [] : context.messages.slice(turnStart),
   };
 }
 

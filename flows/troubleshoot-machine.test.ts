@@ -4,7 +4,7 @@ import {
 } from './test-fakes.ts';
 import { flowState, type TroubleshootEvent } from './troubleshoot-machine.ts';
 import { MAX_MESSAGES } from './context.ts';
-import { NoAccountError } from './types.ts';
+import { HandOffTakenError, NoAccountError } from './types.ts';
 
 const lastText = (s: { context: { messages: { text: string }[] } }) => s.context.messages.at(-1)?.text ?? '';
 const optionIds = (s: { context: { options: { id: string }[] } }) => s.context.options.map((o) => o.id);
@@ -190,6 +190,14 @@ describe('actor failures', () => {
     expect(flowState(s)).toBe('handed_off');
     expect(calls.handOff).toHaveLength(2);
   });
+
+  it('answers no hand-off another request is making: the flow fails with it, saying nothing', async () => {
+    const { actor } = await at('packet', { handOff: [new HandOffTakenError()] });
+    const before = actor.getSnapshot().context.messageCount;
+    const error = await send(actor, chose('send')).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(HandOffTakenError);
+    expect(actor.getSnapshot()).toMatchObject({ status: 'error', context: { messageCount: before + 1 } });
+  });
 });
 
 describe('packet and hand-off', () => {
@@ -206,6 +214,7 @@ describe('packet and hand-off', () => {
     expect(calls.handOff[0]).toEqual({
       accountEmail: 'maya@example.com', verified: false, studio: 'video', prompt: 'a fox in snow', settings: null, errorMessage: null,
       occurredAt: '2026-11-24T13:00:00.000Z', timezone: 'Europe/Berlin', generationIds: [], stepsTried: ['retry', 'simplify', 'checked_credits'], conversationId: null,
+      version: 0, turnMessages: [{ from: 'user', text: 'Send' }],
     });
     expect(flowState(s)).toBe('handed_off');
     expect(lastText(s)).toMatch(/PKT-7QX2M9.*A refund of 40 credits was issued automatically.*the exact error message/);

@@ -1,5 +1,5 @@
 import { not, type SnapshotFrom } from 'xstate';
-import { initialContext, toCaseDetails } from './context.ts';
+import { initialContext, toHandOffInput } from './context.ts';
 import { troubleshootSetup } from './troubleshoot-setup.ts';
 
 export type { TroubleshootEvent } from './troubleshoot-setup.ts';
@@ -154,9 +154,10 @@ export const troubleshootMachine = troubleshootSetup.createMachine({
           invoke: {
             id: 'handOff',
             src: 'handOff',
-            input: ({ context }) => ({ ...toCaseDetails(context), conversationId: context.conversationId }),
+            input: ({ context }) => toHandOffInput(context),
             onDone: { target: '#troubleshoot.handed_off', actions: { type: 'storeHandOff', params: ({ event }) => event.output } },
-            onError: { target: 'ready', actions: 'handOffFailed' },
+            // Another request handing the conversation off is not this flow's to answer: the flow fails with it.
+            onError: { guard: not('handOffTaken'), target: 'ready', actions: 'handOffFailed' },
           },
         },
       },

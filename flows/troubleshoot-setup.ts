@@ -7,7 +7,7 @@ import {
 } from './context.ts';
 import { runLabel } from './format.ts';
 import * as reply from './replies.ts';
-import { NoAccountError } from './types.ts';
+import { HandOffTakenError, NoAccountError } from './types.ts';
 import type { CaseDetails, CheckFindingsInput, HandOffInput, HandOffResult, Intent, KbAnswer, RecentRun, RecentRunsResult, StepTried, Understanding } from './types.ts';
 
 /** Events the conversation service sends: a chosen option, or free text it already interpreted. */
@@ -62,6 +62,7 @@ export const troubleshootSetup = setup({
     notesDetails: ({ context, event }) => plain(event) && noteDetails(context, event.understood, false).noted.length > 0,
     fillsPacket: ({ context, event }) => plain(event) && noteDetails(context, event.understood, true).noted.length > 0,
     plainText: ({ event }) => plain(event),
+    handOffTaken: ({ event }) => 'error' in event && event.error instanceof HandOffTakenError,
   },
   actions: {
     recordUser: assign(({ context, event }) => {

@@ -66,8 +66,12 @@ export interface CaseDetails {
   stepsTried: StepTried[];
 }
 
-/** The input of `handOff`: the case, and the conversation it came from (for its transcript). */
-export type HandOffInput = CaseDetails & { conversationId: string | null };
+/**
+ * The input of `handOff`: the case, and where it came from — the stored conversation at the version
+ * the turn began from (the hand-off claims it there) and the turn's own messages, not stored yet
+ * (the end of the packet's transcript).
+ */
+export type HandOffInput = CaseDetails & { conversationId: string | null; version: number; turnMessages: BotMessage[] };
 
 /** The outcome of handing a case to support. */
 export interface HandOffResult {
@@ -109,6 +113,17 @@ export class NoAccountError extends Error {
   override readonly name = 'NoAccountError';
   constructor(readonly email: string) {
     super(`no account with email ${email}`);
+  }
+}
+
+/**
+ * What `handOff` fails with when another request is handing the same conversation off: the flow
+ * does not answer it (the turn fails with it), and the service reads the conversation again.
+ */
+export class HandOffTakenError extends Error {
+  override readonly name = 'HandOffTakenError';
+  constructor() {
+    super('the conversation is being handed off by another request');
   }
 }
 

@@ -1,18 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from './config.ts';
 
-describe('chat configuration', () => {
-  it('keeps 256 flow actors between turns by default; CHAT_LIVE_ACTORS sets it, 0 included', () => {
-    expect(loadConfig({}).chat.liveActors).toBe(256);
-    expect(loadConfig({ CHAT_LIVE_ACTORS: '0' }).chat.liveActors).toBe(0);
-    expect(loadConfig({ CHAT_LIVE_ACTORS: ' ' }).chat.liveActors).toBe(256);
-  });
-
-  it('refuses a CHAT_LIVE_ACTORS that is not a whole number, naming it', () => {
-    for (const bad of ['-1', 'many', '2.5']) expect(() => loadConfig({ CHAT_LIVE_ACTORS: bad })).toThrow(/CHAT_LIVE_ACTORS/);
-  });
-});
-
 describe('widget configuration', () => {
   it('signs the demo page in only over the seeded demo data by default; WIDGET_DEMO=on or off says otherwise', () => {
     expect(loadConfig({}).widget.demo).toBe('auto');

@@ -33,7 +33,6 @@ const Env = z.object({
   CHAT_RATE_PER_MINUTE: int(60, 1),
   CHAT_RATE_BURST: int(20, 1),
   CHAT_MAX_BODY_BYTES: int(16 * 1024, 256),
-  CHAT_LIVE_ACTORS: int(256, 0),
   WIDGET_ALLOWED_ORIGINS: optionalString,
   WIDGET_DEMO_EMAIL: optionalString.pipe(z.email().optional()),
   WIDGET_DEMO: optionalString.pipe(z.enum(['auto', 'on', 'off']).optional()),
@@ -55,7 +54,7 @@ export interface DeskConfig {
   autoRefundLimit: number;
   autoRefundWindowMs: number;
   destinations: { slackChannel: string | null; supportInbox: string | null };
-  chat: { identitySecret: string | null; ttlMs: number; ratePerMinute: number; rateBurst: number; maxBodyBytes: number; liveActors: number };
+  chat: { identitySecret: string | null; ttlMs: number; ratePerMinute: number; rateBurst: number; maxBodyBytes: number };
   /** The Slack app (triage): present when SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are set. */
   slack: { botToken: string; signingSecret: string; apiUrl: string; triageChannel: string } | null;
   /**
@@ -111,7 +110,6 @@ export function loadConfig(env: Record<string, string | undefined>): DeskConfig 
       ratePerMinute: e.CHAT_RATE_PER_MINUTE,
       rateBurst: e.CHAT_RATE_BURST,
       maxBodyBytes: e.CHAT_MAX_BODY_BYTES,
-      liveActors: e.CHAT_LIVE_ACTORS,
     },
     slack,
     widget: {

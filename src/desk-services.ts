@@ -21,7 +21,6 @@ export function createDeskServices(database: DeskDb, config: DeskConfig, now: Cl
     ttlMs: config.chat.ttlMs,
     autoRefundLimit: config.autoRefundLimit,
     autoRefundWindowMs: config.autoRefundWindowMs,
-    maxLiveActors: config.chat.liveActors,
   });
   const notifier = createUserNotifier({ store, now, newId, ttlMs: config.chat.ttlMs });
   return { platform, embedded, store, packets, conversations, notifier };

@@ -1,0 +1,180 @@
+import { type Snapshot, createActor, fromPromise, waitFor } from 'xstate';
+import {
+  type FlowState,
+  type TroubleshootContext,
+  type TroubleshootEvent,
+  type TroubleshootSnapshot,
+  flowState,
+  isBusy,
+  troubleshootMachine,
+} from '../../flows/troubleshoot-machine.ts';
+import type { HandOffInput, HandOffResult } from '../../flows/types.ts';
+import { understand } from '../../flows/understand.ts';
+import { DeskError } from '../core/errors.ts';
+import { maskSecrets } from '../core/mask-secrets.ts';
+import type { Clock, PlatformData } from '../core/ports.ts';
+import type { StuckLimits } from '../core/reconcile-account.ts';
+import type { ConversationRecord, StoredMessage, SupportStore } from '../core/support-store.ts';
+import type { KnowledgeBase } from '../knowledge/knowledge-base.ts';
+import { checkFindings, loadRecentRuns } from './account-lookups.ts';
+import type { Identity } from './identity.ts';
+
+export interface TurnRunnerDeps {
+  store: SupportStore;
+  platform: PlatformData;
+  kb: KnowledgeBase;
+  now: Clock;
+  newId: (prefix: string) => string;
+  stuckLimits?: StuckLimits;
+  /** The flow's `handOff` (hand-off.ts). */
+  handOff: (input: HandOffInput) => Promise<HandOffResult>;
+  /** Idle conversations expire this long after their last turn. */
+  ttlMs: number;
+  /** How long a turn may wait on the platform before answering anyway. */
+  turnTimeoutMs: number;
+}
+
+export type UserInput = { text: string } | { option: string };
+
+/** What a turn stored: the flow's state, the messages it added, the packet the case was handed off in. */
+export interface TurnOutcome {
+  state: FlowState;
+  messages: StoredMessage[];
+  packetRef: string | null;
+}
+
+/** When a turn ended: its last message's time (messages are stamped one millisecond apart). */
+const lastAt = (messages: readonly StoredMessage[], now: number) => messages.at(-1)?.at ?? now;
+
+/**
+ * Runs the troubleshooting flow one turn at a time over the store: each turn restores the flow's
+ * snapshot as stored, applies the user's input, lets the flow's lookups and hand-off finish, and
+ * stores the new snapshot with the turn's messages, so a server restarted between two messages
+ * carries on where it stood.
+ */
+export function createTurnRunner(deps: TurnRunnerDeps) {
+  // Built once: providing a machine builds all its state nodes again, several times what a turn costs.
+  const machine = troubleshootMachine.provide({
+    actors: {
+      loadRecentRuns: fromPromise(({ input }) => loadRecentRuns(deps.platform, input.email, deps.now(), deps.stuckLimits)),
+      checkFindings: fromPromise(({ input }) => checkFindings(deps.platform, input.email, deps.now(), deps.stuckLimits)),
+      handOff: fromPromise(({ input }) => deps.handOff(input)),
+    },
+  });
+  type FlowActor = ReturnType<typeof createActor<typeof machine>>;
+
+  /** Runs the actor until no lookup is under way; answers the settled snapshot. */
+  async function settle(actor: FlowActor): Promise<TroubleshootSnapshot> {
+    // Most turns start no lookup: no deadline timer and no subscription for those.
+    const now = actor.getSnapshot();
+    if (!isBusy(now)) return now;
+    try {
+      return await waitFor(actor, (s) => !isBusy(s), { timeout: deps.turnTimeoutMs });
+    } catch (error) {
+      // The flow failed (it answers no HandOffTakenError): the turn fails with its error.
+      if (actor.getSnapshot().status === 'error') throw error;
+      // A lookup still under way at the deadline: nothing of this turn is stored, the user sends again.
+      throw new DeskError('platform_unavailable', `the account lookup took longer than ${Math.round(deps.turnTimeoutMs / 1000)} s; send the message again`);
+    }
+  }
+
+  /**
+   * Starts the actor, sends it the user's event (if any), lets it settle and stops it: the settled
+   * snapshot, and that snapshot as stored. The flow's recent messages are left out of the stored one
+   * (the store keeps the transcript, and a turn reads only the messages it added): every turn would
+   * read, parse and write them for nothing, and persisting would look through them for actors.
+   */
+  async function play(actor: FlowActor, event: TroubleshootEvent | null) {
+    actor.start();
+    try {
+      if (event) actor.send(event);
+      const snapshot = await settle(actor);
+      // Persisted while running: a stopped snapshot would restore as stopped.
+      const persisted = machine.getPersistedSnapshot({ ...snapshot, context: { ...snapshot.context, messages: [] } }) as Snapshot<unknown>;
+      return { snapshot, persisted };
+    } finally {
+      actor.stop();
+    }
+  }
+
+  /** The messages the flow added since it had `before`, stamped from `at` on. */
+  function newMessages(before: number, snapshot: TroubleshootSnapshot, at: number): StoredMessage[] {
+    const { messages, messageCount } = snapshot.context;
+    const fresh = messages.slice(Math.max(0, messages.length - (messageCount - before)));
+    return fresh.map((m, i) => ({
+      id: deps.newId('msg'),
+      from: m.from,
+      text: m.text,
+      ...(m.options && { options: m.options }),
+      // Strictly increasing within a turn, so the transcript keeps its order.
+      at: at + i,
+    }));
+  }
+
+  /** The flow's event for what the user sent. */
+  function eventOf(input: UserInput, context: TroubleshootContext): TroubleshootEvent {
+    if ('option' in input) return { type: 'user.chose', option: input.option };
+    // Card numbers and passwords never reach the snapshot, the stored messages or the packet.
+    const text = maskSecrets(input.text);
+    return {
+      type: 'user.said',
+      text,
+      understood: understand(text, { now: deps.now(), timezone: context.timezone ?? 'UTC' }),
+      answer: deps.kb.isQuestion(text) ? deps.kb.answer(text) : null,
+    };
+  }
+
+  return {
+    /** A new conversation's first turn (the greeting, after the account's recent runs), stored at version 0. */
+    async begin(id: string, identity: Identity, timezone: string | null): Promise<TurnOutcome> {
+      const email = identity.kind === 'verified' ? identity.email : null;
+      const actor = createActor(machine, { input: { identity: email === null ? null : { email }, timezone, conversationId: id } });
+      const { snapshot, persisted } = await play(actor, null);
+      const now = deps.now();
+      const messages = newMessages(0, snapshot, now);
+      const state = flowState(snapshot);
+      await deps.store.createConversation(
+        {
+          id,
+          channel: 'widget',
+          ownerEmail: email,
+          ownerToken: null,
+          state,
+          snapshot: persisted,
+          packetRef: null,
+          version: 0,
+          createdAt: now,
+          updatedAt: lastAt(messages, now),
+          expiresAt: now + deps.ttlMs,
+        },
+        messages,
+      );
+      return { state, messages, packetRef: null };
+    },
+
+    /**
+     * One user turn on the conversation as read, saved only if it is still at the version read
+     * ('conflict' when another writer saved first: nothing of this turn is stored). Fails with
+     * HandOffTakenError when another request is handing the conversation off.
+     */
+    async run(record: ConversationRecord, input: UserInput): Promise<TurnOutcome | 'conflict'> {
+      // Our own snapshot, written by this runner; its context is told the version read, for the hand-off's claim.
+      const stored = record.snapshot as Snapshot<unknown> & { context: TroubleshootContext };
+      const context = { ...stored.context, version: record.version };
+      const snapshot: typeof stored = { ...stored, context };
+      const actor = createActor(machine, { snapshot, input: { identity: null, timezone: null } });
+      const played = await play(actor, eventOf(input, context));
+      const now = deps.now();
+      // After the last turn's messages even within the same millisecond: times keep the order.
+      const messages = newMessages(context.messageCount, played.snapshot, Math.max(now, record.updatedAt + 1));
+      const state = flowState(played.snapshot);
+      const packetRef = played.snapshot.context.handOff?.ref ?? record.packetRef;
+      const saved = await deps.store.saveTurn(
+        { id: record.id, state, snapshot: played.persisted, packetRef, updatedAt: lastAt(messages, now), expiresAt: now + deps.ttlMs },
+        record.version,
+        messages,
+      );
+      return saved.status === 'conflict' ? 'conflict' : { state, messages, packetRef };
+    },
+  };
+}
