@@ -5,7 +5,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { type Plugin, build } from 'esbuild';
 
 /*
- * Compiles the Node server (src/node.ts and what it imports of ours) into one ES module,
+ * Compiles the Node server (adapters/node/server.ts and what it imports of ours) into one ES module,
  * dist/server/node.mjs, for `npm start` (its `prestart` runs scripts/build-server.ts). The packages
  * stay imports from node_modules. Running compiled JavaScript rather than TypeScript through tsx saves the server
  * ~40 MB of memory: tsx's loader runs on a thread of its own, with its own heap, for the life of
@@ -35,7 +35,7 @@ const ownUrls: Plugin = {
  */
 export async function buildServer(): Promise<string> {
   const result = await build({
-    entryPoints: [`${root}src/node.ts`],
+    entryPoints: [`${root}adapters/node/server.ts`],
     outfile: SERVER_BUNDLE,
     bundle: true,
     format: 'esm',

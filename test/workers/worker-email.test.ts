@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { openD1 } from '../../adapters/db/d1-database.ts';
 import * as schema from '../../adapters/db/schema.ts';
 import { seedDemoD1 } from './reset-d1.ts';
-import worker from '../../src/email-worker.ts';
+import worker from '../../adapters/workers/mail-worker.ts';
 import { buildEml } from '../email/build-eml.ts';
 
 async function seed() {

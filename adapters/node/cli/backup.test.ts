@@ -4,12 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { importPlatformData } from '../../adapters/db/import-platform-data.ts';
-import { openSqlite } from '../../adapters/db/open-sqlite.ts';
-import { heavyAccount } from '../../bench/reconcile-bench-data.ts';
+import { importPlatformData } from '../../db/import-platform-data.ts';
+import { openSqlite } from '../../db/open-sqlite.ts';
+import { heavyAccount } from '../../../bench/reconcile-bench-data.ts';
 import { runCli } from './main.ts';
 
-const root = new URL('../..', import.meta.url).pathname;
+const root = new URL('../../..', import.meta.url).pathname;
 
 function cli(argv: string[]) {
   const out: string[] = [];

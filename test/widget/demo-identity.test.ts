@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { importPlatformData } from '../../adapters/db/import-platform-data.ts';
-import { serveApp } from '../../test/support/serve-app.ts';
-import { loadConfig } from '../config.ts';
-import { seedDemoIfEmpty } from '../demo/seed-demo.ts';
-import { createNodeApp, createNodeDeps } from '../node-deps.ts';
+import { serveApp } from '../support/serve-app.ts';
+import { loadConfig } from '../../src/config.ts';
+import { seedDemoIfEmpty } from '../../adapters/db/seed-demo.ts';
+import { openNodeDesk } from '../../adapters/node/node-desk.ts';
 
 /*
  * The demo page at `/` signs the widget in as WIDGET_DEMO_EMAIL with the desk's real identity
@@ -19,7 +19,7 @@ import { createNodeApp, createNodeDeps } from '../node-deps.ts';
 
 const SECRET = 'demo-identity-test-secret';
 const hashOf = (email: string) => createHmac('sha256', SECRET).update(email.toLowerCase()).digest('hex');
-const rosaFile = () => JSON.parse(readFileSync(fileURLToPath(new URL('../../test/fixtures/platform-import.json', import.meta.url)), 'utf8'));
+const rosaFile = () => JSON.parse(readFileSync(fileURLToPath(new URL('../fixtures/platform-import.json', import.meta.url)), 'utf8'));
 
 let dir: string;
 let dbPath: string;
@@ -32,10 +32,10 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Starts a desk on the file (seeding the demo into an empty one, as `npm start` does), reads `/`, stops it. */
 async function demoPageOf(env: Record<string, string> = {}): Promise<string> {
-  const deps = createNodeDeps(loadConfig({ SUPPORT_DB_PATH: dbPath, WIDGET_IDENTITY_SECRET: SECRET, ...env }));
+  const deps = openNodeDesk(loadConfig({ SUPPORT_DB_PATH: dbPath, WIDGET_IDENTITY_SECRET: SECRET, ...env }));
   try {
     await seedDemoIfEmpty(deps.sqlite, deps.now());
-    const server = await serveApp(createNodeApp(deps));
+    const server = await serveApp(deps.app);
     try {
       const page = await fetch(`${server.url}/`);
       expect(page.status).toBe(200);
@@ -50,7 +50,7 @@ async function demoPageOf(env: Record<string, string> = {}): Promise<string> {
 
 /** Writes records into the file with the import (the CLI's `import`), outside any running desk. */
 async function importInto(file: unknown) {
-  const deps = createNodeDeps(loadConfig({ SUPPORT_DB_PATH: dbPath }));
+  const deps = openNodeDesk(loadConfig({ SUPPORT_DB_PATH: dbPath }));
   try {
     await importPlatformData(deps.sqlite, file);
   } finally {
@@ -100,10 +100,10 @@ describe('the demo page at /', () => {
   });
 
   it('reflects an import made while the desk runs: the next page is anonymous', async () => {
-    const deps = createNodeDeps(loadConfig({ SUPPORT_DB_PATH: dbPath, WIDGET_IDENTITY_SECRET: SECRET }));
+    const deps = openNodeDesk(loadConfig({ SUPPORT_DB_PATH: dbPath, WIDGET_IDENTITY_SECRET: SECRET }));
     try {
       await seedDemoIfEmpty(deps.sqlite, deps.now());
-      const server = await serveApp(createNodeApp(deps));
+      const server = await serveApp(deps.app);
       try {
         expect(signedIn(await (await fetch(`${server.url}/`)).text(), 'maya@example.com')).toBe(true);
         await importInto(rosaFile());

@@ -2,17 +2,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadConfig } from './config.ts';
-import { type NodeDeps, createNodeApp, createNodeDeps } from './node-deps.ts';
+import { loadConfig } from '../src/config.ts';
+import { type NodeDesk, openNodeDesk } from '../adapters/node/node-desk.ts';
 
 describe('GET /health', () => {
   let dir: string;
-  let deps: NodeDeps;
+  let deps: NodeDesk;
   let closed: boolean;
 
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'health-'));
-    deps = createNodeDeps(loadConfig({ SUPPORT_DB_PATH: join(dir, 'desk.sqlite') }));
+    deps = openNodeDesk(loadConfig({ SUPPORT_DB_PATH: join(dir, 'desk.sqlite') }));
     closed = false;
   });
   afterEach(() => {
@@ -21,7 +21,7 @@ describe('GET /health', () => {
   });
 
   it('answers ok with the outbox backlog read from the database', async () => {
-    const res = await createNodeApp(deps).request('/health');
+    const res = await deps.app.request('/health');
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({
       status: 'ok',
@@ -31,7 +31,7 @@ describe('GET /health', () => {
   });
 
   it('answers 503 degraded when the database cannot be read', async () => {
-    const app = createNodeApp(deps);
+    const app = deps.app;
     deps.close();
     closed = true;
     const res = await app.request('/health');

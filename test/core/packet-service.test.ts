@@ -7,11 +7,11 @@ import { createDrizzleSupportStore } from '../../adapters/db/drizzle-support-sto
 import { importPlatformData } from '../../adapters/db/import-platform-data.ts';
 import { openSqlite } from '../../adapters/db/open-sqlite.ts';
 import type { SqliteHandle } from '../../adapters/db/open-sqlite.ts';
-import { defaultPlatformFixture } from '../../test/contracts/platform-data-contract.ts';
-import { createPacketService } from './packet-service.ts';
-import type { PacketDestinations } from './packet-service.ts';
-import type { ReportInput } from './support-packet.ts';
-import type { SupportStore } from './support-store.ts';
+import { defaultPlatformFixture } from '../contracts/platform-data-contract.ts';
+import { createPacketService } from '../../src/core/packet-service.ts';
+import type { PacketDestinations } from '../../src/core/packet-service.ts';
+import type { ReportInput } from '../../src/core/support-packet.ts';
+import type { SupportStore } from '../../src/core/support-store.ts';
 
 /** Six days after Mara's failed 4k run (gen_m2, charged 40, not refunded). */
 const NOW = Date.parse('2026-11-26T12:00:00Z');

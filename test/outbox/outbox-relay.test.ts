@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createDrizzleSupportStore } from '../../adapters/db/drizzle-support-store.ts';
 import { type SqliteHandle, openSqlite } from '../../adapters/db/open-sqlite.ts';
-import { samplePacket } from '../../test/support/sample-packet.ts';
-import type { OutboxRow, SupportStore } from '../core/support-store.ts';
-import { type DeliveryResult, createOutboxRelay, exponentialBackoff } from './outbox-relay.ts';
+import { samplePacket } from '../support/sample-packet.ts';
+import type { OutboxRow, SupportStore } from '../../src/core/support-store.ts';
+import { type DeliveryResult, createOutboxRelay, exponentialBackoff } from '../../src/outbox/outbox-relay.ts';
 
 const T0 = Date.parse('2026-11-24T10:00:00Z');
 

@@ -3,14 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { articles } from '../../knowledge/articles.generated.ts';
-import { loadConfig } from '../config.ts';
-import { newId } from '../core/ids.ts';
-import type { PlatformData } from '../core/ports.ts';
-import { seedDemoIfEmpty } from '../demo/seed-demo.ts';
-import { createKnowledgeBase } from '../knowledge/knowledge-base.ts';
-import { type NodeDeps, createNodeDeps } from '../node-deps.ts';
-import { type ConversationService, type ConversationServiceDeps, createConversationService } from './conversation-service.ts';
-import type { Identity } from './identity.ts';
+import { loadConfig } from '../../src/config.ts';
+import { newId } from '../../src/core/ids.ts';
+import type { PlatformData } from '../../src/core/ports.ts';
+import { seedDemoIfEmpty } from '../../adapters/db/seed-demo.ts';
+import { createKnowledgeBase } from '../../src/knowledge/knowledge-base.ts';
+import { type NodeDesk, openNodeDesk } from '../../adapters/node/node-desk.ts';
+import { type ConversationService, type ConversationServiceDeps, createConversationService } from '../../src/chat/conversation-service.ts';
+import type { Identity } from '../../src/chat/identity.ts';
 
 const maya: Identity = { kind: 'verified', email: 'maya@example.com' };
 const anonymous: Identity = { kind: 'anonymous' };
@@ -24,11 +24,11 @@ async function walk(service: ConversationService, identity: Identity, id: string
 
 describe('conversation service at the hand-off (real SQLite, demo data)', () => {
   let dir: string;
-  let deps: NodeDeps;
+  let deps: NodeDesk;
 
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'conversation-service-'));
-    deps = createNodeDeps(
+    deps = openNodeDesk(
       loadConfig({ SUPPORT_DB_PATH: join(dir, 'support.db'), SLACK_TRIAGE_CHANNEL: '#triage', SUPPORT_INBOX: 'support@prismposter.test' }),
     );
     await seedDemoIfEmpty(deps.sqlite, deps.now());

@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createDrizzleSupportStore } from '../../adapters/db/drizzle-support-store.ts';
 import { type SqliteHandle, openSqlite } from '../../adapters/db/open-sqlite.ts';
-import { samplePacket } from '../../test/support/sample-packet.ts';
-import type { Packet } from './support-packet.ts';
-import type { SupportStore } from './support-store.ts';
-import { createUserNotifier } from './user-notifier.ts';
+import { samplePacket } from '../support/sample-packet.ts';
+import type { Packet } from '../../src/core/support-packet.ts';
+import type { SupportStore } from '../../src/core/support-store.ts';
+import { createUserNotifier } from '../../src/core/user-notifier.ts';
 
 const T0 = Date.parse('2026-11-24T10:00:00Z');
 const HOUR = 60 * 60 * 1000;

@@ -1,14 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { serve } from '@hono/node-server';
-import { type DeskConfig, loadConfig } from './config.ts';
-import { type DemoPageState, demoPageState } from './demo/demo-page-state.ts';
-import { seedDemoIfEmpty } from './demo/seed-demo.ts';
-import { createNodeApp, createNodeDeps } from './node-deps.ts';
-import { buildWidget } from './widget/build-widget.ts';
-import { WIDGET_SCRIPT_PATH } from './widget/widget-script.ts';
+import { type DeskConfig, loadConfig } from '../../src/config.ts';
+import { buildWidget } from '../../src/widget/build-widget.ts';
+import { WIDGET_SCRIPT_PATH } from '../../src/widget/widget-script.ts';
+import { type DemoPageState, demoPageState } from '../db/demo-page-state.ts';
+import { seedDemoIfEmpty } from '../db/seed-demo.ts';
+import { openNodeDesk } from './node-desk.ts';
 
-/** The Node composition root: `npm start`. */
+/** The Node server: `npm start` (compiled to dist/server/node.mjs by scripts/build-server.ts). */
 async function main() {
   const loaded = loadConfig(process.env);
   // The demo needs identities it can sign: over the embedded demo data, a secret for this process only.
@@ -17,8 +17,7 @@ async function main() {
     ? { ...loaded, chat: { ...loaded.chat, identitySecret: randomBytes(32).toString('hex') } }
     : loaded;
   if (!existsSync(WIDGET_SCRIPT_PATH)) await buildWidget();
-  const deps = createNodeDeps(config, { backgroundCheckpoint: true, turnThread: true });
-  const app = createNodeApp(deps);
+  const deps = openNodeDesk(config, { backgroundCheckpoint: true, turnThread: true });
   // Idle conversations are deleted once they expire.
   const sweeper = setInterval(() => void deps.conversations.expire().catch(() => undefined), 10 * 60 * 1000);
   sweeper.unref();
@@ -27,7 +26,7 @@ async function main() {
 
   const demo = deps.embedded ? await seedDemoIfEmpty(deps.sqlite, deps.now()) : null;
   const demoPage = await demoPageState(deps.sqlite, config);
-  const server = serve({ fetch: app.fetch, port: config.port, hostname: process.env.HOST ?? '0.0.0.0' }, (info) => {
+  const server = serve({ fetch: deps.app.fetch, port: config.port, hostname: process.env.HOST ?? '0.0.0.0' }, (info) => {
     const base = `http://localhost:${info.port}`;
     const lines = [`PrismPoster support desk listening on ${base} (database ${config.dbPath})`, `  health: ${base}/health`];
     lines.push(`  help widget: ${base}/widget.js`);

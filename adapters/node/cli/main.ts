@@ -2,14 +2,14 @@ import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { backupSqlite } from '../../adapters/db/backup-sqlite.ts';
-import { importPlatformData } from '../../adapters/db/import-platform-data.ts';
-import { type DeskConfig, loadConfig } from '../config.ts';
-import { DeskError } from '../core/errors.ts';
-import { reconcileWithPlatform, requireAccount } from '../core/reconcile-service.ts';
-import { EmailRejectedError } from '../email/email-report.ts';
-import { parseEmailReport } from '../email/parse-email.ts';
-import { createNodeDeps } from '../node-deps.ts';
+import { backupSqlite } from '../../db/backup-sqlite.ts';
+import { importPlatformData } from '../../db/import-platform-data.ts';
+import { type DeskConfig, loadConfig } from '../../../src/config.ts';
+import { DeskError } from '../../../src/core/errors.ts';
+import { reconcileWithPlatform, requireAccount } from '../../../src/core/reconcile-service.ts';
+import { EmailRejectedError } from '../../../src/email/email-report.ts';
+import { parseEmailReport } from '../../../src/email/parse-email.ts';
+import { type NodeDesk, openNodeDesk } from '../node-desk.ts';
 import { formatReconciliation } from './format-reconciliation.ts';
 import { listPackets } from './list-packets.ts';
 
@@ -57,9 +57,9 @@ function parseTime(flag: string, value: string | undefined): number | undefined 
  * The desk over the database at `--db`. A path that is no SQLite database, a folder or cannot be
  * created is named in the message: "file is not a database" alone does not say which file.
  */
-function openDeps(config: DeskConfig, options?: Parameters<typeof createNodeDeps>[1]): ReturnType<typeof createNodeDeps> {
+function openDeps(config: DeskConfig, options?: Parameters<typeof openNodeDesk>[1]): NodeDesk {
   try {
-    return createNodeDeps(config, options);
+    return openNodeDesk(config, options);
   } catch (error) {
     const code = (error as { code?: unknown } | null)?.code;
     if (typeof code !== 'string') throw error;
@@ -104,7 +104,7 @@ export async function runCli(
     return values.help ? 0 : 2;
   }
 
-  let deps: ReturnType<typeof createNodeDeps> | undefined;
+  let deps: NodeDesk | undefined;
   try {
     const config = loadConfig({ ...io.env, ...(values.db !== undefined && { SUPPORT_DB_PATH: values.db }) });
     const now = parseTime('now', values.now) ?? Date.now();

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../config.ts';
-import { Packet } from '../core/support-packet.ts';
-import { createNodeDeps } from '../node-deps.ts';
+import { loadConfig } from '../../../src/config.ts';
+import { Packet } from '../../../src/core/support-packet.ts';
+import { openNodeDesk } from '../node-desk.ts';
 import { runCli } from './main.ts';
 
 /*
@@ -16,7 +16,7 @@ import { runCli } from './main.ts';
  * spends sit right next to Rosa's in time, and Ines (no zone) with one completed video.
  */
 
-const fixture = (name: string) => fileURLToPath(new URL(`../../test/fixtures/${name}`, import.meta.url));
+const fixture = (name: string) => fileURLToPath(new URL(`../../../test/fixtures/${name}`, import.meta.url));
 const GOOD = fixture('platform-import.json');
 const BAD_SPEND = fixture('platform-import-bad-spend.json');
 const UNKNOWN_ACCOUNT = fixture('platform-import-unknown-account.json');
@@ -452,7 +452,7 @@ describe('packet', () => {
 describe('packets', () => {
   /** Files a report about one of Rosa's runs as the desk does (widget), with the destinations the environment names. */
   async function file(run: string, at: string, env: Record<string, string> = {}) {
-    const deps = createNodeDeps(loadConfig({ SUPPORT_DB_PATH: db, ...env }), { now: () => Date.parse(at) });
+    const deps = openNodeDesk(loadConfig({ SUPPORT_DB_PATH: db, ...env }), { now: () => Date.parse(at) });
     try {
       return (await deps.packets.file({ channel: 'widget', accountEmail: ROSA, verified: true, generationIds: [run] })).packet;
     } finally {

@@ -1,7 +1,7 @@
 import { desc, inArray } from 'drizzle-orm';
-import type { DeskDb } from '../../adapters/db/desk-db.ts';
-import { outbox, packets } from '../../adapters/db/schema.ts';
-import { Packet } from '../core/support-packet.ts';
+import type { DeskDb } from '../../db/desk-db.ts';
+import { outbox, packets } from '../../db/schema.ts';
+import { Packet } from '../../../src/core/support-packet.ts';
 
 export interface ListedPacket {
   packet: Packet;

@@ -1,16 +1,11 @@
 import type { ExecutionContext, ForwardableEmailMessage } from '@cloudflare/workers-types';
-import { openD1 } from '../adapters/db/d1-database.ts';
-import { createDrizzleEmailStore } from '../adapters/db/drizzle-email-store.ts';
-import { type SlackOnWorkers, createSlackOnWorkers } from '../adapters/slack-fetch/slack-on-workers.ts';
-import { loadConfig } from './config.ts';
-import { createCoreServices } from './core-services.ts';
-import { newId } from './core/ids.ts';
-import { createUserNotifier } from './core/user-notifier.ts';
-import type { EmailIntake } from './email/email-intake.ts';
-import { intakeFromConfig } from './email/intake-from-config.ts';
-import { createEmailDelivery } from './email/email-delivery.ts';
-import { createHttpMailSender } from './email/http-mail-sender.ts';
-import { type OutboxRelay, createOutboxRelay } from './outbox/outbox-relay.ts';
+import { loadConfig } from '../../src/config.ts';
+import { type Desk, createDesk } from '../../src/desk.ts';
+import { mailSide } from '../../src/desk-mail.ts';
+import { createHttpMailSender } from '../../src/email/http-mail-sender.ts';
+import { openD1 } from '../db/d1-database.ts';
+import { mailStorePorts, storePorts } from '../db/store-ports.ts';
+import { type SlackOnWorkers, createSlackOnWorkers } from '../slack-fetch/slack-on-workers.ts';
 import { type WorkerEnv, variables } from './worker-env.ts';
 
 /*
@@ -23,44 +18,38 @@ import { type WorkerEnv, variables } from './worker-env.ts';
  * past its size budget.
  */
 
-interface MailDesk {
-  intake: EmailIntake;
-  relay: OutboxRelay;
-  /** Present when SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are set. */
-  slack: SlackOnWorkers | null;
-}
+const desks = new WeakMap<object, Desk<SlackOnWorkers>>();
 
-const desks = new WeakMap<object, MailDesk>();
-
-function mailDeskFor(env: WorkerEnv): MailDesk {
+function mailDeskFor(env: WorkerEnv): Desk<SlackOnWorkers> {
   const cached = desks.get(env);
   if (cached) return cached;
   const config = loadConfig(variables(env));
-  const database = openD1(env.DB);
   const now = () => Date.now();
-  // Only what mail and triage need (no chat flow, no knowledge base): the store, the platform, packets.
-  const services = createCoreServices(database, config, now);
-  const emailStore = createDrizzleEmailStore(database);
-  const intake = intakeFromConfig({ ...services, emailStore, now }, config);
+  const database = openD1(env.DB);
+  const ports = storePorts(database, config, now);
+  const mailPorts = mailStorePorts(database);
   const { mailApi, from } = config.email;
-  const mailHandlers =
-    mailApi && from ? createEmailDelivery({ store: services.store, emailStore, send: createHttpMailSender(mailApi), from }) : {};
-  let relay: OutboxRelay | null = null;
-  const slack = config.slack
-    ? createSlackOnWorkers({
-        ...config.slack,
-        database,
-        store: services.store,
-        platform: services.platform,
-        notifier: createUserNotifier({ store: services.store, now, newId, ttlMs: config.chat.ttlMs }),
-        now,
-        newId,
-        // A decision's message update (and the user's notice) go out now rather than at the next cron.
-        afterWork: () => relay?.runOnce() ?? Promise.resolve(),
-      })
-    : null;
-  relay = createOutboxRelay({ store: services.store, handlers: { ...slack?.outboxHandlers, ...mailHandlers }, now });
-  const desk = { intake, relay, slack };
+  const desk = createDesk({
+    ...ports,
+    config,
+    now,
+    // No chat flow, no knowledge base, no HTTP app: the chat Worker's (chat-worker.ts).
+    chat: null,
+    mail: mailSide({
+      ...mailPorts,
+      sendMail: mailApi && from ? createHttpMailSender(mailApi) : null,
+      slack: ({ settings, triage, runRelay }) =>
+        createSlackOnWorkers({
+          ...settings,
+          triage,
+          triageStore: mailPorts.triageStore,
+          store: ports.store,
+          now,
+          // A decision's message update (and the user's notice) go out now rather than at the next cron.
+          afterWork: runRelay,
+        }),
+    }),
+  });
   desks.set(env, desk);
   return desk;
 }
@@ -85,12 +74,14 @@ export default {
   /** Inbound mail: a message the intake refuses is rejected back to the sending server, with the reason. */
   async email(message: ForwardableEmailMessage, env: WorkerEnv): Promise<void> {
     const raw = new Uint8Array(await new Response(message.raw as unknown as ReadableStream).arrayBuffer());
-    const outcome = await mailDeskFor(env).intake.receive(raw);
+    const { email } = mailDeskFor(env);
+    if (!email) throw new Error('the mail Worker is built with its mail side');
+    const outcome = await email.intake.receive(raw);
     if (outcome.status === 'rejected') message.setReject(`${outcome.reason}: ${outcome.detail}`.slice(0, 500));
   },
 
   /** The cron trigger: delivers what the outbox holds (packets to Slack and the support inbox, replies to users). */
   async scheduled(_controller: unknown, env: WorkerEnv): Promise<void> {
-    await mailDeskFor(env).relay.runOnce();
+    await mailDeskFor(env).relay?.runOnce();
   },
 };

@@ -1,5 +1,5 @@
-import type { DeskDb } from '../../adapters/db/desk-db.ts';
-import type { DeskConfig } from '../config.ts';
+import type { DeskConfig } from '../../src/config.ts';
+import type { DeskDb } from './desk-db.ts';
 import { holdsSeededDemo } from './seed-demo.ts';
 
 /** Whether the demo page at `/` signs the widget in, as whom, and if not, why not. */

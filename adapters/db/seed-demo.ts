@@ -1,8 +1,8 @@
 import { count, inArray } from 'drizzle-orm';
-import type { DeskDb } from '../../adapters/db/desk-db.ts';
-import { importPlatformData } from '../../adapters/db/import-platform-data.ts';
-import { accounts, demoSeed } from '../../adapters/db/schema.ts';
-import { type DemoAccount, demoData } from './demo-data.ts';
+import { type DemoAccount, demoData } from '../../src/demo/demo-data.ts';
+import type { DeskDb } from './desk-db.ts';
+import { importPlatformData } from './import-platform-data.ts';
+import { accounts, demoSeed } from './schema.ts';
 
 /**
  * Seeds the demo accounts when the embedded store has no account yet, marking the store as holding

@@ -1,4 +1,4 @@
-import type { ReconciliationResult } from '../core/reconcile-account.ts';
+import type { ReconciliationResult } from '../../../src/core/reconcile-account.ts';
 
 const verdictWords: Record<string, string> = {
   refund_due: 'REFUND DUE',

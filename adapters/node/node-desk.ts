@@ -1,0 +1,87 @@
+import { getConnInfo } from '@hono/node-server/conninfo';
+import type { ConversationService } from '../../src/chat/conversation-service.ts';
+import type { DeskConfig } from '../../src/config.ts';
+import type { Clock } from '../../src/core/ports.ts';
+import { type Desk, type DeskApp, type MailWiring, createDesk } from '../../src/desk.ts';
+import { chatSide } from '../../src/desk-chat.ts';
+import { mailSide } from '../../src/desk-mail.ts';
+import type { OutboxRelay } from '../../src/outbox/outbox-relay.ts';
+import { readWidgetScript } from '../../src/widget/widget-script.ts';
+import { demoPageState } from '../db/demo-page-state.ts';
+import { type SqliteHandle, openSqlite } from '../db/open-sqlite.ts';
+import { mailStorePorts, storePorts } from '../db/store-ports.ts';
+import { inboundEmailRoutes } from '../email/inbound-route.ts';
+import { createSmtpSender } from '../email/smtp-sender.ts';
+import { type SlackChannel, type SlackChannelOptions, createSlackChannel } from '../slack/slack-channel.ts';
+
+/** The desk on Node: both sides, over a SQLite file (better-sqlite3), mail over SMTP, Slack with bolt. */
+export interface NodeDesk extends Desk<SlackChannel> {
+  sqlite: SqliteHandle;
+  /** The platform's records live in the desk's own database (no PLATFORM_API_URL). */
+  embedded: boolean;
+  conversations: ConversationService;
+  app: DeskApp;
+  relay: OutboxRelay;
+  email: MailWiring<SlackChannel>['email'];
+  close(): void;
+}
+
+/** Opens the database at `config.dbPath` and builds the desk over it: `npm start`, the CLI and the tests. */
+export function openNodeDesk(
+  config: DeskConfig,
+  options: {
+    now?: Clock;
+    slack?: Pick<SlackChannelOptions, 'logLevel' | 'timeoutMs'>;
+    /** WAL checkpoints on a worker thread (the server: no commit stalls for one); short-lived uses skip it. */
+    backgroundCheckpoint?: boolean;
+    /** Chat turns read and written by a thread with its own connection (the server: the event loop is spared that work). */
+    turnThread?: boolean;
+  } = {},
+): NodeDesk {
+  const now = options.now ?? Date.now;
+  const sqlite = openSqlite(config.dbPath, {
+    backgroundCheckpoint: options.backgroundCheckpoint ?? false,
+    turnThread: options.turnThread ?? false,
+  });
+  const ports = storePorts(sqlite, config, now);
+  const mailPorts = mailStorePorts(sqlite);
+  const { smtpUrl, from } = config.email;
+  const smtp = smtpUrl && from ? createSmtpSender(smtpUrl) : null;
+  const desk = createDesk({
+    ...ports,
+    config,
+    now,
+    chat: chatSide({
+      clientIp: (c) => getConnInfo(c).remote.address ?? 'unknown',
+      widgetScript: () => readWidgetScript(),
+      // The demo page signs in only over the seeded demo data (or WIDGET_DEMO=on), asked at each request.
+      demoIdentity: async () => {
+        const state = await demoPageState(sqlite, config);
+        return state.signedIn ? { email: state.email, secret: state.secret } : null;
+      },
+      emailRoute: inboundEmailRoutes,
+    }),
+    mail: mailSide({
+      ...mailPorts,
+      sendMail: smtp?.send ?? null,
+      slack: ({ settings, triage }) =>
+        createSlackChannel({ ...settings, ...options.slack, triage, triageStore: mailPorts.triageStore, store: ports.store, now }),
+    }),
+  });
+  const { conversations, app, relay, email } = desk;
+  // Node carries both sides of the desk.
+  if (!conversations || !app || !relay || !email) throw new Error('the desk on Node is built with its chat and mail sides');
+  return {
+    ...desk,
+    conversations,
+    app,
+    relay,
+    email,
+    sqlite,
+    embedded: config.platform.kind === 'embedded',
+    close: () => {
+      smtp?.close();
+      sqlite.close();
+    },
+  };
+}
