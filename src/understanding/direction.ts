@@ -1,0 +1,69 @@
+import type { LocalePack, LookupName } from './locales/locale-pack.ts';
+import { type Prepared, prepareText, type Token } from './prepare-text.ts';
+
+/**
+ * Which way a message leans on the three questions where a wrong guess is costly, counted from
+ * its lookup words with their negation: did it work (+) or is it still failing (−); send (+) or
+ * not (−); yes (+) or no (−). Zero is no lean, or a mixed message ("failed twice, then it worked").
+ */
+export interface Direction {
+  outcome: number;
+  sending: number;
+  answer: number;
+}
+
+/** One lookup entry found in a message: +1, or −1 when a negation governs it ("not failing"). */
+export interface LookupHit {
+  name: LookupName;
+  sign: 1 | -1;
+  /** A word of success that is wished for ("need this fixed"). */
+  wished: boolean;
+}
+
+type Entries = ReadonlyArray<{ name: LookupName; stems: string[] }>;
+const compiled = new WeakMap<LocalePack, Entries>();
+
+/** The pack's lookup entries as stem sequences, prepared as messages are. */
+function entriesOf(pack: LocalePack): Entries {
+  let entries = compiled.get(pack);
+  if (!entries) {
+    entries = Object.entries(pack.lookups).flatMap(([name, list]) =>
+      list.map((entry) => ({ name: name as LookupName, stems: prepareText(entry, pack).tokens.map((t) => t.stem) })),
+    );
+    compiled.set(pack, entries);
+  }
+  return entries;
+}
+
+/** Every lookup entry the message contains, with its sign. */
+export function lookupHits(tokens: readonly Token[], pack: LocalePack): LookupHit[] {
+  const hits: LookupHit[] = [];
+  for (const entry of entriesOf(pack)) {
+    const n = entry.stems.length;
+    if (n === 0) continue;
+    for (let i = 0; i + n <= tokens.length; i++) {
+      if (!entry.stems.every((stem, j) => tokens[i + j]?.stem === stem)) continue;
+      const first = tokens[i] as Token;
+      let negated = first.negated;
+      // "the error didn't come back": a failure's own predicate, negated, says it is gone.
+      if (entry.name === 'failure' && !negated && pack.failureNouns.has(first.word)) {
+        negated = tokens.slice(i + 1, i + 5).some((t) => t.clause === first.clause && pack.negators.has(t.word));
+      }
+      hits.push({ name: entry.name, sign: negated ? -1 : 1, wished: first.wished && !negated });
+    }
+  }
+  return hits;
+}
+
+export function directionOf(prepared: Prepared, pack: LocalePack): Direction {
+  const d: Direction = { outcome: 0, sending: 0, answer: 0 };
+  for (const hit of lookupHits(prepared.tokens, pack)) {
+    if (hit.name === 'success') d.outcome += hit.wished ? -1 : hit.sign;
+    else if (hit.name === 'failure') d.outcome -= hit.sign;
+    else if (hit.name === 'send') d.sending += hit.sign;
+    else if (hit.name === 'hold') d.sending -= hit.sign;
+    else if (hit.name === 'yes') d.answer += hit.sign;
+    else if (hit.name === 'no') d.answer -= hit.sign === -1 ? 0 : 1;
+  }
+  return d;
+}
