@@ -31,9 +31,11 @@ export interface Classification {
 export const CONFIDENCE_THRESHOLD = 0.6;
 /** How much a contradicted reading keeps of its score: always below the threshold. */
 const CONTRADICTED = 0.5;
+/** How much a reading keeps when its message has cues both ways: it must be clearer to be acted on. */
+const MIXED = 0.75;
 
 /** Which side of each costly question an intent stands on, and which direction counts. */
-const sides: Partial<Record<Intent, readonly [keyof Direction, 1 | -1]>> = {
+const sides: Partial<Record<Intent, readonly ['outcome' | 'sending' | 'answer', 1 | -1]>> = {
   worked: ['outcome', 1],
   still_failing: ['outcome', -1],
   send: ['sending', 1],
@@ -107,11 +109,13 @@ export class IntentClassifier {
       return { intent: null, confidence: 0, candidates, withheld: 'no_reading', direction };
     }
     const side = sides[top.intent];
+    const lowered = (confidence: number) => candidates.map((c) => (c.intent === top.intent ? { ...c, score: confidence } : c));
     if (side && direction[side[0]] * side[1] < 0) {
       const confidence = top.score * CONTRADICTED;
-      return { intent: null, confidence, candidates: candidates.map((c) => (c.intent === top.intent ? { ...c, score: confidence } : c)), withheld: 'contradicted', direction };
+      return { intent: null, confidence, candidates: lowered(confidence), withheld: 'contradicted', direction };
     }
-    if (top.score < CONFIDENCE_THRESHOLD) return { intent: null, confidence: top.score, candidates, withheld: 'below_threshold', direction };
-    return { intent: top.intent, confidence: top.score, candidates, withheld: null, direction };
+    const confidence = side && direction.mixed.includes(side[0]) ? top.score * MIXED : top.score;
+    if (confidence < CONFIDENCE_THRESHOLD) return { intent: null, confidence, candidates: lowered(confidence), withheld: 'below_threshold', direction };
+    return { intent: top.intent, confidence, candidates: lowered(confidence), withheld: null, direction };
   }
 }

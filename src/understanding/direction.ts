@@ -10,6 +10,8 @@ export interface Direction {
   outcome: number;
   sending: number;
   answer: number;
+  /** The axes with cues both ways ("it works but the error is still there"). */
+  mixed: Array<'outcome' | 'sending' | 'answer'>;
 }
 
 /** One lookup entry found in a message: +1, or −1 when a negation governs it ("not failing"). */
@@ -56,14 +58,24 @@ export function lookupHits(tokens: readonly Token[], pack: LocalePack): LookupHi
 }
 
 export function directionOf(prepared: Prepared, pack: LocalePack): Direction {
-  const d: Direction = { outcome: 0, sending: 0, answer: 0 };
+  const votes = { outcome: [0, 0], sending: [0, 0], answer: [0, 0] };
+  const vote = (axis: keyof typeof votes, sign: number) => {
+    if (sign !== 0) votes[axis][sign > 0 ? 0 : 1] = (votes[axis][sign > 0 ? 0 : 1] ?? 0) + 1;
+  };
   for (const hit of lookupHits(prepared.tokens, pack)) {
-    if (hit.name === 'success') d.outcome += hit.wished ? -1 : hit.sign;
-    else if (hit.name === 'failure') d.outcome -= hit.sign;
-    else if (hit.name === 'send') d.sending += hit.sign;
-    else if (hit.name === 'hold') d.sending -= hit.sign;
-    else if (hit.name === 'yes') d.answer += hit.sign;
-    else if (hit.name === 'no') d.answer -= hit.sign === -1 ? 0 : 1;
+    if (hit.name === 'success') vote('outcome', hit.wished ? -1 : hit.sign);
+    else if (hit.name === 'failure') vote('outcome', -hit.sign);
+    else if (hit.name === 'send') vote('sending', hit.sign);
+    else if (hit.name === 'hold') vote('sending', -hit.sign);
+    else if (hit.name === 'yes') vote('answer', hit.sign);
+    else if (hit.name === 'no' && hit.sign > 0) vote('answer', -1);
   }
-  return d;
+  const sum = ([up = 0, down = 0]: number[]) => up - down;
+  const axes = ['outcome', 'sending', 'answer'] as const;
+  return {
+    outcome: sum(votes.outcome),
+    sending: sum(votes.sending),
+    answer: sum(votes.answer),
+    mixed: axes.filter((axis) => (votes[axis][0] ?? 0) > 0 && (votes[axis][1] ?? 0) > 0),
+  };
 }

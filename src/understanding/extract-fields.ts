@@ -62,7 +62,7 @@ function findStudio(text: string, pack: LocalePack, mode: FieldsMode): Studio | 
   const inTrouble = new Set<Studio>();
   const fine = new Set<Studio>();
   // Clauses, not only sentences: "the music was fine, but the video failed".
-  for (const clause of text.split(/(?<=[.!?;])\s+|\n+|,?\s+\b(?:but|while|whereas|although|and then|then)\b\s+|,\s+(?=(?:the|my|but)\b)/i)) {
+  for (const clause of text.split(/(?<=[.!?;])\s+|\n+|,?\s+\b(?:but|while|whereas|although|and then|then)\b\s+|,\s+(?=(?:the|my|but|and|that|which)\b)/i)) {
     const trouble = pack.fields.trouble.test(clause);
     const ok = !trouble && pack.fields.fine.test(clause);
     for (const [studio, word] of STUDIO_WORDS) {
@@ -95,20 +95,22 @@ function trimPrompt(raw: string): string {
 /** An error pasted after a colon ends with its sentence, unless it is one of the platform's own texts. */
 function trimError(raw: string): string {
   const value = raw.trim().replace(/^["“'«]|["”'»]$/g, '');
-  if (KNOWN_ERROR_TEXT.test(value)) return value;
-  return value.split(/(?<=[^.]{3})[.!?](?:\s|$)/)[0]?.trim() ?? value;
+  const known = /^Something went wrong\. Please try again\.?/.exec(value)?.[0];
+  if (known) return known;
+  // The next sentence is the user's again: "Error: Out of memory. Prompt was …".
+  return value.split(KNOWN_ERROR_TEXT.test(value) ? /[.!?]\s+(?=\p{Lu})/u : /(?<=[^.]{3})[.!?](?:\s|$)/)[0]?.trim() ?? value;
 }
 
 type Span = { value: string; at: [number, number] };
 
 /**
- * Reads the report's fields from what the user wrote: the prompt and the error as quoted (double,
+ * Reads the report's fields from what the user wrote (`titleLength`: how much of `text` is a subject line): the prompt and the error as quoted (double,
  * curly, guillemets or single quotes), in `Label: value` lines ("Prompt:", "Error:", "Time:",
  * "Studio:") or after a cue ("failed with: Out of memory"); settings, the account, run ids and
  * Library links, steps tried, and the studio. Rules, because no library reads these: they are the
  * platform's and the mail clients' conventions.
  */
-export function extractFields(text: string, pack: LocalePack, mode: FieldsMode): ReportFields {
+export function extractFields(text: string, pack: LocalePack, mode: FieldsMode, titleLength = 0): ReportFields {
   let prompt: Span | null = null;
   let error: Span | null = null;
   let labelledTime: string | null = null;
@@ -123,7 +125,13 @@ export function extractFields(text: string, pack: LocalePack, mode: FieldsMode):
     const start = m.index + m[0].lastIndexOf(value);
     const span: [number, number] = [start, start + value.length];
     const { labels } = pack.fields;
-    if (!prompt && labels.prompt.test(label)) prompt = { value: trimPrompt(value.replace(/^["“'«](.*)["”'»]$/, '$1')), at: span };
+    if (!prompt && labels.prompt.test(label)) {
+      const unquoted = value.replace(/^["“'«](.*)["”'»]$/, '$1');
+      const trimmed = trimPrompt(unquoted);
+      // Settings cut off the prompt's end stay in the text, to be read as settings.
+      const from = start + value.indexOf(unquoted);
+      prompt = { value: trimmed, at: [start, Math.max(span[1] - (unquoted.length - trimmed.length), from + trimmed.length)] };
+    }
     else if (!error && labels.error.test(label)) error = { value: trimError(value), at: span };
     else if (!labelledTime && labels.time.test(label)) labelledTime = value;
     else if (!labelledStudio && labels.studio.test(label)) labelledStudio = studioOf(value);
@@ -150,7 +158,9 @@ export function extractFields(text: string, pack: LocalePack, mode: FieldsMode):
     }
   }
   if (!error) {
-    const known = KNOWN_ERROR.exec(text);
+    // A subject of "Generation failed" is a title, not the error pasted: only the body's count.
+    const known = KNOWN_ERROR.exec(text.slice(titleLength));
+    if (known) known.index += titleLength;
     const cued = ERROR_AFTER_COLON.exec(text);
     const m = cued && !(prompt && cued.index >= prompt.at[0] && cued.index < prompt.at[1]) ? cued : known;
     const value = m ? (m === cued ? trimError(m[1] ?? '') : (m[1] ?? m[2] ?? '').trim()) : '';

@@ -18,6 +18,9 @@ export interface TimeReference {
 }
 
 const TIME_HINT = /\d{1,2}(?::|h)\d\d\b|\d\s?[ap]\.?m\b|\bago\b|\b(?:noon|midday|midnight)\b|\b(?:at|around|about|by|since)\s+\d{1,2}\b/i;
+/** "around 11", "about 3": a bare hour chrono-node reads only after "at". */
+const BARE_HOUR = /\b(?:around|about|approx\.?|approximately|roughly)\s+(\d{1,2})(?![\d:.,]|\s*(?:min|h\b|hours?|credits?|%|x\b|k\b|p\b|s\b|days?|weeks?|runs?|times?|seconds?|secs?|panels?|images?|videos?|songs?|tries|attempts?))/gi;
+
 /** How many lines with a clock time are read at most: the attempt's time comes early in a report. */
 const MAX_LINES = 12;
 
@@ -91,7 +94,10 @@ export function findOccurredAt(text: string, ref: TimeReference, pack: LocalePac
   for (const line of lines) {
     let results: ParsedResult[];
     try {
-      results = pack.parseDates(line.slice(0, 500), { instant, timezone });
+      results = pack.parseDates(line.slice(0, 500).replace(BARE_HOUR, (m, hour: string) => `${' '.repeat(m.length - hour.length - 3)}at ${hour}`), {
+        instant,
+        timezone,
+      });
     } catch {
       continue;
     }

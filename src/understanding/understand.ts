@@ -151,9 +151,10 @@ function merge(own: ReportFields, forwarded: ReportFields | null): ReportFields 
  * back to the sender.
  */
 export function understandEmail(mail: EmailText): EmailUnderstanding {
-  const ownText = `${cleanSubject(mail.subject)}\n${mail.own}`;
+  const subject = cleanSubject(mail.subject);
+  const ownText = `${subject}\n${mail.own}`;
   const pack = packFor(`${ownText}\n${mail.forwarded ?? ''}`, mail.locale);
-  const own = extractFields(ownText, pack, 'email');
+  const own = extractFields(ownText, pack, 'email', subject.length + 1);
   const forwarded = mail.forwarded ? extractFields(mail.forwarded, pack, 'email') : null;
   const fields = merge(own, forwarded);
   const zone = findNamedZone(own.rest) ?? (forwarded ? findNamedZone(forwarded.rest) : null);
