@@ -164,7 +164,9 @@ export function extractFields(text: string, pack: LocalePack, mode: FieldsMode, 
     const cued = ERROR_AFTER_COLON.exec(text);
     const m = cued && !(prompt && cued.index >= prompt.at[0] && cued.index < prompt.at[1]) ? cued : known;
     const value = m ? (m === cued ? trimError(m[1] ?? '') : (m[1] ?? m[2] ?? '').trim()) : '';
-    if (m && value) error = { value, at: [m.index, m.index + m[0].length] };
+    // Blank the error itself, not the rest of its line: "…: Out of memory. 4k, gen_7" keeps its settings and ids.
+    const end = m && value ? text.indexOf(value, m.index) + value.length : 0;
+    if (m && value) error = { value, at: [m.index, Math.max(end, m.index + value.length)] };
   }
   if (mode === 'chat') {
     for (const span of unlabelled) {
