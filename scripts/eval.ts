@@ -4,7 +4,7 @@
  * field). `npm run eval`; `-- --verbose` also lists every mistake.
  */
 import { intents } from '../src/understanding/index.ts';
-import { type ChatScore, readChatSet, runChat, runEmail, scoreChat, scoreEmail } from '../test/eval/run-eval.ts';
+import { type ChatScore, readChatSet, runChat, runChatFields, runEmail, scoreChat, scoreEmail, scoreFields } from '../test/eval/run-eval.ts';
 
 const verbose = process.argv.includes('--verbose');
 const pct = (n: number, d: number) => (d ? `${((100 * n) / d).toFixed(1)} %` : '—');
@@ -31,7 +31,7 @@ function printChat(name: string, score: ChatScore): void {
 
 async function main(): Promise<void> {
   const started = performance.now();
-  const splits = ['dev', 'test'];
+  const splits = ['dev', 'test', 'test2'];
   const all = splits.flatMap((split) => runChat(readChatSet(split)));
   for (const split of splits) printChat(`${split} split`, scoreChat(all.filter((r) => r.split === split)));
   if (verbose) {
@@ -39,7 +39,12 @@ async function main(): Promise<void> {
     for (const r of all.filter((r) => r.split === 'dev' && r.got === null && r.expected !== 'none')) console.log(`  [${r.state}] "${r.text}" meant ${r.expected}, top ${r.top} (${r.confidence.toFixed(2)})`);
   }
   const total = scoreChat(all);
-  console.log(`\nChat, both splits: ${total.correct}/${total.total} (${pct(total.correct, total.total)}), opposite-direction ${total.opposite.length}`);
+  console.log(`\nChat, all splits: ${total.correct}/${total.total} (${pct(total.correct, total.total)}), opposite-direction ${total.opposite.length}`);
+
+  const chatFields = runChatFields();
+  console.log(`\nChat fields: ${chatFields.length} messages\n\n  field            right   accuracy`);
+  for (const [field, row] of Object.entries(scoreFields(chatFields))) console.log(`  ${field.padEnd(16)} ${`${row.correct}/${row.total}`.padStart(7)}   ${pct(row.correct, row.total).padStart(8)}`);
+  if (verbose) for (const r of chatFields) for (const f of r.wrong) console.log(`  "${r.text}" ${f}: expected ${JSON.stringify(r.expected[f])}, got ${JSON.stringify(r.got[f])}`);
 
   const emails = await runEmail();
   const email = scoreEmail(emails);

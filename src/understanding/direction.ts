@@ -51,6 +51,10 @@ export function lookupHits(tokens: readonly Token[], pack: LocalePack): LookupHi
       if (entry.name === 'failure' && !negated && pack.failureNouns.has(first.word)) {
         negated = tokens.slice(i + 1, i + 5).some((t) => t.clause === first.clause && pack.negators.has(t.word));
       }
+      // "the error is gone", "it stopped giving me the error": a failure that has ended.
+      if (entry.name === 'failure' && !negated) {
+        negated = tokens.slice(Math.max(0, i - 4), i + n + 3).some((t) => t.clause === first.clause && pack.cessation.has(t.word));
+      }
       hits.push({ name: entry.name, sign: negated ? -1 : 1, wished: first.wished && !negated });
     }
   }

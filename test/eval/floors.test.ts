@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readChatSet, runChat, runEmail, scoreChat, scoreEmail } from './run-eval.ts';
+import { readChatSet, runChat, runChatFields, runEmail, scoreChat, scoreEmail, scoreFields } from './run-eval.ts';
 
 /**
  * The understanding module's floors (issue "Understanding people"), on held-out sets never
@@ -8,7 +8,7 @@ import { readChatSet, runChat, runEmail, scoreChat, scoreEmail } from './run-eva
  * `npm run eval` prints the detail; BENCHMARKS.md has the figures.
  */
 describe('understanding floors', () => {
-  it.each(['test', 'dev'])('chat, %s split: ≥ 90 % of intents read right, no opposite-direction reading', (split) => {
+  it.each(['test', 'test2', 'dev'])('chat, %s split: ≥ 90 % of intents read right, no opposite-direction reading', (split) => {
     const score = scoreChat(runChat(readChatSet(split)));
     expect(score.total).toBeGreaterThan(100);
     expect(score.opposite.map((r) => `[${r.state}] ${r.text} → ${r.got}`)).toEqual([]);
@@ -16,9 +16,13 @@ describe('understanding floors', () => {
   });
 
   it('the chat sets hold at least 400 utterances across all intents', () => {
-    const all = [...readChatSet('test'), ...readChatSet('dev')];
+    const all = [...readChatSet('test'), ...readChatSet('test2'), ...readChatSet('dev')];
     expect(all.length).toBeGreaterThanOrEqual(400);
     expect(new Set(all.map((c) => c.expected)).size).toBeGreaterThanOrEqual(15);
+  });
+
+  it('chat: ≥ 90 % of each field read right', () => {
+    for (const [field, row] of Object.entries(scoreFields(runChatFields()))) expect({ field, accuracy: row.correct / row.total >= 0.9 }).toEqual({ field, accuracy: true });
   });
 
   it('email: at least 40 reports, ≥ 90 % of each field read right', async () => {

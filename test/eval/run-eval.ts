@@ -144,3 +144,33 @@ export function scoreEmail(results: readonly EmailResult[]): EmailScore {
   }
   return { total: results.length, perField, fieldAccuracy: total ? correct / total : 0 };
 }
+
+/** A chat message's expected fields (`test/eval/chat/fields.json`): only the fields named are scored. */
+export interface ChatFieldsResult {
+  text: string;
+  expected: Record<string, unknown>;
+  got: Record<string, unknown>;
+  wrong: string[];
+}
+
+export function runChatFields(): ChatFieldsResult[] {
+  const cases = JSON.parse(readFileSync(new URL('chat/fields.json', dir), 'utf8')) as { text: string; fields: Record<string, unknown> }[];
+  return cases.map(({ text, fields }) => {
+    const got = understand(text, { now: EVAL_NOW, timezone: 'Europe/Berlin', locale: 'en' }).fields as unknown as Record<string, unknown>;
+    const wrong = Object.keys(fields).filter((f) => JSON.stringify(got[f]) !== JSON.stringify(fields[f]));
+    return { text, expected: fields, got, wrong };
+  });
+}
+
+/** Per field: scored in how many messages, right in how many. */
+export function scoreFields(results: readonly { expected: Record<string, unknown>; wrong: readonly string[] }[]): Record<string, { total: number; correct: number }> {
+  const perField: Record<string, { total: number; correct: number }> = {};
+  for (const r of results) {
+    for (const f of Object.keys(r.expected)) {
+      const row = (perField[f] ??= { total: 0, correct: 0 });
+      row.total++;
+      if (!r.wrong.includes(f)) row.correct++;
+    }
+  }
+  return perField;
+}

@@ -41,6 +41,7 @@ export const en: LocalePack = {
   scopeBreakers: words('but and so because though although then however while whereas yet just or if when since'),
   desire: words('need want wish hope please get make can could would must should how gotta'),
   failureNouns: words('error errors timeout failure problem issue message capacity'),
+  cessation: words('gone away disappeared vanished stopped stop cleared anymore'),
   lookups: {
     success: list('work|worked|helped|success|succeeded|fixed|solved|sorted|finished|done|completed|arrived|appeared|rendered fine|went through|came out|came through|showed up|popped up|turned up|did it|did the trick|that helped|it helped|emoji_ok|emoji_happy|got it|there it is|ready|in my library|in the library|downloaded|loaded'),
     failure: list('fail|failed|failure|error|errors|broke|broken|crashed|timeout|time out|timed out|same|again|emoji_bad|hangs|hung|frozen|no luck|no dice|nothing changed|did nothing|no difference|useless'),

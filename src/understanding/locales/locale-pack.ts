@@ -46,6 +46,8 @@ export interface LocalePack {
   desire: ReadonlySet<string>;
   /** Nouns of failure whose own negated predicate means it is gone: "the error didn't come back". */
   failureNouns: ReadonlySet<string>;
+  /** Words that say a failure has ended, in its clause: "the error is gone", "it stopped erroring". */
+  cessation: ReadonlySet<string>;
   /**
    * Lookup tables (as Rasa's RegexFeaturizer uses them): words and phrases of one kind, each a
    * feature of its own (`#failure`, `#not_failure` when negated), so the classifier generalizes
