@@ -1,6 +1,6 @@
 import { NeuralNetwork } from '@nlpjs/neural';
 import { SpellCheck } from '@nlpjs/similarity';
-import { type Direction, directionOf } from './direction.ts';
+import { type Direction, directionOf, lookupHits } from './direction.ts';
 import type { IntentModel } from './intent-model.ts';
 import { type Intent, isIntent } from './intents.ts';
 import type { LocalePack } from './locales/locale-pack.ts';
@@ -78,8 +78,9 @@ export class IntentClassifier {
 
   classify(text: string): Classification {
     const prepared = this.spellChecked(prepareText(text, this.pack));
-    const direction = directionOf(prepared, this.pack);
-    const features = featuresOf(prepared, this.pack);
+    const hits = lookupHits(prepared.tokens, this.pack);
+    const direction = directionOf(prepared, this.pack, hits);
+    const features = featuresOf(prepared, this.pack, hits);
     const input: Record<string, number> = {};
     let unknown = 0;
     for (const feature of Object.keys(features)) {

@@ -22,29 +22,35 @@ export interface LookupHit {
   wished: boolean;
 }
 
-type Entries = ReadonlyArray<{ name: LookupName; stems: string[] }>;
-const compiled = new WeakMap<LocalePack, Entries>();
+type Entry = { name: LookupName; stems: string[] };
+const compiled = new WeakMap<LocalePack, ReadonlyMap<string, Entry[]>>();
 
-/** The pack's lookup entries as stem sequences, prepared as messages are. */
-function entriesOf(pack: LocalePack): Entries {
-  let entries = compiled.get(pack);
-  if (!entries) {
-    entries = Object.entries(pack.lookups).flatMap(([name, list]) =>
-      list.map((entry) => ({ name: name as LookupName, stems: prepareText(entry, pack).tokens.map((t) => t.stem) })),
-    );
-    compiled.set(pack, entries);
+/** The pack's lookup entries as stem sequences, prepared as messages are, by their first stem. */
+function entriesOf(pack: LocalePack): ReadonlyMap<string, Entry[]> {
+  let byFirst = compiled.get(pack);
+  if (!byFirst) {
+    const map = new Map<string, Entry[]>();
+    for (const [name, list] of Object.entries(pack.lookups)) {
+      for (const text of list) {
+        const stems = prepareText(text, pack).tokens.map((t) => t.stem);
+        if (stems[0] === undefined) continue;
+        map.set(stems[0], [...(map.get(stems[0]) ?? []), { name: name as LookupName, stems }]);
+      }
+    }
+    byFirst = map;
+    compiled.set(pack, byFirst);
   }
-  return entries;
+  return byFirst;
 }
 
 /** Every lookup entry the message contains, with its sign. */
 export function lookupHits(tokens: readonly Token[], pack: LocalePack): LookupHit[] {
   const hits: LookupHit[] = [];
-  for (const entry of entriesOf(pack)) {
-    const n = entry.stems.length;
-    if (n === 0) continue;
-    for (let i = 0; i + n <= tokens.length; i++) {
-      if (!entry.stems.every((stem, j) => tokens[i + j]?.stem === stem)) continue;
+  const byFirst = entriesOf(pack);
+  for (let i = 0; i < tokens.length; i++) {
+    for (const entry of byFirst.get((tokens[i] as Token).stem) ?? []) {
+      const n = entry.stems.length;
+      if (i + n > tokens.length || !entry.stems.every((stem, j) => tokens[i + j]?.stem === stem)) continue;
       const first = tokens[i] as Token;
       let negated = first.negated;
       // "the error didn't come back": a failure's own predicate, negated, says it is gone.
@@ -61,12 +67,12 @@ export function lookupHits(tokens: readonly Token[], pack: LocalePack): LookupHi
   return hits;
 }
 
-export function directionOf(prepared: Prepared, pack: LocalePack): Direction {
+export function directionOf(prepared: Prepared, pack: LocalePack, hits = lookupHits(prepared.tokens, pack)): Direction {
   const votes = { outcome: [0, 0], sending: [0, 0], answer: [0, 0] };
   const vote = (axis: keyof typeof votes, sign: number) => {
     if (sign !== 0) votes[axis][sign > 0 ? 0 : 1] = (votes[axis][sign > 0 ? 0 : 1] ?? 0) + 1;
   };
-  for (const hit of lookupHits(prepared.tokens, pack)) {
+  for (const hit of hits) {
     if (hit.name === 'success') vote('outcome', hit.wished ? -1 : hit.sign);
     else if (hit.name === 'failure') vote('outcome', -hit.sign);
     else if (hit.name === 'send') vote('sending', hit.sign);

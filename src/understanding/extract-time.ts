@@ -84,13 +84,14 @@ function pick(results: readonly ParsedResult[], line: string, r: Reading): Date 
  * message was written. Without a reference instant only a full date with a time counts.
  */
 export function findOccurredAt(text: string, ref: TimeReference, pack: LocalePack): Date | null {
+  // A time of day needs a clock time, "3pm", "2 hours ago", noon or midnight: only lines that have
+  // one go to the parser, line by line until one names the attempt. Most text is spared it.
+  const lines = text.split('\n').filter((line) => TIME_HINT.test(line)).slice(0, MAX_LINES);
+  if (lines.length === 0) return null;
   const instant = ref.instant ?? new Date(0);
   const iana = ref.zone?.iana ?? null;
   const timezone =
     ref.zone?.offsetMinutes ?? (iana ? zoneOffsetMinutes(iana, instant) : null) ?? ref.zone?.abbreviation ?? ref.headerOffset ?? 0;
-  // A time of day needs a clock time, "3pm", "2 hours ago", noon or midnight: only lines that have
-  // one go to the parser, line by line until one names the attempt. Most text is spared it.
-  const lines = text.split('\n').filter((line) => TIME_HINT.test(line)).slice(0, MAX_LINES);
   for (const line of lines) {
     let results: ParsedResult[];
     try {

@@ -1,4 +1,4 @@
-import { lookupHits } from './direction.ts';
+import { type LookupHit, lookupHits } from './direction.ts';
 import type { LocalePack } from './locales/locale-pack.ts';
 
 /** One word of a message as the classifier sees it. */
@@ -112,10 +112,10 @@ export function prepareText(text: string, pack: LocalePack): Prepared {
  * lookup tables it hits (`#failure`, `#not_failure`, `#wish_success` for "need this fixed");
  * `?` for a question.
  */
-export function featuresOf(prepared: Prepared, pack: LocalePack): Record<string, number> {
+export function featuresOf(prepared: Prepared, pack: LocalePack, hits: LookupHit[] = lookupHits(prepared.tokens, pack)): Record<string, number> {
   const features: Record<string, number> = {};
   for (const t of prepared.tokens) features[t.negated ? `not_${t.stem}` : t.stem] = 1;
-  for (const hit of lookupHits(prepared.tokens, pack)) features[`#${hit.wished ? 'wish_' : hit.sign < 0 ? 'not_' : ''}${hit.name}`] = 1;
+  for (const hit of hits) features[`#${hit.wished ? 'wish_' : hit.sign < 0 ? 'not_' : ''}${hit.name}`] = 1;
   if (prepared.asks) features['?'] = 1;
   return features;
 }
