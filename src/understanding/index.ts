@@ -12,7 +12,14 @@
  *   Then `candidates` (best first, with scores) are what to confirm with buttons; a flow acts on a
  *   costly reading (resolve, send, withhold) only with `intent` set or a button.
  * - `fields`: studio, prompt, settings, errorMessage, occurredAt, accountEmail, generationIds,
- *   stepsTried — what the message says of the failed run.
+ *   stepsTried — what the message says of the failed run. Chat: any address is the account, an
+ *   unlabelled quote the prompt (a second the error). Email (`EmailUnderstanding`, plus `timezone`
+ *   and `zoneNamed`): only an address named as the account (the intake falls back to the sender),
+ *   the sender's own words first, a forwarded message (a platform notification) fills the gaps.
+ * - `inState(intent, state)`: the reading in the flow state it was said in (a failure described
+ *   again after advice is `still_failing`; "still failing" as a first message is a report).
+ * - Bad input (a NaN `now`, a text that is not a string) throws a `DeskError('bad_request')`
+ *   naming the field.
  *
  * How: the intent is NLP.js's neural classifier (@nlpjs/neural), trained by `npm run nlu:train`
  * from `knowledge/nlu/<locale>/<intent>.txt` into `knowledge/nlu/<locale>/model.generated.ts`,

@@ -166,3 +166,10 @@ describe('understand: the report’s fields', () => {
     expect(read('the image was fine but the video failed').fields.studio).toBe('video');
   });
 });
+
+describe('understand: bad input', () => {
+  it('is refused with the field named', () => {
+    expect(() => understand('hi', { now: Number.NaN, timezone: 'UTC' })).toThrow(/now/);
+    expect(() => understand(42 as unknown as string, berlin)).toThrow(/text/);
+  });
+});

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+import { DeskError } from '../core/errors.ts';
 import { PACKET_REF } from '../core/packet-ref.ts';
 import type { Studio } from '../core/platform-types.ts';
 import type { Step } from '../core/support-packet.ts';
@@ -45,6 +47,29 @@ export interface UnderstandOptions {
   now: number;
   /** The user's IANA zone; an unknown one reads as UTC. */
   timezone: string;
+}
+
+const ChatInput = z.object({
+  text: z.string(),
+  locale: z.string().max(35).nullish(),
+  now: z.number().finite(),
+  timezone: z.string().max(100),
+});
+const EmailInput = z.object({
+  subject: z.string(),
+  own: z.string(),
+  forwarded: z.string().nullable(),
+  sentAt: z.number().finite().nullable(),
+  headerOffset: z.number().int().min(-24 * 60).max(24 * 60).nullable(),
+  locale: z.string().max(35).nullish(),
+});
+
+/** Bad input is the caller's bug: a clear error naming the field, nothing read. */
+function check<T>(schema: z.ZodType<T>, value: unknown): T {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  throw new DeskError('bad_request', `understand: ${issue?.path.join('.') || 'input'}: ${issue?.message ?? 'invalid'}`);
 }
 
 const classifiers = new Map<string, IntentClassifier>();
@@ -97,6 +122,7 @@ function timeOf(f: ReportFields, ref: TimeReference, pack: LocalePack): Date | n
  * network, the same on Node and Workers. See `index.ts` for the whole API.
  */
 export function understand(text: string, options: UnderstandOptions): Understanding {
+  check(ChatInput, { ...options, text });
   const pack = packFor(text, options.locale);
   const fields = extractFields(text, pack, 'chat');
   const zone = isIanaZone(options.timezone) ? options.timezone : 'UTC';
@@ -151,6 +177,7 @@ function merge(own: ReportFields, forwarded: ReportFields | null): ReportFields 
  * back to the sender.
  */
 export function understandEmail(mail: EmailText): EmailUnderstanding {
+  check(EmailInput, mail);
   const subject = cleanSubject(mail.subject);
   const ownText = `${subject}\n${mail.own}`;
   const pack = packFor(`${ownText}\n${mail.forwarded ?? ''}`, mail.locale);
