@@ -94,9 +94,10 @@ export class IntentClassifier {
 
     const raw = Object.keys(input).length > 0 ? { ...this.network.run(input) } : {};
     // As NLP.js's NLU: an intent that shares no feature with the message is not a reading of it.
+    const given = Object.keys(input);
     for (const intent of Object.keys(raw)) {
       const own = this.intentFeatures.get(intent);
-      if (own && !Object.keys(input).some((f) => own.has(f))) raw[intent] = 0;
+      if (own && !given.some((f) => own.has(f))) raw[intent] = 0;
     }
     // As NLP.js normalizes: squared scores, summing to one.
     let total = 0;

@@ -21,20 +21,22 @@ export interface Prepared {
   asks: boolean;
 }
 
-/** Emoji people answer with, as words the corpus can use. */
-const EMOJI: ReadonlyArray<readonly [RegExp, string]> = [
-  [/👍|👌|✅|✔️?|🙌|💯/gu, ' emoji_ok '],
-  [/👎|❌|🚫/gu, ' emoji_bad '],
-  [/🎉|🥳|😍|🤩/gu, ' emoji_happy '],
-  [/🙂|😊|😀|😃|😄|😁|☺️?|😉/gu, ' emoji_smile '],
-  [/😡|🤬|😤|💢/gu, ' emoji_angry '],
-  [/😭|😢|😞|😔|🙁|☹️?|😩|😫/gu, ' emoji_sad '],
-  [/🙏/gu, ' please '],
-  [/👋/gu, ' hello '],
-  [/🤷(?:‍♂️|‍♀️)?/gu, ' emoji_shrug '],
-  [/⏳|⌛|🔄/gu, ' emoji_wait '],
-  [/❓|❔|🤔/gu, ' ? '],
+/** Emoji people answer with, as words the corpus can use (one pass: a message is read on every turn). */
+const EMOJI_WORDS: ReadonlyArray<readonly [string, string]> = [
+  ['👍 👌 ✅ ✔ ✔️ 🙌 💯', 'emoji_ok'],
+  ['👎 ❌ 🚫', 'emoji_bad'],
+  ['🎉 🥳 😍 🤩', 'emoji_happy'],
+  ['🙂 😊 😀 😃 😄 😁 ☺ ☺️ 😉', 'emoji_smile'],
+  ['😡 🤬 😤 💢', 'emoji_angry'],
+  ['😭 😢 😞 😔 🙁 ☹ ☹️ 😩 😫', 'emoji_sad'],
+  ['🙏', 'please'],
+  ['👋', 'hello'],
+  ['🤷 🤷‍♂️ 🤷‍♀️', 'emoji_shrug'],
+  ['⏳ ⌛ 🔄', 'emoji_wait'],
+  ['❓ ❔ 🤔', '?'],
 ];
+const emojiWord = new Map(EMOJI_WORDS.flatMap(([list, word]) => list.split(' ').map((e) => [e, word] as const)));
+const EMOJI = new RegExp([...emojiWord.keys()].sort((a, b) => b.length - a.length).join('|'), 'gu');
 
 /** Spans that are the user's prompt or error text, never words to the bot. */
 const QUOTED = /“[^”\n]{1,600}”|„[^“”\n]{1,600}[“”]|«[^»\n]{1,600}»|"[^"\n]{1,600}"|(?<![\p{L}\p{N}])'[^'\n]{2,300}'(?![\p{L}\p{N}])/gu;
@@ -66,7 +68,7 @@ const STATEMENT_START = new Set(['it', 'i', 'that', 'this', 'the', 'still', 'we'
  */
 export function prepareText(text: string, pack: LocalePack): Prepared {
   let plain = text.replace(/[’‘`´]/g, "'").replace(QUOTED, ' , ').replace(NOISE, ' ');
-  for (const [emoji, word] of EMOJI) plain = plain.replace(emoji, word);
+  plain = plain.replace(EMOJI, (emoji) => ` ${emojiWord.get(emoji) ?? ''} `);
   plain = pack.normalize(plain);
   for (const [pattern, replacement] of CONTRACTIONS) plain = plain.replace(pattern, replacement);
   const raw = (plain.match(TOKEN) ?? []).flatMap((t) => {
