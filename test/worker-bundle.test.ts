@@ -9,10 +9,12 @@ const run = promisify(execFile);
 const root = new URL('..', import.meta.url).pathname;
 
 /**
- * The Worker's size budget (issue 7): ≤ 150 KB gzip each, as `wrangler deploy --dry-run` reports it.
- * Last measured: the chat Worker 143.8 KiB, the mail and Slack Worker 141.7 KiB.
+ * The Worker's size budget: ≤ 400 KB gzip each, as `wrangler deploy --dry-run` reports it (issue
+ * "Understanding people", from 150: room for the intent model and five languages, still small
+ * for fast cold starts). Both Workers will carry src/understanding (chat and email intake); with it
+ * bundled in, they measured about 211 and 195 KiB (chat, mail); without it 146 and 144 KiB.
  */
-const BUDGET_KIB = 150;
+const BUDGET_KIB = 400;
 
 it.each([
   ['the chat Worker (chat API, widget)', 'wrangler.toml'],
