@@ -27,18 +27,6 @@ supportStoreContract('drizzle on a SQLite file', async () => {
   };
 });
 
-supportStoreContract('drizzle on a SQLite file, turns read and written by their own thread', async () => {
-  const dir = tempDir();
-  const handle = openSqlite(join(dir.path, 'desk.sqlite'), { turnThread: true });
-  return {
-    store: createDrizzleSupportStore(handle),
-    close: async () => {
-      handle.close();
-      dir.cleanup();
-    },
-  };
-});
-
 describe('openSqlite', () => {
   const cleanups: (() => void)[] = [];
   afterEach(() => {
@@ -79,7 +67,6 @@ describe('openSqlite', () => {
     expect(handle.sqlite.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(handle.sqlite.pragma('busy_timeout', { simple: true })).toBe(5000);
     expect(handle.sqlite.pragma('foreign_keys', { simple: true })).toBe(1);
-    expect(handle.sqlite.pragma('temp_store', { simple: true })).toBe(2); // MEMORY
 
     // WAL is a property of the file: another connection sees it too.
     const other = new Database(path, { readonly: true });
@@ -168,13 +155,14 @@ describe('openSqlite', () => {
     await store.createConversation(conversation, [{ id: 'm_0', from: 'bot', text: 'hello', at: 1 }]);
     const update = { id: 'conv_1', state: 'askStudio', snapshot: {}, packetRef: null, updatedAt: 3, expiresAt: 20_000 };
 
-    // A staff reply lands (another process) while the turn is on its way to the database.
-    const [saved] = await Promise.all([
+    // A staff reply lands (another process) while the turn is on its way to the database: a turn
+    // that read its numbers before its write would take the reply's number and fail.
+    const [, saved] = await Promise.all([
+      other.appendMessages('conv_1', [{ id: 'm_agent', from: 'agent', text: 'looking into it', at: 2 }]),
       store.saveTurn(update, 0, [
         { id: 'm_user', from: 'user', text: 'it failed', at: 3 },
         { id: 'm_bot', from: 'bot', text: 'sorry', at: 4 },
       ]),
-      other.appendMessages('conv_1', [{ id: 'm_agent', from: 'agent', text: 'looking into it', at: 2 }]),
     ]);
 
     expect(saved).toEqual({ status: 'saved', version: 1 });
