@@ -1,4 +1,5 @@
 import type { BatchItem } from 'drizzle-orm/batch';
+import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
 import type * as schema from './schema.ts';
 
@@ -15,4 +16,6 @@ export type Atomic = (statements: readonly BatchItem<'sqlite'>[]) => Promise<voi
 export interface DeskDb {
   db: DeskDatabase;
   atomic: Atomic;
+  /** On better-sqlite3: the same database, typed as the synchronous driver it is (the chat turn's write, sqlite-turns.ts). */
+  sync?: BetterSQLite3Database<typeof schema>;
 }

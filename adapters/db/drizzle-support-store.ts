@@ -3,6 +3,8 @@ import { Packet } from '../../src/core/support-packet.ts';
 import type { ConversationRecord, OutboxRow, StoredMessage, SupportStore } from '../../src/core/support-store.ts';
 import type { DeskDb } from './desk-db.ts';
 import { packetStatements } from './packet-writes.ts';
+import { isConstraintError } from './sqlite-connection.ts';
+import { createSqliteTurnWriter } from './sqlite-turns.ts';
 import { auditLog, conversations, messages, outbox, packets } from './schema.ts';
 
 type MessageRow = typeof messages.$inferSelect;
@@ -35,8 +37,10 @@ const outboxFromRow = (row: OutboxDbRow): OutboxRow => ({
   deliveredAt: row.deliveredAt,
 });
 
-/** The desk's own records over drizzle: the same code on better-sqlite3 and on D1. */
-export function createDrizzleSupportStore({ db, atomic }: DeskDb): SupportStore {
+/** The desk's own records over drizzle: the same code on better-sqlite3 and on D1, but for a chat turn's write (sqlite-turns.ts). */
+export function createDrizzleSupportStore({ db, atomic, sync }: DeskDb): SupportStore {
+  const writeSqliteTurn = sync ? createSqliteTurnWriter(sync) : null;
+
   /**
    * A message after the conversation's last one, numbered by the insert itself: inside the write,
    * so no other writer can take the same number between a read and the write.
@@ -51,6 +55,27 @@ export function createDrizzleSupportStore({ db, atomic }: DeskDb): SupportStore 
       options: m.options ?? null,
       at: m.at,
     });
+
+  /**
+   * A turn: the conversation's update and its messages. The version check (a stale version sets
+   * NULL, which the column refuses) and the messages' foreign key make a concurrent turn, or one on
+   * a deleted conversation, change nothing.
+   */
+  const turnStatements = (update: Parameters<SupportStore['saveTurn']>[0], expectedVersion: number, list: StoredMessage[]) => [
+    db
+      .update(conversations)
+      .set({
+        state: update.state,
+        snapshot: update.snapshot,
+        packetRef: update.packetRef,
+        updatedAt: update.updatedAt,
+        expiresAt: update.expiresAt,
+        handOffLockUntil: 0,
+        version: sql`CASE WHEN ${conversations.version} = ${expectedVersion} THEN ${expectedVersion + 1} ELSE NULL END`,
+      })
+      .where(eq(conversations.id, update.id)),
+    ...list.map((m) => insertMessage(update.id, m)),
+  ];
 
   // The queries polled most (a turn's conversation, a packet, /health), prepared once.
   const conversationQuery = db.select().from(conversations).where(eq(conversations.id, sql.placeholder('id'))).prepare();
@@ -102,30 +127,15 @@ export function createDrizzleSupportStore({ db, atomic }: DeskDb): SupportStore 
     },
 
     async saveTurn(update, expectedVersion, list) {
-      const version = expectedVersion + 1;
       try {
-        // The version check (a stale version sets NULL, which the column refuses) and the messages'
-        // foreign key make a concurrent turn, or one on a deleted conversation, change nothing.
-        await atomic([
-          db
-            .update(conversations)
-            .set({
-              state: update.state,
-              snapshot: update.snapshot,
-              packetRef: update.packetRef,
-              updatedAt: update.updatedAt,
-              expiresAt: update.expiresAt,
-              handOffLockUntil: 0,
-              version: sql`CASE WHEN ${conversations.version} = ${expectedVersion} THEN ${version} ELSE NULL END`,
-            })
-            .where(eq(conversations.id, update.id)),
-          ...list.map((m) => insertMessage(update.id, m)),
-        ]);
+        // On better-sqlite3 the same statements, prepared once, and a round's turns share a commit (sqlite-turns.ts).
+        if (writeSqliteTurn) await writeSqliteTurn(update, expectedVersion, list);
+        else await atomic(turnStatements(update, expectedVersion, list));
       } catch (error) {
         if (isConstraintError(error)) return { status: 'conflict' };
         throw error;
       }
-      return { status: 'saved', version };
+      return { status: 'saved', version: expectedVersion + 1 };
     },
 
     async claimHandOff(id, version, now, leaseMs) {
@@ -243,14 +253,4 @@ export function createDrizzleSupportStore({ db, atomic }: DeskDb): SupportStore 
       return db.select().from(auditLog).where(eq(auditLog.packetRef, packetRef)).orderBy(asc(auditLog.id));
     },
   };
-}
-
-/** A unique key or NOT NULL check refused the write (better-sqlite3 and D1 both say "constraint"). */
-function isConstraintError(error: unknown): boolean {
-  let current: unknown = error;
-  while (current instanceof Error) {
-    if (/constraint/i.test(current.message) || /CONSTRAINT/.test(String((current as { code?: unknown }).code))) return true;
-    current = current.cause;
-  }
-  return false;
 }
