@@ -3,7 +3,6 @@ import { Packet } from '../../src/core/support-packet.ts';
 import type { ConversationRecord, OutboxRow, StoredMessage, SupportStore } from '../../src/core/support-store.ts';
 import type { DeskDb } from './desk-db.ts';
 import { packetStatements } from './packet-writes.ts';
-import { isConstraintError } from './sqlite-connection.ts';
 import { createSqliteTurnWriter } from './sqlite-turns.ts';
 import { auditLog, conversations, messages, outbox, packets } from './schema.ts';
 
@@ -253,4 +252,14 @@ export function createDrizzleSupportStore({ db, atomic, sync }: DeskDb): Support
       return db.select().from(auditLog).where(eq(auditLog.packetRef, packetRef)).orderBy(asc(auditLog.id));
     },
   };
+}
+
+/** A unique key, NOT NULL or foreign key refused the write (better-sqlite3 and D1 both say "constraint"). */
+function isConstraintError(error: unknown): boolean {
+  let current: unknown = error;
+  while (current instanceof Error) {
+    if (/constraint/i.test(current.message) || /CONSTRAINT/.test(String((current as { code?: unknown }).code))) return true;
+    current = current.cause;
+  }
+  return false;
 }

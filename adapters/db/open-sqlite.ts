@@ -7,7 +7,6 @@ import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import type { DeskDb } from './desk-db.ts';
 import * as schema from './schema.ts';
-import { configureConnection } from './sqlite-connection.ts';
 
 export const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url));
 
@@ -23,7 +22,14 @@ export interface SqliteHandle extends DeskDb {
 export function openSqlite(path: string, options: { busyTimeoutMs?: number } = {}): SqliteHandle {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const sqlite = new Database(path);
-  configureConnection(sqlite, options.busyTimeoutMs ?? 5000);
+  // WAL: readers (the CLI, a backup) never wait for the server's writes, nor it for them.
+  sqlite.pragma('journal_mode = WAL');
+  // Another connection's write (the CLI, a second process) is waited for, not answered with SQLITE_BUSY.
+  sqlite.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+  // A commit survives a crash of the process; a power loss may lose the last ones, never the file (README).
+  sqlite.pragma('synchronous = NORMAL');
+  // The schema's references hold, and a conversation's messages go with it (ON DELETE CASCADE).
+  sqlite.pragma('foreign_keys = ON');
   const db = drizzle(sqlite, { schema });
   migrate(db, { migrationsFolder });
   return {
