@@ -48,17 +48,10 @@ export function createNodeDeps(
   options: {
     now?: Clock;
     slack?: Pick<SlackChannelOptions, 'logLevel' | 'timeoutMs'>;
-    /** WAL checkpoints on a worker thread (the server: no commit stalls for one); short-lived uses skip it. */
-    backgroundCheckpoint?: boolean;
-    /** Chat turns read and written by a thread with its own connection (the server: the event loop is spared that work). */
-    turnThread?: boolean;
   } = {},
 ): NodeDeps {
   const now = options.now ?? Date.now;
-  const sqlite = openSqlite(config.dbPath, {
-    backgroundCheckpoint: options.backgroundCheckpoint ?? false,
-    turnThread: options.turnThread ?? false,
-  });
+  const sqlite = openSqlite(config.dbPath);
   // The same services as on Workers (src/desk-services.ts), over better-sqlite3.
   const { platform, store, packets, conversations } = createDeskServices(sqlite, config, now);
   let relay: OutboxRelay | null = null;
