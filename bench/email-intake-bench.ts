@@ -64,8 +64,7 @@ const median = (values: readonly number[]) => summarize([...values]).p50;
  */
 export async function emailIntakeBench(): Promise<BenchSection> {
   const dir = mkdtempSync(join(tmpdir(), 'email-bench-'));
-  // As the server opens it (adapters/node/server.ts): checkpoints on their own thread.
-  const sqlite = openSqlite(join(dir, 'bench.db'), { backgroundCheckpoint: true });
+  const sqlite = openSqlite(join(dir, 'bench.db'));
   try {
     await seedDemoIfEmpty(sqlite, NOW);
     const now = () => NOW;

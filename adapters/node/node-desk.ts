@@ -32,17 +32,10 @@ export function openNodeDesk(
   options: {
     now?: Clock;
     slack?: Pick<SlackChannelOptions, 'logLevel' | 'timeoutMs'>;
-    /** WAL checkpoints on a worker thread (the server: no commit stalls for one); short-lived uses skip it. */
-    backgroundCheckpoint?: boolean;
-    /** Chat turns read and written by a thread with its own connection (the server: the event loop is spared that work). */
-    turnThread?: boolean;
   } = {},
 ): NodeDesk {
   const now = options.now ?? Date.now;
-  const sqlite = openSqlite(config.dbPath, {
-    backgroundCheckpoint: options.backgroundCheckpoint ?? false,
-    turnThread: options.turnThread ?? false,
-  });
+  const sqlite = openSqlite(config.dbPath);
   const ports = storePorts(sqlite, config, now);
   const mailPorts = mailStorePorts(sqlite);
   const { smtpUrl, from } = config.email;

@@ -17,7 +17,7 @@ async function main() {
     ? { ...loaded, chat: { ...loaded.chat, identitySecret: randomBytes(32).toString('hex') } }
     : loaded;
   if (!existsSync(WIDGET_SCRIPT_PATH)) await buildWidget();
-  const deps = openNodeDesk(config, { backgroundCheckpoint: true, turnThread: true });
+  const deps = openNodeDesk(config);
   // Idle conversations are deleted once they expire.
   const sweeper = setInterval(() => void deps.conversations.expire().catch(() => undefined), 10 * 60 * 1000);
   sweeper.unref();
