@@ -1,12 +1,16 @@
-import type { Context } from 'hono';
+import type { Context, Hono } from 'hono';
 import { articles } from '../knowledge/articles.generated.ts';
 import { createApp } from './app.ts';
 import { createConversationService } from './chat/conversation-service.ts';
 import { newId } from './core/ids.ts';
-import type { ChatSide, EmailRoute } from './desk.ts';
+import type { ChatSide } from './desk.ts';
+import type { EmailIntake } from './email/email-intake.ts';
 import { createRateLimiter } from './http/rate-limiter.ts';
 import { createKnowledgeBase } from './knowledge/knowledge-base.ts';
 import type { WidgetRoutesDeps } from './widget/widget-routes.ts';
+
+/** The inbound mail route (`inboundEmailRoutes`), as the chat side mounts it under `/api`. */
+export type EmailRoute = (deps: { intake: EmailIntake; secret: string }) => Hono;
 
 /** What the runtime gives the chat side. */
 export interface ChatParts {

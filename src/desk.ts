@@ -1,4 +1,3 @@
-import type { Hono } from 'hono';
 import type { createApp } from './app.ts';
 import type { ConversationService } from './chat/conversation-service.ts';
 import type { DeskConfig } from './config.ts';
@@ -79,7 +78,9 @@ export type ChatSide = (core: DeskCore, mail: MailWiring<SlackPort> | null) => C
 export interface DeskParts<S extends SlackPort> extends StorePorts {
   config: DeskConfig;
   now: Clock;
+  /** `chatSide(…)` of src/desk-chat.ts; null on the mail Worker. */
   chat: ChatSide | null;
+  /** `mailSide(…)` of src/desk-mail.ts; null on the chat Worker. */
   mail: MailSide<S> | null;
 }
 
@@ -121,6 +122,3 @@ export function createDesk<S extends SlackPort>(parts: DeskParts<S>): Desk<S> {
     email: mail?.email ?? null,
   };
 }
-
-/** The inbound mail route (`inboundEmailRoutes`), as the chat side mounts it under `/api`. */
-export type EmailRoute = (deps: { intake: EmailIntake; secret: string }) => Hono;
