@@ -7,6 +7,7 @@ import { createCoreServices } from './core-services.ts';
 import { newId } from './core/ids.ts';
 import { createUserNotifier } from './core/user-notifier.ts';
 import type { EmailIntake } from './email/email-intake.ts';
+import { DEFAULT_EMAIL_LIMITS } from './email/email-report.ts';
 import { intakeFromConfig } from './email/intake-from-config.ts';
 import { createEmailDelivery } from './email/email-delivery.ts';
 import { createHttpMailSender } from './email/http-mail-sender.ts';
@@ -82,10 +83,17 @@ export default {
     }
   },
 
-  /** Inbound mail: a message the intake refuses is rejected back to the sending server, with the reason. */
+  /**
+   * Inbound mail: a message the intake refuses is rejected back to the sending server, with the
+   * reason. The intake gives the parser only what the desk reads of a message, within limits that
+   * keep any message of up to 25 MiB within the isolate's memory; a larger one is not even read.
+   */
   async email(message: ForwardableEmailMessage, env: WorkerEnv): Promise<void> {
-    const raw = new Uint8Array(await new Response(message.raw as unknown as ReadableStream).arrayBuffer());
-    const outcome = await mailDeskFor(env).intake.receive(raw);
+    const { intake } = mailDeskFor(env);
+    const outcome =
+      message.rawSize > DEFAULT_EMAIL_LIMITS.maxBytes
+        ? await intake.rejectUnread('too_large', `the message is larger than ${DEFAULT_EMAIL_LIMITS.maxBytes} bytes`, message.rawSize)
+        : await intake.receive(new Uint8Array(await new Response(message.raw as unknown as ReadableStream).arrayBuffer()));
     if (outcome.status === 'rejected') message.setReject(`${outcome.reason}: ${outcome.detail}`.slice(0, 500));
   },
 

@@ -1,6 +1,7 @@
 import { createDrizzleEmailStore } from '../adapters/db/drizzle-email-store.ts';
 import { inboundEmailRoutes } from '../adapters/email/inbound-route.ts';
 import { createSmtpSender } from '../adapters/email/smtp-sender.ts';
+import { createThreadParser } from '../adapters/email/thread-parser.ts';
 import { type SqliteHandle, openSqlite } from '../adapters/db/open-sqlite.ts';
 import { createDrizzleTriageStore } from '../adapters/slack/drizzle-triage-store.ts';
 import { type SlackChannel, type SlackChannelOptions, createSlackChannel } from '../adapters/slack/slack-channel.ts';
@@ -51,6 +52,8 @@ export function createNodeDeps(
     backgroundCheckpoint?: boolean;
     /** Chat turns read and written by a thread with its own connection (the server: the event loop is spared that work). */
     turnThread?: boolean;
+    /** Inbound mail parsed on a thread of its own, one message at a time (the server: no message stalls the event loop or exhausts memory). */
+    parseThread?: boolean;
   } = {},
 ): NodeDeps {
   const now = options.now ?? Date.now;
@@ -76,7 +79,8 @@ export function createNodeDeps(
       })
     : null;
   const emailStore = createDrizzleEmailStore(sqlite);
-  const intake = intakeFromConfig({ store, emailStore, platform, packets, now }, config);
+  const parser = options.parseThread ? createThreadParser() : null;
+  const intake = intakeFromConfig({ store, emailStore, platform, packets, now, ...(parser && { parse: parser.parse }) }, config);
   const { smtpUrl, from } = config.email;
   const smtp = smtpUrl && from ? createSmtpSender(smtpUrl) : null;
   const emailHandlers = smtp && from ? createEmailDelivery({ store, emailStore, send: smtp.send, from }) : {};
@@ -94,6 +98,7 @@ export function createNodeDeps(
     email: { intake, store: emailStore, sending: smtp !== null },
     now,
     close: () => {
+      parser?.close();
       smtp?.close();
       sqlite.close();
     },

@@ -16,7 +16,7 @@ async function main() {
     ? { ...loaded, chat: { ...loaded.chat, identitySecret: randomBytes(32).toString('hex') } }
     : loaded;
   if (!existsSync(WIDGET_SCRIPT_PATH)) await buildWidget();
-  const deps = createNodeDeps(config, { backgroundCheckpoint: true, turnThread: true });
+  const deps = createNodeDeps(config, { backgroundCheckpoint: true, turnThread: true, parseThread: true });
   const app = createNodeApp(deps);
   // Idle conversations are deleted once they expire.
   const sweeper = setInterval(() => void deps.conversations.expire().catch(() => undefined), 10 * 60 * 1000);

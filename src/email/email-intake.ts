@@ -6,7 +6,7 @@ import { composeAutoReply } from './auto-reply.ts';
 import type { EmailStore, ProcessedMessage, RecordResult } from './email-store.ts';
 import { DEFAULT_EMAIL_LIMITS, type EmailLimits, type EmailRejectReason, EmailRejectedError } from './email-report.ts';
 import { type FiledEmail, fileEmailReport } from './file-email-report.ts';
-import { type ParsedEmail, parseEmail, toBytes } from './parse-email.ts';
+import { type ParseOptions, type ParsedEmail, parseEmail, toBytes } from './parse-email.ts';
 import { isTrustedSender } from './sender-trust.ts';
 
 export interface EmailIntakeDeps {
@@ -24,6 +24,12 @@ export interface EmailIntakeDeps {
   limits?: Partial<EmailLimits>;
   /** At most this many auto-replies to one sender a day, whatever their headers say. */
   maxAutoRepliesPerDay?: number;
+  /**
+   * `parseEmail`, or where it runs (a worker thread on Node): it answers a parsed message or an
+   * `EmailRejectedError`; anything else it throws is a failure of ours, and the message is not
+   * refused for it. It may take the bytes over: the intake reads them no more.
+   */
+  parse?: (bytes: Uint8Array, options: ParseOptions) => Promise<ParsedEmail>;
 }
 
 /** How the intake settled a message: expected outcomes, never exceptions. */
@@ -43,11 +49,6 @@ function toBase64(bytes: Uint8Array): string {
   return btoa(binary);
 }
 
-async function fallbackMessageId(bytes: Uint8Array): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes.slice()));
-  return `<${[...digest].map((b) => b.toString(16).padStart(2, '0')).join('')}@no-message-id.invalid>`;
-}
-
 /**
  * The email intake, one for Node (the inbound HTTP route) and Workers (`email()`): parses a raw
  * message, processes each Message-ID once, never answers machines, believes the sender only on our
@@ -57,16 +58,17 @@ async function fallbackMessageId(bytes: Uint8Array): Promise<string> {
 export function createEmailIntake(deps: EmailIntakeDeps) {
   const limits = { ...DEFAULT_EMAIL_LIMITS, ...deps.limits };
   const maxReplies = deps.maxAutoRepliesPerDay ?? 5;
+  const parse = deps.parse ?? parseEmail;
 
+  /** Keeps a message as a dead letter: its reason, its size and `kept`, its first bytes. */
   async function reject(
     reason: EmailRejectReason,
     detail: string,
-    bytes: Uint8Array | null,
+    kept: Uint8Array | null,
     size: number,
     known: { messageId: string | null; sender: string | null } = { messageId: null, sender: null },
   ): Promise<IntakeOutcome> {
     const id = deps.newId('dl');
-    const kept = bytes ? bytes.subarray(0, KEPT_RAW_BYTES) : null;
     await deps.emailStore.addDeadLetter({
       id,
       ...known,
@@ -134,19 +136,22 @@ export function createEmailIntake(deps: EmailIntakeDeps) {
   }
 
   return {
-    /** Takes one raw message (RFC 5322 bytes) through the intake. */
+    /** Takes one raw message (RFC 5322 bytes) through the intake; the bytes are the intake's from then on. */
     async receive(raw: ArrayBuffer | string | Uint8Array): Promise<IntakeOutcome> {
       const bytes = toBytes(raw);
+      // What a dead letter keeps, taken first: the parser may take the bytes over (a thread does).
+      const size = bytes.byteLength;
+      const kept = bytes.slice(0, KEPT_RAW_BYTES);
       let parsed: ParsedEmail;
       try {
-        parsed = await parseEmail(bytes, { limits, receivedAt: deps.now() });
+        parsed = await parse(bytes, { limits, receivedAt: deps.now() });
       } catch (error) {
         // Whatever the parser trips on is kept with its reason: never a crash, never dropped.
-        if (error instanceof EmailRejectedError) return reject(error.reason, error.message, bytes, bytes.byteLength);
-        return reject('unparseable', error instanceof Error ? error.message : String(error), bytes, bytes.byteLength);
+        if (error instanceof EmailRejectedError) return reject(error.reason, error.message, kept, size);
+        throw error;
       }
       const sender = parsed.report.from.toLowerCase();
-      const messageId = parsed.report.messageId ?? (await fallbackMessageId(bytes));
+      const messageId = parsed.key;
       const receivedAt = deps.now();
       // A redelivery of a settled message is answered at once; one that overlaps with the first
       // delivery is worked out too, and told `duplicate` when it comes to write second.
@@ -161,7 +166,7 @@ export function createEmailIntake(deps: EmailIntakeDeps) {
       }
       if (!Email.safeParse(parsed.report.from).success) {
         // Nobody to answer (and nobody to trust): staff can read it among the dead letters.
-        return reject('no_sender', `the From address cannot be answered: ${parsed.report.from}`, bytes, bytes.byteLength, { messageId, sender });
+        return reject('no_sender', `the From address cannot be answered: ${parsed.report.from}`, kept, size, { messageId, sender });
       }
       return file(parsed, messageId, sender, receivedAt);
     },

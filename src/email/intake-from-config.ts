@@ -3,12 +3,12 @@ import { newId } from '../core/ids.ts';
 import type { PacketService } from '../core/packet-service.ts';
 import type { Clock, PlatformData } from '../core/ports.ts';
 import type { SupportStore } from '../core/support-store.ts';
-import { createEmailIntake } from './email-intake.ts';
+import { type EmailIntakeDeps, createEmailIntake } from './email-intake.ts';
 import type { EmailStore } from './email-store.ts';
 
 /** The email intake as configured: the same on Node (`POST /api/email/inbound`) and in the mail Worker. */
 export function intakeFromConfig(
-  deps: { store: SupportStore; emailStore: EmailStore; platform: PlatformData; packets: PacketService; now: Clock },
+  deps: { store: SupportStore; emailStore: EmailStore; platform: PlatformData; packets: PacketService; now: Clock; parse?: EmailIntakeDeps['parse'] },
   config: DeskConfig,
 ) {
   return createEmailIntake({
