@@ -17,5 +17,6 @@ export function intakeFromConfig(
     destinations: config.destinations,
     supportFrom: config.email.from,
     trustedAuthservId: config.email.trustedAuthservId,
+    maxUnverifiedRepliesPerHour: config.email.autoReplyUnverifiedPerHour,
   });
 }
