@@ -37,8 +37,11 @@ export interface NodeDeps {
   slack: SlackChannel | null;
   /** Delivers the outbox with the configured handlers; `npm start` runs it on an interval. */
   relay: OutboxRelay;
-  /** Email: the intake (route and CLI), its store, and whether mail is sent (SMTP_URL and SUPPORT_FROM). */
-  email: { intake: EmailIntake; store: EmailStore; sending: boolean };
+  /**
+   * Email: the intake (route and CLI), its store, whether mail is sent (SMTP_URL and SUPPORT_FROM),
+   * and when its parse thread has loaded (with `parseThread`; at once without).
+   */
+  email: { intake: EmailIntake; store: EmailStore; sending: boolean; ready: Promise<void> };
   now: Clock;
   close(): void;
 }
@@ -79,7 +82,8 @@ export function createNodeDeps(
       })
     : null;
   const emailStore = createDrizzleEmailStore(sqlite);
-  const parser = options.parseThread ? createThreadParser() : null;
+  // Only where messages come in: the inbound route is on.
+  const parser = options.parseThread && config.email.inboundSecret ? createThreadParser() : null;
   const intake = intakeFromConfig({ store, emailStore, platform, packets, now, ...(parser && { parse: parser.parse }) }, config);
   const { smtpUrl, from } = config.email;
   const smtp = smtpUrl && from ? createSmtpSender(smtpUrl) : null;
@@ -95,7 +99,7 @@ export function createNodeDeps(
     conversations,
     slack,
     relay,
-    email: { intake, store: emailStore, sending: smtp !== null },
+    email: { intake, store: emailStore, sending: smtp !== null, ready: parser?.loaded ?? Promise.resolve() },
     now,
     close: () => {
       parser?.close();

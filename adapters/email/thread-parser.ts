@@ -25,6 +25,8 @@ export interface ThreadParser {
    * bytes are handed over to the thread: a buffer of their own is detached from the caller.
    */
   parse(bytes: Uint8Array, options: ParseOptions): Promise<ParsedEmail>;
+  /** Resolves once the thread started with the parser has loaded (or failed to): the server listens after it. */
+  loaded: Promise<void>;
   close(): void;
 }
 
@@ -37,11 +39,12 @@ function startThread(maxHeapMb: number): Worker {
 }
 
 /**
- * Email parsing on a worker thread, one message at a time: a message however built costs the event
- * loop nothing, a parse that runs out of the thread's heap or time ends the thread alone (the
- * message is refused as too_complex, and the next one starts a new thread), and messages arriving
- * together wait their turn rather than each taking the memory of a parse. A thread that fails for
- * any other reason (it cannot start) is an error, not a rejection: the message is not refused for it.
+ * Email parsing on a worker thread (started at once), one message at a time: a message however
+ * built costs the event loop nothing, a parse that runs out of the thread's heap or time ends the
+ * thread alone (the message is refused as too_complex, and the next one starts a new thread), and
+ * messages arriving together wait their turn rather than each taking the memory of a parse. A
+ * thread that fails for any other reason (it cannot start) is an error, not a rejection: the
+ * message is not refused for it.
  */
 export function createThreadParser(options: ThreadParserOptions = {}): ThreadParser {
   const maxHeapMb = options.maxHeapMb ?? 64;
@@ -49,6 +52,9 @@ export function createThreadParser(options: ThreadParserOptions = {}): ThreadPar
   let thread: Worker | null = null;
   /** Resolves once the current thread has loaded: its start is not counted against a parse's time. */
   let ready: Promise<void> = Promise.resolve();
+  let failed: Promise<void> = Promise.resolve();
+  /** A parse is under way (the thread keeps the process alive meanwhile). */
+  let busy = false;
   let queue: Promise<unknown> = Promise.resolve();
 
   const stop = () => {
@@ -65,6 +71,7 @@ export function createThreadParser(options: ThreadParserOptions = {}): ThreadPar
       if (thread === started) thread = null;
     });
     ready = new Promise((resolve) => started.on('message', (message) => message === THREAD_READY && resolve()));
+    failed = new Promise((resolve) => started.once('exit', () => resolve()));
     thread = started;
     return started;
   }
@@ -75,6 +82,7 @@ export function createThreadParser(options: ThreadParserOptions = {}): ThreadPar
       let settled = false;
       const settle = () => {
         settled = true;
+        busy = false;
         clearTimeout(timer);
         current.off('message', onMessage).off('error', onError).off('exit', onExit);
         // An idle thread does not keep the process alive.
@@ -107,6 +115,7 @@ export function createThreadParser(options: ThreadParserOptions = {}): ThreadPar
         }, timeoutMs);
       });
       current.on('message', onMessage).on('error', onError).on('exit', onExit);
+      busy = true;
       current.ref();
       // Handed over rather than copied (the caller reads them no more), unless they share their buffer.
       const whole = bytes.buffer instanceof ArrayBuffer && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
@@ -116,7 +125,16 @@ export function createThreadParser(options: ThreadParserOptions = {}): ThreadPar
     });
   }
 
+  // Started now, so that the first message does not wait for the thread to load (which keeps the
+  // process alive meanwhile; an idle thread does not).
+  const first = threadNow();
+  const loaded = Promise.race([ready, failed]);
+  void loaded.then(() => {
+    if (!busy) first.unref();
+  });
+
   return {
+    loaded,
     parse(bytes, parseOptions) {
       const result = queue.then(() => run(bytes, parseOptions));
       queue = result.catch(() => undefined);
