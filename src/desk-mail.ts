@@ -2,7 +2,7 @@ import type { DeskConfig } from './config.ts';
 import { newId } from './core/ids.ts';
 import type { MailSide, MailWiring, SlackPort } from './desk.ts';
 import { type SendMail, createEmailDelivery } from './email/email-delivery.ts';
-import { createEmailIntake } from './email/email-intake.ts';
+import { type EmailIntakeDeps, createEmailIntake } from './email/email-intake.ts';
 import type { EmailStore } from './email/email-store.ts';
 import { type RelayRun, createOutboxRelay } from './outbox/outbox-relay.ts';
 import { type TriageService, createTriageService } from './triage/triage-service.ts';
@@ -25,6 +25,8 @@ export interface MailStorePorts {
 
 /** What the runtime gives the mail side. */
 export interface MailParts<S extends SlackPort> extends MailStorePorts {
+  /** Parses a raw message (default: in-process, runtime-neutral); Node's server parses on a thread of its own. */
+  parse?: EmailIntakeDeps['parse'];
   /** Sends a message: SMTP on Node, an HTTP mail API on Workers; null: mail waits in the outbox. */
   sendMail: SendMail | null;
   /** Builds the Slack channel, when the Slack app is configured (SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET). */
@@ -63,6 +65,8 @@ export function mailSide<S extends SlackPort>(parts: MailParts<S>): MailSide<S> 
       destinations: config.destinations,
       supportFrom: config.email.from,
       trustedAuthservId: config.email.trustedAuthservId,
+      maxUnverifiedRepliesPerHour: config.email.autoReplyUnverifiedPerHour,
+      ...(parts.parse && { parse: parts.parse }),
     });
     // Mail goes out only from SUPPORT_FROM; without it (or a sender) it waits in the outbox.
     const from = config.email.from;

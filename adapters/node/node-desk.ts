@@ -12,6 +12,7 @@ import { type SqliteHandle, openSqlite } from '../db/open-sqlite.ts';
 import { mailStorePorts, storePorts } from '../db/store-ports.ts';
 import { inboundEmailRoutes } from '../email/inbound-route.ts';
 import { createSmtpSender } from '../email/smtp-sender.ts';
+import { createThreadParser } from '../email/thread-parser.ts';
 import { type SlackChannel, type SlackChannelOptions, createSlackChannel } from '../slack/slack-channel.ts';
 
 /** The desk on Node: both sides, over a SQLite file (better-sqlite3), mail over SMTP, Slack with bolt. */
@@ -23,6 +24,8 @@ export interface NodeDesk extends Desk<SlackChannel> {
   app: DeskApp;
   relay: OutboxRelay;
   email: MailWiring<SlackChannel>['email'];
+  /** Resolves once the email parse thread has loaded (with `parseThread`; at once without). */
+  emailParserReady: Promise<void>;
   close(): void;
 }
 
@@ -32,6 +35,8 @@ export function openNodeDesk(
   options: {
     now?: Clock;
     slack?: Pick<SlackChannelOptions, 'logLevel' | 'timeoutMs'>;
+    /** Inbound mail parsed on a thread of its own, one message at a time (the server: no message stalls the event loop or exhausts memory). */
+    parseThread?: boolean;
   } = {},
 ): NodeDesk {
   const now = options.now ?? Date.now;
@@ -40,6 +45,8 @@ export function openNodeDesk(
   const mailPorts = mailStorePorts(sqlite);
   const { smtpUrl, from } = config.email;
   const smtp = smtpUrl && from ? createSmtpSender(smtpUrl) : null;
+  // Only where messages come in: the inbound route is on.
+  const parser = options.parseThread && config.email.inboundSecret ? createThreadParser() : null;
   const desk = createDesk({
     ...ports,
     config,
@@ -57,6 +64,7 @@ export function openNodeDesk(
     mail: mailSide({
       ...mailPorts,
       sendMail: smtp?.send ?? null,
+      ...(parser && { parse: parser.parse }),
       slack: ({ settings, triage }) =>
         createSlackChannel({ ...settings, ...options.slack, triage, triageStore: mailPorts.triageStore, store: ports.store, now }),
     }),
@@ -72,7 +80,9 @@ export function openNodeDesk(
     email,
     sqlite,
     embedded: config.platform.kind === 'embedded',
+    emailParserReady: parser?.loaded ?? Promise.resolve(),
     close: () => {
+      parser?.close();
       smtp?.close();
       sqlite.close();
     },

@@ -17,7 +17,7 @@ async function main() {
     ? { ...loaded, chat: { ...loaded.chat, identitySecret: randomBytes(32).toString('hex') } }
     : loaded;
   if (!existsSync(WIDGET_SCRIPT_PATH)) await buildWidget();
-  const deps = openNodeDesk(config);
+  const deps = openNodeDesk(config, { parseThread: true });
   // Idle conversations are deleted once they expire.
   const sweeper = setInterval(() => void deps.conversations.expire().catch(() => undefined), 10 * 60 * 1000);
   sweeper.unref();
@@ -26,6 +26,8 @@ async function main() {
 
   const demo = deps.embedded ? await seedDemoIfEmpty(deps.sqlite, deps.now()) : null;
   const demoPage = await demoPageState(deps.sqlite, config);
+  // The email parse thread loads meanwhile: the first message after a start does not wait for it.
+  await deps.emailParserReady;
   const server = serve({ fetch: deps.app.fetch, port: config.port, hostname: process.env.HOST ?? '0.0.0.0' }, (info) => {
     const base = `http://localhost:${info.port}`;
     const lines = [`PrismPoster support desk listening on ${base} (database ${config.dbPath})`, `  health: ${base}/health`];

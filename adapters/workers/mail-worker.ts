@@ -2,6 +2,7 @@ import type { ExecutionContext, ForwardableEmailMessage } from '@cloudflare/work
 import { loadConfig } from '../../src/config.ts';
 import { type Desk, createDesk } from '../../src/desk.ts';
 import { mailSide } from '../../src/desk-mail.ts';
+import { DEFAULT_EMAIL_LIMITS } from '../../src/email/email-report.ts';
 import { createHttpMailSender } from '../../src/email/http-mail-sender.ts';
 import { openD1 } from '../db/d1-database.ts';
 import { mailStorePorts, storePorts } from '../db/store-ports.ts';
@@ -71,12 +72,19 @@ export default {
     }
   },
 
-  /** Inbound mail: a message the intake refuses is rejected back to the sending server, with the reason. */
+  /**
+   * Inbound mail: a message the intake refuses is rejected back to the sending server, with the
+   * reason. The intake gives the parser only what the desk reads of a message, within limits that
+   * keep any message of up to 25 MiB within the isolate's memory; a larger one is not even read.
+   */
   async email(message: ForwardableEmailMessage, env: WorkerEnv): Promise<void> {
-    const raw = new Uint8Array(await new Response(message.raw as unknown as ReadableStream).arrayBuffer());
     const { email } = mailDeskFor(env);
     if (!email) throw new Error('the mail Worker is built with its mail side');
-    const outcome = await email.intake.receive(raw);
+    const { intake } = email;
+    const outcome =
+      message.rawSize > DEFAULT_EMAIL_LIMITS.maxBytes
+        ? await intake.rejectUnread('too_large', `the message is larger than ${DEFAULT_EMAIL_LIMITS.maxBytes} bytes`, message.rawSize)
+        : await intake.receive(new Uint8Array(await new Response(message.raw as unknown as ReadableStream).arrayBuffer()));
     if (outcome.status === 'rejected') message.setReject(`${outcome.reason}: ${outcome.detail}`.slice(0, 500));
   },
 
