@@ -23,6 +23,8 @@ export const fr: LocalePack = {
   // not as "more" ("un prompt plus court"): that one is `nplus`.
   contractions: [
     [/\baujourd'hui\b/g, 'aujourdhui'],
+    [/\b(a|ai|as|ont|avons|avez) plus\b/g, '$1 nplus'],
+    [/\b(est|sont|suis|es) plus(?= +(?:revenue?s?|reapparue?s?|apparue?s?|bloquee?s?|plantee?s?|coincee?s?|tombee?s?|la|en erreur|en echec)\b)/g, '$1 nplus'],
     [/\bplus(?= +(?:d'|de |du |des |jamais|rien|depuis|maintenant|non plus|vraiment|du tout|a |la |le |les |aucun|cette fois|trop|ca |du coup|ce )| *(?:$|[.,;!?:)\n]))/g, 'nplus'],
   ],
   rewrites: {
@@ -87,10 +89,11 @@ export const fr: LocalePack = {
     },
     timeHint: rx(/\d{1,2}\s?(?::|h)\s?\d{0,2}\b|\bil y a\b|\bya\b|\b(?:midi|minuit|ago|noon)\b|\b(?:à|a|vers|depuis|autour de|at|around)\s+\d{1,2}\b|\d\s?[ap]\.?m\b/i),
     bareHour: { pattern: rx(/\b(?:vers|environ|autour de)\s+(\d{1,2})(?![\d:.,h]|\s*(?:min|heures?|cr[ée]dits?|%|x\b|k\b|p\b|s\b|jours?|fois|secondes?|images?|vid[ée]os?))/gi), prefix: 'à ' },
-    beforePrompt: rx(/\b(?:prompts?|invite|consigne|tap[ée]e?|[ée]crit|mis)\b[^.!?\n"“„«']{0,40}$/i),
+    // An apostrophe inside a word ("c'était") is no quote.
+    beforePrompt: rx(/\b(?:prompts?|invite|consigne|tap[ée]e?|[ée]crit|mis)\b(?:[^.!?\n"“„«']|(?<=\p{L})'(?=\p{L})){0,40}$/i),
     afterPrompt: rx(/^\s*(?:[ée]tait|c'[ée]tait|est) (?:le|mon) prompt\b|^\s*(?:as|was|is) (?:the|my) prompt\b/i),
     beforeError: rx(
-      /\b(?:erreur|erreurs|message|dit|disait|affiche|affich[ée]e?|marqu[ée]|indique|indiqu[ée]|re[çc]u|eu|avec|notification|popup|pop-up|bandeau|error|said|says|got|with)\b[^.!?\n"“„«']{0,40}$/i,
+      /\b(?:erreur|erreurs|message|dit|disait|affiche|affich[ée]e?|marqu[ée]|indique|indiqu[ée]|re[çc]u|eu|avec|notification|popup|pop-up|bandeau|error|said|says|got|with)\b(?:[^.!?\n"“„«']|(?<=\p{L})'(?=\p{L})){0,40}$/i,
     ),
     labels: {
       prompt: rx(/^(?:(?:le |mon )?(?:prompt|invite|consigne)(?: utilis[ée]e?)?|prompt(?: text| used)?)$/i),
@@ -109,7 +112,7 @@ export const fr: LocalePack = {
     trouble: rx(
       /\b(?:[ée]chou\w*|[ée]chec|erreurs?|plant\w*|bug\w*|crash\w*|bloqu\w*|coinc\w*|marche (?:pas|plus)|fonctionne (?:pas|plus)|rat[ée]e?|cass[ée]e?|perdu\w*|factur\w*|fail\w*|errors?|stuck)\b/i,
     ),
-    fine: rx(/\b(?:a march[ée]|marche bien|a fonctionn[ée]|fonctionne bien|s'est bien pass[ée]e?|est pass[ée]e?|r[ée]ussi\w*|termin[ée]e?|nickel|sans (?:souci|probl[èe]me)|worked|was fine)\b/i),
+    fine: rx(/\b(?:[ée]tait (?:ok|bien|bonne?|nickel)|a march[ée]|marche bien|a fonctionn[ée]|fonctionne bien|s'est bien pass[ée]e?|est pass[ée]e?|r[ée]ussi\w*|termin[ée]e?|nickel|sans (?:souci|probl[èe]me)|worked|was fine)\b/i),
     steps: [
       ['retry', rx(/\b(?:r[ée]essay[ée]e?s?|r[ée]essaie|r[ée]essay[ée]|relanc[ée]e?s?|relancer|r[ée]g[ée]n[ée]r[ée]e?|recommenc[ée]|refait|(?:essay[ée]|tent[ée]) (?:encore|[àa] nouveau|de nouveau|\d+ fois|plusieurs fois|deux fois|trois fois)|retried|tried again)\b/i)],
       ['simplify', rx(/\b(?:simplifi[ée]e?|prompt plus court|raccourci|(?:baiss[ée]|r[ée]duit|diminu[ée]) (?:la )?r[ée]solution|(?:enlev[ée]|retir[ée]|supprim[ée]) (?:l'|les |la )?(?:images? de )?r[ée]f[ée]rence)/i)],
