@@ -84,8 +84,9 @@ export function prepareText(text: string, pack: LocalePack): Prepared {
     }
     const negated = negation > 0;
     const wished = wish > 0;
-    if (negation > 0) negation--;
-    if (wish > 0) wish--;
+    const skipped = pack.scopeSkip.has(word);
+    if (negation > 0 && !skipped) negation--;
+    if (wish > 0 && !skipped) wish--;
     const stem = word.startsWith('emoji_') ? word : (pack.stem([word])[0] ?? word);
     tokens.push({ word, stem, negated, wished, clause });
     // "ça marche pas", "geht immer noch nicht": the words before it in its clause are negated too.

@@ -37,6 +37,7 @@ export const de: LocalePack = {
   postNegators: words('nicht nichts nie niemals'),
   finalNegators: words(''),
   leadingNo: { words: words(''), fillers: words(''), statementStart: words('') },
+  scopeSkip: words('es mir mich dir der die das den dem ein eine einen mehr'),
   scopeBreakers: words('aber und also weil denn obwohl dann danach wenn falls oder sondern warum wieso ob dass trotzdem jedoch sonst bevor nachdem'),
   desire: words('will willst mochte mochten brauche braucht bitte muss musste sollte soll wie kann kannst konnen konnt konnten ware wunsche hoffe hatte'),
   failureNouns: words('fehler fehlermeldung problem probleme meldung absturz timeout bug'),

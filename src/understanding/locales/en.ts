@@ -58,6 +58,7 @@ export const en: LocalePack = {
     fillers: words('yeah yes oh ah um uh well'),
     statementStart: words('it i that this the still we my you thanks thank sorry wait same its nope'),
   },
+  scopeSkip: words(''),
   scopeBreakers: words('but and so because though although then however while whereas yet just or if when since'),
   desire: words('need want wish hope please get make can could would must should how gotta'),
   failureNouns: words('error errors timeout failure problem issue message capacity'),

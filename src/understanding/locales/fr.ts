@@ -46,6 +46,7 @@ export const fr: LocalePack = {
   postNegators: words('pas nplus jamais rien'),
   finalNegators: words(''),
   leadingNo: { words: words(''), fillers: words(''), statementStart: words('') },
+  scopeSkip: words('le la les l de d du des un une me te se y en'),
   scopeBreakers: words('mais et donc car parce puis alors pourtant quand lorsque si ou sauf comme pourquoi enfin bref cependant sinon'),
   desire: words('veux voudrais voudrait veut voulais faut faudrait besoin aimerais aimerait svp peux pouvez pourriez pourrais dois devrait comment souhaite souhaiterais esperer espere'),
   failureNouns: words('erreur erreurs bug bugs probleme problemes souci soucis message plantage echec'),

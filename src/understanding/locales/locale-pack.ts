@@ -56,6 +56,8 @@ export interface LocalePack {
    * failed again" is a "no", then a failure, not "not failing".
    */
   leadingNo: { words: ReadonlySet<string>; fillers: ReadonlySet<string>; statementStart: ReadonlySet<string> };
+  /** Small words a negation reaches over without counting them: "no me sale el error" negates "error". */
+  scopeSkip: ReadonlySet<string>;
   /** Words that close a negation scope besides punctuation ("but", "so"). */
   scopeBreakers: ReadonlySet<string>;
   /** Words after which "fixed" or "works" is wished for, not reported ("need this fixed"). */

@@ -10,10 +10,13 @@ export const list = (text: string): readonly string[] => text.split('|');
 /** A word boundary that knows accented letters: JavaScript's `\b` does not ("a échoué"). */
 const BOUNDARY = String.raw`(?:(?<![\p{L}\p{N}_])(?=[\p{L}\p{N}_])|(?<=[\p{L}\p{N}_])(?![\p{L}\p{N}_]))`;
 
-/** The pattern with `\b` made Unicode-aware (and the `u` flag): written as English's are, read for "échec", "Rückerstattung". */
+/**
+ * The pattern with `\b` and `\w` made Unicode-aware (and the `u` flag): written as English's are,
+ * read for "échec", "reintenté", "Rückerstattung". (`\w` outside character classes only.)
+ */
 export function rx(pattern: RegExp): RegExp {
   const flags = pattern.flags.includes('u') ? pattern.flags : `${pattern.flags}u`;
-  return new RegExp(pattern.source.replaceAll(String.raw`\b`, BOUNDARY), flags);
+  return new RegExp(pattern.source.replaceAll(String.raw`\b`, BOUNDARY).replaceAll(String.raw`\w`, String.raw`[\p{L}\p{N}_]`), flags);
 }
 
 /** A chrono-node parser of our own: the library's extension point, for what a locale's parser lacks. */

@@ -41,6 +41,7 @@ export const pt: LocalePack = {
     fillers: words('ah eh bom entao olha poxa'),
     statementStart: words('ainda continua continuou segue seguiu obrigado obrigada valeu mesmo mesma'),
   },
+  scopeSkip: words('me te se lhe o a os as um uma meu minha mais'),
   scopeBreakers: words('mas e entao porque pois embora depois quando se ou porem enquanto contudo senao'),
   desire: words('quero queria preciso precisa gostaria favor pode podes poderia consegue tens devia deveria espero como tomara'),
   failureNouns: words('erro erros falha falhas problema problemas mensagem bug'),
