@@ -94,7 +94,9 @@ export function findOccurredAt(text: string, ref: TimeReference, pack: LocalePac
       const { bareHour } = pack.fields;
       // Same length, so that results' positions stay those of the line.
       const text = bareHour
-        ? line.slice(0, 500).replace(bareHour.pattern, (m, hour: string) => `${' '.repeat(Math.max(0, m.length - hour.length - bareHour.prefix.length))}${bareHour.prefix}${hour}`)
+        ? line
+            .slice(0, 500)
+            .replace(bareHour.pattern, (m, hour: string) => `${' '.repeat(Math.max(0, m.length - hour.length - bareHour.prefix.length))}${bareHour.prefix}${hour}${bareHour.suffix ?? ''}`)
         : line.slice(0, 500);
       results = pack.parseDates(text, { instant, timezone });
     } catch {

@@ -17,7 +17,7 @@ export const de: LocalePack = {
   normalize: (text) => normalizer.normalize(text),
   stem: (tokens) => stemmer.stem(tokens),
   // chrono-node's German lacks "vor einer halben Stunde".
-  parseDates: withParsers(chrono.casual, [timeAgo(/\bvor\s+(einer halben|ner halben|einer|ner|\d+|zwei|drei|vier|fünf|zehn|zwanzig|dreißig)\s+(stunden?|std|minuten?|min)\b/i, { 'einer halben': 0.5, 'ner halben': 0.5, einer: 1, ner: 1, zwei: 2, drei: 3, vier: 4, fünf: 5, zehn: 10, zwanzig: 20, dreißig: 30 })]),
+  parseDates: withParsers(chrono.casual, [timeAgo(/\bvor\s+(einer halben|ner halben|einer|ner|\d+|zwei|drei|vier|fünf|zehn|zwanzig|dreißig)\s+(stunden?|std|minuten?|min)\b/i, { 'einer halben': 0.5, 'ner halben': 0.5, einer: 1, ner: 1, zwei: 2, drei: 3, vier: 4, fünf: 5, zehn: 10, zwanzig: 20, dreißig: 30 })], /\bist\b/gi),
 
   // "geht's", "klappt's": the "es" is a word of its own.
   contractions: [[/'s\b/g, ' es']],
@@ -44,9 +44,9 @@ export const de: LocalePack = {
   cessation: words('weg verschwunden behoben gelost vorbei'),
   lookups: {
     success: list('funktioniert|geht|klappt|geklappt|hat funktioniert|läuft|gelaufen|fertig|durchgelaufen|ist durch|erfolgreich|behoben|gelöst|erledigt|angekommen|erschienen|aufgetaucht|generiert|in meiner bibliothek|in der bibliothek|heruntergeladen|perfekt|super|top|emoji_ok|emoji_happy|läuft wieder|geht wieder|endlich'),
-    failure: list('fehlgeschlagen|fehler|schlägt fehl|scheitert|gescheitert|abgestürzt|stürzt ab|absturz|kaputt|hängt|timeout|abgebrochen|bricht ab|gleiche fehler|gleicher fehler|derselbe fehler|dasselbe|das gleiche|nichts geändert|bringt nichts|hat nichts gebracht|nutzlos|emoji_bad|mist|buggt|failed|geht kaputt'),
-    send: list('schick|schicken|schicke|schickt|senden|sende|absenden|abschicken|weiterleiten|leite weiter|einreichen|melden|los|mach|mach das|machen sie|nur zu|ticket|bestätige|bestätigen|passt so|übermitteln|raus damit|ab damit|senden sie'),
-    hold: list('lass|lassen|lass mal|vergiss es|vergessen sie|später|morgen|abbrechen|warte|warten sie|jetzt nicht|nicht nötig|nicht notwendig|unnötig|selbst|selber|stopp|stop|lieber nicht|nein danke|brauchst nicht'),
+    failure: list('fehlgeschlagen|fehler|fehlermeldung|meldung|gleiche meldung|schlägt fehl|scheitert|gescheitert|abgestürzt|stürzt ab|absturz|kaputt|hängt|timeout|abgebrochen|bricht ab|gleiche fehler|gleicher fehler|derselbe fehler|dasselbe|das gleiche|nichts geändert|bringt nichts|hat nichts gebracht|nutzlos|emoji_bad|mist|buggt|failed|geht kaputt'),
+    send: list('schick|schicken|schicke|schickt|senden|sende|absenden|abschicken|weiterleiten|leite weiter|einreichen|melden|los|mach das|machen sie|nur zu|ticket|bestätige|bestätigen|passt so|übermitteln|raus damit|ab damit|senden sie'),
+    hold: list('lass|lassen|lass mal|vergiss es|vergessen sie|später|morgen|abbrechen|brich ab|lohnt sich nicht|warte|warten sie|jetzt nicht|nicht nötig|nicht notwendig|unnötig|selbst|selber|stopp|stop|lieber nicht|nein danke|brauchst nicht'),
     yes: list('ja|klar|sicher|genau|richtig|korrekt|stimmt|ok|passt|gerne|natürlich|selbstverständlich|jawohl|auf jeden fall|absolut|logo|emoji_ok|einverstanden|in ordnung|jep'),
     no: list('nein|nö|ne|auf keinen fall|keineswegs|falsch|eher nicht|emoji_bad|negativ|nicht wirklich|gar nicht|nein nein'),
     repeat: list('immer noch|noch immer|wieder|noch mal|erneut|schon wieder|jedes mal|zweimal|dreimal|mehrmals|gleiche|dasselbe|weiterhin|nach wie vor|mehr'),
@@ -83,6 +83,8 @@ export const de: LocalePack = {
     bareHour: {
       pattern: rx(/\b(?:gegen|etwa|ca\.?|circa|ungefähr)\s+(\d{1,2})(?![\d:.,]|\s*(?:uhr|min|stunden?|credits?|%|x\b|k\b|p\b|s\b|tagen?|mal|sekunden|bilder?|videos?))/gi),
       prefix: 'um ',
+      // chrono-node's German reads "um 11 ist" as a quarter past: the hour needs its "Uhr".
+      suffix: ' uhr',
     },
     beforePrompt: rx(/\b(?:prompts?|eingabe|eingegeben|geschrieben|getippt)\b[^.!?\n"“„«']{0,40}$/i),
     afterPrompt: rx(/^\s*(?:war|ist) (?:der|mein) prompt\b|^\s*(?:as|was|is) (?:the|my) prompt\b/i),

@@ -16,7 +16,7 @@ export const fr: LocalePack = {
   registerTrigrams: (guesser) => registerTrigrams({ get: () => guesser }),
   normalize: (text) => normalizer.normalize(text),
   stem: (tokens) => stemmer.stem(tokens),
-  parseDates: withParsers(chrono.casual, []),
+  parseDates: withParsers(chrono.casual, [], /\best\b/gi),
 
   // Elisions ("n'a", "j'ai", "c'est") split at the apostrophe; `rewrites` spells them out. "plus"
   // negates only before "de", "du tout", "depuis"… or at the end ("ça marche plus", "plus d'erreur"),

@@ -88,8 +88,8 @@ export interface LocalePack {
     settings: { references: RegExp; referencesLabel: RegExp; duration: RegExp; numbers: Readonly<Record<string, number>> };
     /** A line that may hold a time of day ("14:05", "3pm", "ago"): only those go to chrono-node. */
     timeHint: RegExp;
-    /** "around 11": a bare hour chrono-node reads only after a preposition, which `prefix` supplies. */
-    bareHour: { pattern: RegExp; prefix: string } | null;
+    /** "around 11": a bare hour chrono-node reads only after a preposition, which `prefix` (and `suffix`: "Uhr") supplies. */
+    bareHour: { pattern: RegExp; prefix: string; suffix?: string } | null;
     /** A prompt follows ("the prompt was", "prompt:"). */
     beforePrompt: RegExp;
     /** Said right after a quoted prompt ("… was my prompt"). */

@@ -55,9 +55,13 @@ export function dayBefore(pattern: RegExp): Parser {
   });
 }
 
-/** A locale's chrono-node parser with parsers of our own added. */
-export function withParsers(base: Chrono, extra: readonly Parser[]): (text: string, ref: ParsingReference) => ParsedResult[] {
+/**
+ * A locale's chrono-node parser with parsers of our own added. `notZones`: words of the language
+ * that chrono-node would read as a time zone after a time ("um 14 Uhr ist…" is not India's IST,
+ * "à 14h est…" not EST); blanked before parsing, at the same length.
+ */
+export function withParsers(base: Chrono, extra: readonly Parser[], notZones?: RegExp): (text: string, ref: ParsingReference) => ParsedResult[] {
   const chrono = base.clone();
   chrono.parsers.push(...extra);
-  return (text, ref) => chrono.parse(text, ref);
+  return (text, ref) => chrono.parse(notZones ? text.replace(notZones, (w) => ' '.repeat(w.length)) : text, ref);
 }
