@@ -78,7 +78,7 @@ export const pt: LocalePack = {
       /\b(?:(?:o )?erro(?: (?:era|foi|dizia|diz|disse))?|(?:a )?mensagem(?: de erro)?(?: (?:era|dizia|diz|disse))?|(?:ele |ela )?(?:diz|disse|dizia|aparece|apareceu|mostra|mostrou)|falhou com|deu o erro|(?:the )?error(?: message)?(?: was| said)?|failed with|it said)\s*[:\-–]\s*([^\n]{3,400})/i,
     ),
     settings: {
-      references: rx(/\b(\d{1,2}|nenhuma|uma?|duas|dois|tr[êe]s|quatro|cinco|seis|no|a|an|one|two|three|four|five)\s+(?:imagens? de refer[êe]ncia|fotos? de refer[êe]ncia|refer[êe]ncias|reference (?:images?|photos?))\b/i),
+      references: rx(/\b(\d{1,2}|nenhuma|uma?|duas|dois|tr[êe]s|quatro|cinco|seis|no|a|an|one|two|three|four|five)\s+(?:imag(?:em|ens) de refer[êe]ncia|fotos? de refer[êe]ncia|refer[êe]ncias|reference (?:images?|photos?))\b/i),
       referencesLabel: rx(/\b(?:imagens? de refer[êe]ncia|refer[êe]ncias|reference images?)\s*[:=]\s*(\d{1,2})\b/i),
       duration: rx(/\b(?:v[íi]deo|clipe?|m[úu]sica|faixa|anima[çc][ãa]o|[áa]udio)s? de (\d{1,3})\s?(?:segundos?|seg|s)\b|\b(?:dura[çc][ãa]o|duration)\D{0,12}?(\d{1,3})\s?(?:segundos?|seconds?|secs?|seg|s)\b/i),
       numbers: { nenhuma: 0, nenhum: 0, um: 1, uma: 1, dois: 2, duas: 2, três: 3, tres: 3, quatro: 4, cinco: 5, seis: 6, no: 0, a: 1, an: 1, one: 1, two: 2, three: 3, four: 4, five: 5 },
