@@ -46,10 +46,15 @@ const countRows = (rows: Record<string, { total: number }>) => Object.values(row
 
 /** One language's figures, printed; its line of the summary returned. */
 async function printLocale(locale: string): Promise<string> {
-  const cases = readChatSet(locale);
-  const chat = scoreChat(runChat(cases, locale));
+  const cases = [...readChatSet(locale), ...readChatSet(`${locale}-fresh`)];
+  const results = runChat(cases, locale);
+  const chat = scoreChat(results);
   console.log(`\n======== ${locale} ========`);
-  printChat(`${locale}`, chat);
+  printChat(`${locale}, both sets`, chat);
+  for (const split of [locale, `${locale}-fresh`]) {
+    const s = scoreChat(results.filter((r) => r.split === split));
+    console.log(`  ${split === locale ? 'chat.tsv (mistakes looked into)' : 'chat2.tsv (written after, scored only)'}: ${s.correct}/${s.total} (${pct(s.correct, s.total)}), ${s.withheld} withheld, ${s.wrong.length} wrong, ${s.opposite.length} opposite`);
+  }
   for (const r of chat.opposite) console.log(`  OPPOSITE: [${r.state}] "${r.text}" meant ${r.expected}, read ${r.got} (${r.confidence.toFixed(2)})`);
   const fields = scoreFields(runChatFields(locale));
   console.log(`\nChat fields (${locale}): ${pct(sumRows(fields), countRows(fields))}\n\n  field            right   accuracy`);

@@ -27,9 +27,14 @@ export const otherLocales = ['fr', 'es', 'de', 'pt'] as const;
 /** Where a language's sets are: English's at the top (`chat/`, `email/`), the others' in `<locale>/`. */
 const setsOf = (locale: string) => (locale === 'en' ? '' : `${locale}/`);
 
-/** The labelled chat utterances of `test/eval/chat/<split>.tsv` (English), or `test/eval/<locale>/chat.tsv`. */
+/**
+ * The labelled chat utterances of `test/eval/chat/<split>.tsv` (English); for another language,
+ * `<locale>` is `test/eval/<locale>/chat.tsv` (written with its pack, its mistakes looked into)
+ * and `<locale>-fresh` is `chat2.tsv` (written after, only scored).
+ */
 export function readChatSet(split: string): ChatCase[] {
-  const file = (otherLocales as readonly string[]).includes(split) ? `${split}/chat.tsv` : `chat/${split}.tsv`;
+  const [locale = '', fresh] = split.split('-');
+  const file = (otherLocales as readonly string[]).includes(locale) ? `${locale}/${fresh ? 'chat2' : 'chat'}.tsv` : `chat/${split}.tsv`;
   const text = readFileSync(new URL(file, dir), 'utf8');
   return text
     .split('\n')

@@ -20,7 +20,11 @@ export const de: LocalePack = {
   parseDates: withParsers(chrono.casual, [timeAgo(/\bvor\s+(einer halben|ner halben|einer|ner|\d+|zwei|drei|vier|fünf|zehn|zwanzig|dreißig)\s+(stunden?|std|minuten?|min)\b/i, { 'einer halben': 0.5, 'ner halben': 0.5, einer: 1, ner: 1, zwei: 2, drei: 3, vier: 4, fünf: 5, zehn: 10, zwanzig: 20, dreißig: 30 })], /\bist\b/gi),
 
   // "geht's", "klappt's": the "es" is a word of its own.
-  contractions: [[/'s\b/g, ' es']],
+  contractions: [
+    [/'s\b/g, ' es'],
+    // A separable verb's particle ends the clause: "brich das senden ab" is "abbrechen", then what it cancels.
+    [/\b(?:brich|brecht|bricht|brechen sie)\b([^.!?,;\n]{0,40}?)\s+ab\b/g, 'abbrechen$1'],
+  ],
   rewrites: {
     nich: 'nicht', net: 'nicht', ned: 'nicht', nit: 'nicht', nix: 'nichts', is: 'ist', isses: 'ist es', isch: 'ist', gehts: 'geht es', klappts: 'klappt es',
     gibts: 'gibt es', hats: 'hat es', wars: 'war es', gings: 'ging es', lief: 'lief', grad: 'gerade', nochmal: 'noch mal', nochmals: 'noch mal',
@@ -33,8 +37,9 @@ export const de: LocalePack = {
     lol: 'haha', xd: 'haha', hallöchen: 'hallo', hallochen: 'hallo', hey: 'hey', moinsen: 'moin', tschau: 'tschuss', tschö: 'tschuss', tscho: 'tschuss', tschuess: 'tschuss',
   },
   // "nicht" follows the verb it negates in a main clause ("es geht nicht"), precedes a participle ("hat nicht geklappt").
-  negators: words('nicht nichts kein keine keinen keiner keinem keines nie niemals ohne weder'),
-  postNegators: words('nicht nichts nie niemals'),
+  // "abbrechen" cancels what it governs, before or after it: "abbrechen das senden", "das senden abbrechen".
+  negators: words('nicht nichts kein keine keinen keiner keinem keines nie niemals ohne weder abbrechen'),
+  postNegators: words('nicht nichts nie niemals abbrechen'),
   finalNegators: words(''),
   leadingNo: { words: words(''), fillers: words(''), statementStart: words('') },
   scopeSkip: words('es mir mich dir der die das den dem ein eine einen mehr'),

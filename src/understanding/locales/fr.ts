@@ -91,10 +91,10 @@ export const fr: LocalePack = {
     timeHint: rx(/\d{1,2}\s?(?::|h)\s?\d{0,2}\b|\bil y a\b|\bya\b|\b(?:midi|minuit|ago|noon)\b|\b(?:à|a|vers|depuis|autour de|at|around)\s+\d{1,2}\b|\d\s?[ap]\.?m\b/i),
     bareHour: { pattern: rx(/\b(?:vers|environ|autour de)\s+(\d{1,2})(?![\d:.,h]|\s*(?:min|heures?|cr[ée]dits?|%|x\b|k\b|p\b|s\b|jours?|fois|secondes?|images?|vid[ée]os?))/gi), prefix: 'à ' },
     // An apostrophe inside a word ("c'était") is no quote.
-    beforePrompt: rx(/\b(?:prompts?|invite|consigne|tap[ée]e?|[ée]crit|mis)\b(?:[^.!?\n"“„«']|(?<=\p{L})'(?=\p{L})){0,40}$/i),
+    beforePrompt: rx(/\b(?:prompts?|invite|consigne|tap[ée]e?|[ée]crit|mis)\b(?:[^.!?\n"“„«']|(?<=\p{L})'(?=\p{L})){0,40}$/iu),
     afterPrompt: rx(/^\s*(?:[ée]tait|c'[ée]tait|est) (?:le|mon) prompt\b|^\s*(?:as|was|is) (?:the|my) prompt\b/i),
     beforeError: rx(
-      /\b(?:erreur|erreurs|message|dit|disait|affiche|affich[ée]e?|marqu[ée]|indique|indiqu[ée]|re[çc]u|eu|avec|notification|popup|pop-up|bandeau|error|said|says|got|with)\b(?:[^.!?\n"“„«']|(?<=\p{L})'(?=\p{L})){0,40}$/i,
+      /\b(?:erreur|erreurs|message|dit|disait|affiche|affich[ée]e?|marqu[ée]|indique|indiqu[ée]|re[çc]u|eu|avec|notification|popup|pop-up|bandeau|error|said|says|got|with)\b(?:[^.!?\n"“„«']|(?<=\p{L})'(?=\p{L})){0,40}$/iu,
     ),
     labels: {
       prompt: rx(/^(?:(?:le |mon )?(?:prompt|invite|consigne)(?: utilis[ée]e?)?|prompt(?: text| used)?)$/i),
