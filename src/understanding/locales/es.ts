@@ -34,7 +34,8 @@ export const es: LocalePack = {
     okey: 'ok', okay: 'ok', oki: 'ok', okis: 'ok', oka: 'ok', okk: 'ok', tmp: 'tampoco', tpc: 'tampoco', npi: 'ni idea', ntp: 'no te preocupes',
     msj: 'mensaje', mje: 'mensaje', gral: 'general', ud: 'usted', uds: 'ustedes', vd: 'usted', xfis: 'por favor', salu2: 'saludos', weno: 'bueno', wenas: 'buenas',
   },
-  negators: words('no nunca jamas nada ni sin tampoco ningun ninguna ninguno nadie'),
+  // Cancelling negates what it governs: "cancela el envío" is no send.
+  negators: words('no nunca jamas nada ni sin tampoco ningun ninguna ninguno nadie cancela cancelar cancele cancelen'),
   postNegators: words(''),
   finalNegators: words(''),
   leadingNo: {

@@ -42,7 +42,8 @@ export const fr: LocalePack = {
     aprem: 'apres midi', apm: 'apres midi', rdv: 'rendez vous', bug: 'bug', beug: 'bug', beugue: 'bugue', plantee: 'plante',
   },
   // "pas", "plus", "jamais" and "rien" follow the verb they negate ("ça marche plus"), "ne" comes first.
-  negators: words('ne pas nplus jamais rien aucun aucune sans ni nul nulle guere'),
+  // Cancelling negates what it governs: "annule l'envoi" is no send.
+  negators: words('ne pas nplus jamais rien aucun aucune sans ni nul nulle guere annule annuler annulez'),
   postNegators: words('pas nplus jamais rien'),
   finalNegators: words(''),
   leadingNo: { words: words(''), fillers: words(''), statementStart: words('') },

@@ -32,7 +32,8 @@ export const pt: LocalePack = {
     img: 'imagem', vid: 'video', qnd: 'quando', qdo: 'quando', qto: 'quanto', cmg: 'comigo', dps: 'depois', tmj: 'valeu', fds: 'fim de semana', pfv: 'por favor',
     pf: 'por favor', pfvr: 'por favor', porfavor: 'por favor', vdd: 'verdade', sla: 'sei la', nd: 'nada', eh: 'e', tou: 'estou', tá: 'esta', tô: 'estou',
   },
-  negators: words('nao nunca jamais nada nem sem nenhum nenhuma ninguem'),
+  // Cancelling negates what it governs: "cancela o envio" is no send.
+  negators: words('nao nunca jamais nada nem sem nenhum nenhuma ninguem cancela cancelar cancele cancelem'),
   postNegators: words(''),
   // Brazilian "funciona não", "deu certo não": a final "não" negates what comes before it.
   finalNegators: words('nao'),
