@@ -377,7 +377,12 @@ describe('chat API: a verified user, an anonymous user, and what goes wrong', ()
     expect(doc.openapi).toBe('3.1.0');
     expect(doc.info.title).toBeTruthy();
     expect(doc.info.version).toBeTruthy();
-    expect(Object.keys(doc.paths).sort()).toEqual(['/api/conversations', '/api/conversations/{id}', '/api/conversations/{id}/messages']);
+    expect(Object.keys(doc.paths).sort()).toEqual([
+      '/api/conversations',
+      '/api/conversations/{id}',
+      '/api/conversations/{id}/locale',
+      '/api/conversations/{id}/messages',
+    ]);
     expect(Object.keys(doc.paths['/api/conversations'] ?? {})).toEqual(['post']);
     expect(Object.keys(doc.paths['/api/conversations/{id}'] ?? {})).toEqual(['get']);
     expect(Object.keys(doc.paths['/api/conversations/{id}/messages'] ?? {})).toEqual(['post']);
@@ -409,7 +414,7 @@ describe('chat API: a verified user, an anonymous user, and what goes wrong', ()
     const { Message, Turn } = doc.components.schemas;
     expect(Object.keys(Message?.properties ?? {}).sort()).toEqual(['at', 'from', 'id', 'options', 'text']);
     expect(Message?.required?.sort()).toEqual(['at', 'from', 'id', 'text']);
-    expect(Object.keys(Turn?.properties ?? {}).sort()).toEqual(['messages', 'packet', 'state']);
+    expect(Object.keys(Turn?.properties ?? {}).sort()).toEqual(['locale', 'messages', 'packet', 'state']);
     expect(JSON.stringify(doc.paths['/api/conversations/{id}/messages']?.post?.responses['200'])).toContain('#/components/schemas/Turn');
     expect(JSON.stringify(doc.paths['/api/conversations/{id}/messages']?.post?.requestBody)).toContain('#/components/schemas/SendMessage');
   });
