@@ -67,6 +67,23 @@ describe('chat API: the conversation’s language', () => {
     expect((await maya.send(started.conversationId, { text: 'Ma génération a échoué hier soir' })).locale).toBe('es');
   });
 
+  it('hands the case to staff naming the conversation’s language, with the user’s words as written', async () => {
+    const maya = chatClient(desk.url, identityHeaders(MAYA));
+    const { conversationId, messages } = await maya.start({});
+    const words = 'Ma vidéo dans Video Studio a encore échoué, toujours la même erreur de délai';
+    await maya.send(conversationId, { text: words });
+    expect(messages.at(-1)?.options?.some((o) => o.id.startsWith('run:'))).toBe(true);
+    // On by the options' ids (the same in every language), each one when the flow offers it.
+    for (const step of [(o: string) => o.startsWith('run:'), (o: string) => o === 'still_failing', (o: string) => o === 'still_failing', (o: string) => o === 'send_to_support', (o: string) => o === 'send']) {
+      const option = (await maya.get(conversationId)).messages.at(-1)?.options?.find((o) => step(o.id));
+      if (option) await maya.send(conversationId, { option: option.id });
+    }
+    const { packet, state } = await maya.get(conversationId);
+    expect(state).toBe('handed_off');
+    expect(packet?.locale).toBe('fr');
+    expect(packet?.transcript.map((t) => t.text)).toContain(words);
+  });
+
   it('refuses a language it does not speak, naming the field, and changes nothing', async () => {
     const maya = chatClient(desk.url, identityHeaders(MAYA));
     const refused = await maya.raw('POST', '/api/conversations', { locale: 'ja' });

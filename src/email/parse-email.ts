@@ -27,6 +27,11 @@ export interface ParsedEmail {
   fromName: string;
   /** What the user wrote (and forwarded), for the packet's transcript. */
   text: string;
+  /**
+   * The subject and the start of the user's own words (nothing quoted or forwarded): what tells their
+   * language. A few hundred words tell it; guessing over a 20 MB body would hold the event loop up.
+   */
+  ownText: string;
   /** The `Date` header, epoch ms, when it parses. */
   date: number | null;
   /** `In-Reply-To` and `References`, oldest first, for answering in the same thread. */
@@ -39,6 +44,7 @@ export interface ParsedEmail {
 }
 
 const MAX_TEXT = 100_000;
+const OWN_TEXT_FOR_LANGUAGE = 2000;
 const Email = z.email();
 const isEmail = (value: string) => Email.safeParse(value).success;
 
@@ -167,6 +173,7 @@ async function readEmail(bytes: Uint8Array, options: ParseOptions): Promise<Pars
     headers: email.headers,
     fromName: repairC1(sender?.name ?? ''),
     text: `${parts.own}${forwardedText}${attachments.length ? `\n\n[attachments: ${attachments.join(', ')}]` : ''}`.trim(),
+    ownText: `${cleanSubject(subject)}\n${parts.own.slice(0, OWN_TEXT_FOR_LANGUAGE)}`.trim(),
     date,
     references: [...new Set([...messageIds(email.references), ...messageIds(email.inReplyTo)])],
     stepsTried: fields.stepsTried,
