@@ -9,7 +9,7 @@ import { openSqlite } from '../adapters/db/open-sqlite.ts';
 import { newId } from '../src/core/ids.ts';
 import { newPacketRef } from '../src/core/packet-ref.ts';
 import { createPacketService } from '../src/core/packet-service.ts';
-import { seedDemoIfEmpty } from '../src/demo/seed-demo.ts';
+import { seedDemoIfEmpty } from '../adapters/db/seed-demo.ts';
 import { createEmailIntake } from '../src/email/email-intake.ts';
 import { type BenchSection, summarize } from './stats.ts';
 
@@ -64,8 +64,7 @@ const median = (values: readonly number[]) => summarize([...values]).p50;
  */
 export async function emailIntakeBench(): Promise<BenchSection> {
   const dir = mkdtempSync(join(tmpdir(), 'email-bench-'));
-  // As the server opens it (src/node.ts): checkpoints on their own thread.
-  const sqlite = openSqlite(join(dir, 'bench.db'), { backgroundCheckpoint: true });
+  const sqlite = openSqlite(join(dir, 'bench.db'));
   try {
     await seedDemoIfEmpty(sqlite, NOW);
     const now = () => NOW;

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { loadConfig } from '../src/config.ts';
-import { seedDemoIfEmpty } from '../src/demo/seed-demo.ts';
-import { createNodeDeps } from '../src/node-deps.ts';
+import { seedDemoIfEmpty } from '../adapters/db/seed-demo.ts';
+import { openNodeDesk } from '../adapters/node/node-desk.ts';
 import { type SlackApiServer, startSlackApiServer } from '../test/support/slack-api-server.ts';
 import { type ServerProcess, startServerProcess } from './server-process.ts';
 import { type BenchSection, summarize } from './stats.ts';
@@ -80,7 +80,7 @@ export async function slackAckBench(): Promise<BenchSection> {
 
 /** Seeds the demo and files Maya's report in the database the desk will open. */
 async function fileDemoPacket(env: Record<string, string>): Promise<string> {
-  const deps = createNodeDeps(loadConfig(env));
+  const deps = openNodeDesk(loadConfig(env));
   try {
     await seedDemoIfEmpty(deps.sqlite, deps.now());
     const { packet } = await deps.packets.file({ channel: 'email', accountEmail: 'maya@example.com', verified: true });

@@ -5,8 +5,8 @@ import { buildWidget } from '../src/widget/build-widget.ts';
 
 /*
  * Bundles a Worker for `wrangler deploy` / `wrangler dev` (the [build] of wrangler.toml and
- * wrangler.email.toml runs this): src/worker.ts (chat, widget) or src/email-worker.ts (mail and
- * Slack). Our own build rather than wrangler's so that zod's 40-odd translations of its error
+ * wrangler.email.toml runs this): adapters/workers/chat-worker.ts (chat, widget) or
+ * adapters/workers/mail-worker.ts (mail and Slack). Our own build rather than wrangler's so that zod's 40-odd translations of its error
  * messages stay out: the desk speaks English, and they would double the Worker's size.
  */
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -38,11 +38,11 @@ const widgetScript: Plugin = {
   },
 };
 
-/** `worker` (chat, widget: wrangler.toml) or `email-worker` (mail and Slack: wrangler.email.toml). */
-const entry = process.argv[2] === 'email-worker' ? 'email-worker' : 'worker';
+/** `chat-worker` (chat, widget: wrangler.toml) or `mail-worker` (mail and Slack: wrangler.email.toml). */
+const entry = process.argv[2] === 'mail-worker' ? 'mail-worker' : 'chat-worker';
 
 const result = await build({
-  entryPoints: [`${root}src/${entry}.ts`],
+  entryPoints: [`${root}adapters/workers/${entry}.ts`],
   outfile: `${root}dist/${entry}/${entry}.js`,
   bundle: true,
   format: 'esm',

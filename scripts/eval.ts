@@ -1,10 +1,22 @@
 /**
  * Scores the understanding module on the held-out sets of test/eval/ (never trained on): the chat
  * utterances (per intent, confusion matrix, opposite-direction errors) and the `.eml` reports (per
- * field). `npm run eval`; `-- --verbose` also lists every mistake.
+ * field), English first, then each other language (test/eval/<locale>/) and a table of all five.
+ * `npm run eval`; `-- --verbose` also lists every mistake of the English dev split.
  */
 import { intents } from '../src/understanding/index.ts';
-import { type ChatScore, readChatSet, runChat, runChatFields, runEmail, scoreChat, scoreEmail, scoreFields } from '../test/eval/run-eval.ts';
+import {
+  type ChatScore,
+  otherLocales,
+  readChatSet,
+  runChat,
+  runChatFields,
+  runEmail,
+  scoreChat,
+  scoreEmail,
+  scoreFields,
+  scoreGuess,
+} from '../test/eval/run-eval.ts';
 
 const verbose = process.argv.includes('--verbose');
 const pct = (n: number, d: number) => (d ? `${((100 * n) / d).toFixed(1)} %` : '—');
@@ -27,6 +39,36 @@ function printChat(name: string, score: ChatScore): void {
   for (const r of score.opposite) if (name.startsWith('dev')) console.log(`  OPPOSITE: [${r.state}] "${r.text}" meant ${r.expected}, read ${r.got} (${r.confidence.toFixed(2)})`);
   // Only the dev split's mistakes are ever listed: the test split is scored, never looked into.
   if (verbose && name.startsWith('dev')) for (const r of score.wrong) console.log(`  wrong: [${r.state}] "${r.text}" meant ${r.expected}, read ${r.got} (${r.confidence.toFixed(2)})`);
+}
+
+const sumRows = (rows: Record<string, { correct: number }>) => Object.values(rows).reduce((n, r) => n + r.correct, 0);
+const countRows = (rows: Record<string, { total: number }>) => Object.values(rows).reduce((n, r) => n + r.total, 0);
+
+/** One language's figures, printed; its line of the summary returned. */
+async function printLocale(locale: string): Promise<string> {
+  const cases = [...readChatSet(locale), ...readChatSet(`${locale}-fresh`)];
+  const results = runChat(cases, locale);
+  const chat = scoreChat(results);
+  console.log(`\n======== ${locale} ========`);
+  printChat(`${locale}, both sets`, chat);
+  for (const split of [locale, `${locale}-fresh`]) {
+    const s = scoreChat(results.filter((r) => r.split === split));
+    console.log(`  ${split === locale ? 'chat.tsv (mistakes looked into)' : 'chat2.tsv (written after, scored only)'}: ${s.correct}/${s.total} (${pct(s.correct, s.total)}), ${s.withheld} withheld, ${s.wrong.length} wrong, ${s.opposite.length} opposite`);
+  }
+  for (const r of chat.opposite) console.log(`  OPPOSITE: [${r.state}] "${r.text}" meant ${r.expected}, read ${r.got} (${r.confidence.toFixed(2)})`);
+  const fields = scoreFields(runChatFields(locale));
+  console.log(`\nChat fields (${locale}): ${pct(sumRows(fields), countRows(fields))}\n\n  field            right   accuracy`);
+  for (const [field, row] of Object.entries(fields)) console.log(`  ${field.padEnd(16)} ${`${row.correct}/${row.total}`.padStart(7)}   ${pct(row.correct, row.total).padStart(8)}`);
+  const emails = await runEmail(locale);
+  const email = scoreEmail(emails);
+  console.log(`\nEmail (${locale}): ${email.total} reports, fields right ${pct(email.fieldAccuracy * 1000, 1000)}`);
+  for (const [field, row] of Object.entries(email.perField)) console.log(`  ${field.padEnd(16)} ${`${row.correct}/${row.total}`.padStart(7)}   ${pct(row.correct, row.total).padStart(8)}`);
+  const kinds = [...new Set(emails.map((e) => e.kind))];
+  console.log(`  by kind: ${kinds.map((k) => `${k} ${emails.filter((e) => e.kind === k).length}`).join(', ')}`);
+  const guess = scoreGuess(cases, locale);
+  console.log(`\nLanguage guessed from the utterance alone: ${guess.right} right, ${guess.unsure} unsure (null: the conversation keeps its language), ${guess.wrong.length} wrong`);
+  for (const w of guess.wrong) console.log(`  guessed wrong: ${w}`);
+  return `  ${locale}      ${String(chat.total).padStart(5)}   ${pct(chat.correct, chat.total).padStart(7)}   ${String(chat.opposite.length).padStart(8)}   ${pct(sumRows(fields), countRows(fields)).padStart(7)}   ${String(email.total).padStart(6)}   ${pct(email.fieldAccuracy * 1000, 1000).padStart(7)}   ${guess.right} / ${guess.unsure} / ${guess.wrong.length}`;
 }
 
 async function main(): Promise<void> {
@@ -60,6 +102,12 @@ async function main(): Promise<void> {
     if (e.wrong.length === 0 || !verbose) continue;
     for (const f of e.wrong) console.log(`  ${e.file} ${f}: expected ${JSON.stringify(e.expected[f])}, got ${JSON.stringify(e.got[f])}`);
   }
+
+  const summary = [`  en      ${String(total.total).padStart(5)}   ${pct(total.correct, total.total).padStart(7)}   ${String(total.opposite.length).padStart(8)}   ${pct(sumRows(scoreFields(chatFields)), countRows(scoreFields(chatFields))).padStart(7)}   ${`${email.total}`.padStart(6)}   ${pct(email.fieldAccuracy * 1000, 1000).padStart(7)}   —`];
+  for (const locale of otherLocales) summary.push(await printLocale(locale));
+  console.log('\nAll languages (chat intents read in the conversation\'s language; emails read with the language guessed)\n');
+  console.log('  locale  chat   intents   opposite   fields   emails   fields   guessed right / unsure / wrong');
+  for (const line of summary) console.log(line);
   console.log(`\n(${((performance.now() - started) / 1000).toFixed(1)} s)`);
 }
 

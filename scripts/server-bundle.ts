@@ -1,18 +1,21 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { type Plugin, build } from 'esbuild';
 
 /*
- * Compiles the Node server (src/node.ts and what it imports of ours) into one ES module,
- * dist/server/node.mjs, for `npm start` (its `prestart` runs scripts/build-server.ts). The packages
- * stay imports from node_modules. Running compiled JavaScript rather than TypeScript through tsx saves the server
+ * Compiles the Node server (adapters/node/server.ts and what it imports of ours) into one ES module,
+ * dist/server/node.mjs, and its email parse thread into another, dist/server/email-parse-thread.mjs,
+ * for `npm start` (its `prestart` runs scripts/build-server.ts). The packages stay imports from
+ * node_modules. Running compiled JavaScript rather than TypeScript through tsx saves the server
  * ~40 MB of memory: tsx's loader runs on a thread of its own, with its own heap, for the life of
  * the process.
  */
 const root = fileURLToPath(new URL('..', import.meta.url));
-const SERVER_BUNDLE = `${root}dist/server/node.mjs`;
+const SERVER_DIR = `${root}dist/server/`;
+const SERVER_BUNDLE = `${SERVER_DIR}node.mjs`;
+/** The email parse thread's own entry (adapters/email/thread-parser.ts starts it from here). */
+const EMAIL_PARSE_THREAD = `${SERVER_DIR}email-parse-thread.mjs`;
 
 /**
  * `import.meta.url` is each source file's own URL in the bundle, as when the file runs itself:
@@ -35,8 +38,10 @@ const ownUrls: Plugin = {
  */
 export async function buildServer(): Promise<string> {
   const result = await build({
-    entryPoints: [`${root}src/node.ts`],
-    outfile: SERVER_BUNDLE,
+    entryPoints: { node: `${root}adapters/node/server.ts`, 'email-parse-thread': `${root}adapters/email/parse-thread.ts` },
+    outdir: SERVER_DIR,
+    outExtension: { '.js': '.mjs' },
+    define: { EMAIL_PARSE_THREAD_URL: JSON.stringify(pathToFileURL(EMAIL_PARSE_THREAD).href) },
     bundle: true,
     format: 'esm',
     platform: 'node',
@@ -48,7 +53,7 @@ export async function buildServer(): Promise<string> {
     plugins: [ownUrls],
     write: false,
   });
-  mkdirSync(dirname(SERVER_BUNDLE), { recursive: true });
+  mkdirSync(SERVER_DIR, { recursive: true });
   for (const file of result.outputFiles) {
     const temporary = `${file.path}.${process.pid}.tmp`;
     writeFileSync(temporary, file.contents);

@@ -6,6 +6,7 @@
  *   tsx scripts/train-nlu.ts           write the models
  *   tsx scripts/train-nlu.ts --check   exit 1 if a model is out of date with its corpus (CI)
  *   tsx scripts/train-nlu.ts --cv      5-fold cross-validation on the corpus: how the threshold was chosen
+ *   tsx scripts/train-nlu.ts fr de     only these languages (any of the above)
  */
 import { createHash } from 'node:crypto';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
@@ -73,11 +74,13 @@ function crossValidate(corpus: readonly LabelledUtterance[], pack: LocalePack): 
 
 async function main(): Promise<void> {
   const check = process.argv.includes('--check');
+  const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+  const packs = Object.values(localePacks).filter((p) => only.length === 0 || only.includes(p.locale));
   if (process.argv.includes('--cv')) {
-    for (const pack of Object.values(localePacks)) crossValidate((await readCorpus(pack.locale)).corpus, pack);
+    for (const pack of packs) crossValidate((await readCorpus(pack.locale)).corpus, pack);
     return;
   }
-  for (const pack of Object.values(localePacks)) {
+  for (const pack of packs) {
     const { corpus, digest } = await readCorpus(pack.locale);
     const started = performance.now();
     const { network, intentFeatures } = trainNetwork(corpus, pack);

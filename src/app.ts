@@ -19,7 +19,7 @@ export interface AppDeps {
   widget?: WidgetRoutesDeps;
   /** The Slack app: events, interactivity and slash commands, verified over the raw body. */
   slack?: { handle(request: Request): Promise<Response> } | null;
-  /** The inbound email route (`POST /email/inbound`, adapters/email), mounted under `/api`. */
+  /** The inbound email route (`POST /email/inbound`, `inboundEmailRoutes`), mounted under `/api`. */
   email?: Hono | null;
 }
 

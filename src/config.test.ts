@@ -22,3 +22,17 @@ describe('automatic refunds configuration', () => {
     for (const bad of ['0', '-24', 'a day', '1.5']) expect(() => loadConfig({ AUTO_REFUND_WINDOW_HOURS: bad })).toThrow(/^configuration: AUTO_REFUND_WINDOW_HOURS: /);
   });
 });
+
+describe('email configuration', () => {
+  it('allows 20 auto-replies an hour to unverified senders by default; AUTO_REPLY_UNVERIFIED_PER_HOUR sets it, 0 included', () => {
+    expect(loadConfig({}).email.autoReplyUnverifiedPerHour).toBe(20);
+    expect(loadConfig({ AUTO_REPLY_UNVERIFIED_PER_HOUR: '0' }).email.autoReplyUnverifiedPerHour).toBe(0);
+    expect(loadConfig({ AUTO_REPLY_UNVERIFIED_PER_HOUR: '200' }).email.autoReplyUnverifiedPerHour).toBe(200);
+  });
+
+  it('refuses an AUTO_REPLY_UNVERIFIED_PER_HOUR that is not a whole number, naming it', () => {
+    for (const bad of ['-1', 'lots', '1.5', '1e3']) {
+      expect(() => loadConfig({ AUTO_REPLY_UNVERIFIED_PER_HOUR: bad })).toThrow('configuration: AUTO_REPLY_UNVERIFIED_PER_HOUR: ');
+    }
+  });
+});

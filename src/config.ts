@@ -40,6 +40,7 @@ const Env = z.object({
   SUPPORT_FROM: optionalString.pipe(z.email().optional()),
   INBOUND_EMAIL_SECRET: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
   TRUSTED_AUTHSERV_ID: optionalString,
+  AUTO_REPLY_UNVERIFIED_PER_HOUR: int(20, 0),
   MAIL_API_URL: optionalString.pipe(z.url().optional()),
   MAIL_API_TOKEN: optionalString,
   CLAIM_LEASE_SECONDS: int(60, 1),
@@ -70,6 +71,8 @@ export interface DeskConfig {
     from: string | null;
     inboundSecret: string | null;
     trustedAuthservId: string | null;
+    /** Auto-replies an hour to senders whose address is not verified, all together (0: none). */
+    autoReplyUnverifiedPerHour: number;
   };
   /**
    * How long claimed work is held — an outbox delivery. A process that died mid-way loses its claim
@@ -154,5 +157,6 @@ function emailConfig(e: z.infer<typeof Env>): DeskConfig['email'] {
     from: e.SUPPORT_FROM ?? null,
     inboundSecret: e.INBOUND_EMAIL_SECRET ?? null,
     trustedAuthservId: e.TRUSTED_AUTHSERV_ID?.toLowerCase() ?? null,
+    autoReplyUnverifiedPerHour: e.AUTO_REPLY_UNVERIFIED_PER_HOUR,
   };
 }

@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type DeskProcess, killAll, npmStartArgs, runCliProcess, startDeskProcess } from './support/desk-process.ts';
 
 /*
- * `npm start` (its prestart compiles src/node.ts; node runs dist/server/node.mjs) as a fresh checkout
+ * `npm start` (its prestart compiles adapters/node/server.ts; node runs dist/server/node.mjs) as a fresh checkout
  * runs it: the embedded store, the demo seeded into an empty database, the HTTP server, and the CLI
  * against the very same file.
  */

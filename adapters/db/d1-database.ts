@@ -1,7 +1,6 @@
 import type { D1Database } from '@cloudflare/workers-types';
-import type { BatchItem } from 'drizzle-orm/batch';
 import { drizzle } from 'drizzle-orm/d1';
-import type { DeskDb, DeskDatabase } from './desk-db.ts';
+import type { DeskDb } from './desk-db.ts';
 import * as schema from './schema.ts';
 
 /**
@@ -12,11 +11,10 @@ import * as schema from './schema.ts';
 export function openD1(binding: D1Database): DeskDb {
   const db = drizzle(binding, { schema });
   return {
-    db: db as unknown as DeskDatabase,
+    db,
     atomic: async (statements) => {
       const [first, ...rest] = statements;
-      if (!first) return;
-      await db.batch([first, ...rest] as [BatchItem<'sqlite'>, ...BatchItem<'sqlite'>[]]);
+      if (first) await db.batch([first, ...rest]);
     },
   };
 }

@@ -1,7 +1,7 @@
 import type { BatchItem } from 'drizzle-orm/batch';
+import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
 import type * as schema from './schema.ts';
-import type { TurnStatements, TurnThread } from './turn-thread.ts';
 
 /** Drizzle over any SQLite the desk runs on: better-sqlite3 (sync) or D1 (async). Always awaited. */
 export type DeskDatabase = BaseSQLiteDatabase<'sync' | 'async', unknown, typeof schema>;
@@ -16,6 +16,6 @@ export type Atomic = (statements: readonly BatchItem<'sqlite'>[]) => Promise<voi
 export interface DeskDb {
   db: DeskDatabase;
   atomic: Atomic;
-  /** Starts a thread that reads and writes chat turns with its own connection (a Node server's file; see turn-thread.ts). */
-  turnThread?: (statements: TurnStatements) => TurnThread;
+  /** On better-sqlite3: the same database, typed as the synchronous driver it is (the chat turn's write, sqlite-turns.ts). */
+  sync?: BetterSQLite3Database<typeof schema>;
 }

@@ -1,7 +1,7 @@
 import { and, asc, count, desc, eq, gte, sql } from 'drizzle-orm';
 import type { DeadLetter, EmailStore, ProcessedMessage, RecordResult } from '../../src/email/email-store.ts';
 import type { DeskDb } from './desk-db.ts';
-import { createPacketWrites, createSyncCommit, isSyncDatabase, prepareSync } from './prepared-writes.ts';
+import { packetStatements } from './packet-writes.ts';
 import { emailDeadLetters, emailMessages } from './schema.ts';
 
 type MessageRow = typeof emailMessages.$inferSelect;
@@ -18,17 +18,6 @@ const fromRow = (row: MessageRow): ProcessedMessage => ({
   finishedAt: row.finishedAt ?? row.receivedAt,
 });
 
-const MESSAGE_PLACEHOLDERS = {
-  messageId: sql.placeholder('messageId'),
-  sender: sql.placeholder('sender'),
-  status: sql.placeholder('status'),
-  reason: sql.placeholder('reason'),
-  packetRef: sql.placeholder('packetRef'),
-  autoReplied: sql.placeholder('autoReplied'),
-  receivedAt: sql.placeholder('receivedAt'),
-  finishedAt: sql.placeholder('finishedAt'),
-};
-
 /** The email intake's records over drizzle: the same code on better-sqlite3 and on D1. */
 export function createDrizzleEmailStore({ db, atomic }: DeskDb): EmailStore {
   // Every message runs these: prepared once, they skip building and compiling the SQL each time.
@@ -38,8 +27,6 @@ export function createDrizzleEmailStore({ db, atomic }: DeskDb): EmailStore {
     return row ? fromRow(row) : null;
   }
 
-  const sync = isSyncDatabase(db);
-  const record = sync ? prepareSync(db.insert(emailMessages).values(MESSAGE_PLACEHOLDERS)) : null;
   const repliesSince = db
     .select({ n: count() })
     .from(emailMessages)
@@ -47,9 +34,6 @@ export function createDrizzleEmailStore({ db, atomic }: DeskDb): EmailStore {
       and(eq(emailMessages.sender, sql.placeholder('sender')), gte(emailMessages.receivedAt, sql.placeholder('since')), eq(emailMessages.autoReplied, true)),
     )
     .prepare();
-  const packetWrites = createPacketWrites(db);
-  // On better-sqlite3 the writes go through group commit; D1 takes built statements in one batch.
-  const commit = sync ? createSyncCommit(db) : null;
 
   /** Runs a message's write; a Message-ID written first by another delivery makes it a duplicate. */
   async function settle(message: ProcessedMessage, write: () => Promise<void>): Promise<RecordResult> {
@@ -67,23 +51,14 @@ export function createDrizzleEmailStore({ db, atomic }: DeskDb): EmailStore {
   return {
     async recordMessage(message) {
       return settle(message, async () => {
-        if (record && commit) await commit(() => record.run({ ...message }));
-        else await db.insert(emailMessages).values(message);
+        await db.insert(emailMessages).values(message);
       });
     },
 
     async fileMessage(message, packet, effects) {
       return settle(message, async () => {
-        if (record && packetWrites.run && commit) {
-          const { run } = packetWrites;
-          await commit(() => {
-            // The message first: a duplicate fails before the packet is touched.
-            record.run({ ...message });
-            run(packet, effects);
-          });
-          return;
-        }
-        await atomic([db.insert(emailMessages).values(message), ...packetWrites.statements(packet, effects)]);
+        // The message first: a duplicate fails before the packet is touched.
+        await atomic([db.insert(emailMessages).values(message), ...packetStatements(db, packet, effects)]);
       });
     },
 

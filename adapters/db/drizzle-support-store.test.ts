@@ -27,18 +27,6 @@ supportStoreContract('drizzle on a SQLite file', async () => {
   };
 });
 
-supportStoreContract('drizzle on a SQLite file, turns read and written by their own thread', async () => {
-  const dir = tempDir();
-  const handle = openSqlite(join(dir.path, 'desk.sqlite'), { turnThread: true });
-  return {
-    store: createDrizzleSupportStore(handle),
-    close: async () => {
-      handle.close();
-      dir.cleanup();
-    },
-  };
-});
-
 describe('openSqlite', () => {
   const cleanups: (() => void)[] = [];
   afterEach(() => {
@@ -79,7 +67,6 @@ describe('openSqlite', () => {
     expect(handle.sqlite.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(handle.sqlite.pragma('busy_timeout', { simple: true })).toBe(5000);
     expect(handle.sqlite.pragma('foreign_keys', { simple: true })).toBe(1);
-    expect(handle.sqlite.pragma('temp_store', { simple: true })).toBe(2); // MEMORY
 
     // WAL is a property of the file: another connection sees it too.
     const other = new Database(path, { readonly: true });

@@ -1,10 +1,9 @@
-import { Param, Placeholder, and, asc, desc, eq, fillPlaceholders, getTableColumns, inArray, lt, lte, sql } from 'drizzle-orm';
-import type { BatchItem } from 'drizzle-orm/batch';
+import { and, asc, desc, eq, inArray, lt, lte, sql } from 'drizzle-orm';
 import { Packet } from '../../src/core/support-packet.ts';
 import type { ConversationRecord, OutboxRow, StoredMessage, SupportStore } from '../../src/core/support-store.ts';
 import type { DeskDb } from './desk-db.ts';
-import type { TurnStatements, TurnThread, TurnWrite } from './turn-thread.ts';
-import { MAX_PREPARED_ROWS, createPacketWrites, createSyncCommit, isSyncDatabase, preparedRowInserts, prepareSync, prepareSyncRead } from './prepared-writes.ts';
+import { packetStatements } from './packet-writes.ts';
+import { createSqliteTurnWriter } from './sqlite-turns.ts';
 import { auditLog, conversations, messages, outbox, packets } from './schema.ts';
 
 type MessageRow = typeof messages.$inferSelect;
@@ -37,27 +36,48 @@ const outboxFromRow = (row: OutboxDbRow): OutboxRow => ({
   deliveredAt: row.deliveredAt,
 });
 
-/** The desk's own records over drizzle: the same code on better-sqlite3 and on D1. */
-export function createDrizzleSupportStore({ db, atomic, turnThread: startThread }: DeskDb): SupportStore {
-  const messageRows = (conversationId: string, firstSeq: number, list: StoredMessage[]) =>
-    list.map((m, i) => ({
+/** The desk's own records over drizzle: the same code on better-sqlite3 and on D1, but for a chat turn's write (sqlite-turns.ts). */
+export function createDrizzleSupportStore({ db, atomic, sync }: DeskDb): SupportStore {
+  const writeSqliteTurn = sync ? createSqliteTurnWriter(sync) : null;
+
+  /**
+   * A message after the conversation's last one, numbered by the insert itself: inside the write,
+   * so no other writer can take the same number between a read and the write.
+   */
+  const insertMessage = (conversationId: string, m: StoredMessage) =>
+    db.insert(messages).values({
       id: m.id,
       conversationId,
-      seq: firstSeq + i,
+      seq: sql`(SELECT coalesce(max(${messages.seq}), -1) + 1 FROM ${messages} WHERE ${messages.conversationId} = ${conversationId})`,
       from: m.from,
       text: m.text,
       options: m.options ?? null,
       at: m.at,
-    }));
+    });
 
-  // The queries of every chat turn, prepared once (building and preparing them costs more than running them).
-  const lastSeqSelect = db
-    .select({ last: sql<number | null>`max(${messages.seq})` })
-    .from(messages)
-    .where(eq(messages.conversationId, sql.placeholder('id')));
-  const lastSeqQuery = lastSeqSelect.prepare();
-  const conversationSelect = db.select().from(conversations).where(eq(conversations.id, sql.placeholder('id')));
-  const conversationQuery = conversationSelect.prepare();
+  /**
+   * A turn: the conversation's update and its messages. The version check (a stale version sets
+   * NULL, which the column refuses) and the messages' foreign key make a concurrent turn, or one on
+   * a deleted conversation, change nothing.
+   */
+  const turnStatements = (update: Parameters<SupportStore['saveTurn']>[0], expectedVersion: number, list: StoredMessage[]) => [
+    db
+      .update(conversations)
+      .set({
+        state: update.state,
+        snapshot: update.snapshot,
+        packetRef: update.packetRef,
+        updatedAt: update.updatedAt,
+        expiresAt: update.expiresAt,
+        handOffLockUntil: 0,
+        version: sql`CASE WHEN ${conversations.version} = ${expectedVersion} THEN ${expectedVersion + 1} ELSE NULL END`,
+      })
+      .where(eq(conversations.id, update.id)),
+    ...list.map((m) => insertMessage(update.id, m)),
+  ];
+
+  // The queries polled most (a turn's conversation, a packet, /health), prepared once.
+  const conversationQuery = db.select().from(conversations).where(eq(conversations.id, sql.placeholder('id'))).prepare();
   const packetQuery = db.select({ data: packets.data }).from(packets).where(eq(packets.ref, sql.placeholder('ref'))).prepare();
   // The case's packet through its unique index, which covers only packets with both keys: the
   // query says so too (`<> ''`), or SQLite cannot use the partial index and scans the table.
@@ -86,65 +106,12 @@ export function createDrizzleSupportStore({ db, atomic, turnThread: startThread 
     .from(sql`(SELECT 1)`)
     .prepare();
 
-  // A turn's writes on better-sqlite3: statements prepared once (see prepared-writes.ts).
-  const sync = isSyncDatabase(db);
-  const value = (name: string) => sql`${sql.placeholder(name)}`;
-  const turnUpdateQuery = db
-    .update(conversations)
-    .set({
-      state: value('state'),
-      // The column's own JSON encoding applies to this one.
-      snapshot: sql.placeholder('snapshot'),
-      packetRef: value('packetRef'),
-      updatedAt: value('updatedAt'),
-      expiresAt: value('expiresAt'),
-      handOffLockUntil: 0,
-      version: sql`CASE WHEN ${conversations.version} = ${sql.placeholder('expected')} THEN ${sql.placeholder('version')} ELSE NULL END`,
-    })
-    .where(eq(conversations.id, sql.placeholder('id')));
-  const turnUpdate = sync ? prepareSync(turnUpdateQuery) : null;
-  const lastSeqSync = sync ? prepareSyncRead<{ last: number | null }>(lastSeqQuery) : null;
-  const messageInsert = preparedRowInserts(MESSAGE_FIELDS, (rows) =>
-    db.insert(messages).values(rows.map((row) => ({ ...row, conversationId: sql.placeholder('conversationId') }))),
-  );
-  const packetWrites = createPacketWrites(db);
-  // Writes arriving together commit together (each in its own savepoint): see group-commit.ts.
-  const commit = sync ? createSyncCommit(db) : null;
-
-  /*
-   * On a server's file, turns are read and written by a thread of their own (turn-thread.ts): the
-   * same statements, built here by drizzle, with values bound and rows mapped here by its columns.
-   */
-  const turnThread = startThread
-    ? connectTurnThread(startThread, {
-        read: conversationSelect.toSQL(),
-        update: turnUpdateQuery.toSQL(),
-        lastSeq: lastSeqSelect.toSQL(),
-        insertMessage: db
-          .insert(messages)
-          .values(Object.fromEntries(MESSAGE_COLUMNS.map((column) => [column, sql.placeholder(column)])) as Record<(typeof MESSAGE_COLUMNS)[number], Placeholder>)
-          .toSQL(),
-      })
-    : null;
-
-  async function nextSeq(conversationId: string): Promise<number> {
-    const [row] = await lastSeqQuery.all({ id: conversationId });
-    return (row?.last ?? -1) + 1;
-  }
-
   return {
     async createConversation(record, list) {
-      const statements: BatchItem<'sqlite'>[] = [db.insert(conversations).values(record)];
-      if (list.length > 0) statements.push(db.insert(messages).values(messageRows(record.id, 0, list)));
-      await atomic(statements);
+      await atomic([db.insert(conversations).values(record), ...list.map((m) => insertMessage(record.id, m))]);
     },
 
     async getConversation(id) {
-      if (turnThread?.thread.alive) {
-        // A thread that stops meanwhile leaves the read to the main connection.
-        const raw = await turnThread.thread.read(id).catch(() => undefined);
-        if (raw !== undefined) return raw ? conversationFromRow(turnThread.conversationRow(raw)) : null;
-      }
       const [row] = await conversationQuery.all({ id });
       return row ? conversationFromRow(row) : null;
     },
@@ -159,51 +126,15 @@ export function createDrizzleSupportStore({ db, atomic, turnThread: startThread 
     },
 
     async saveTurn(update, expectedVersion, list) {
-      const version = expectedVersion + 1;
-      if (turnThread?.thread.alive) {
-        const outcome = await turnThread.thread.write(turnThread.bind(update, expectedVersion, list));
-        return outcome === 'conflict' ? { status: 'conflict' } : { status: 'saved', version };
-      }
-      if (turnUpdate && lastSeqSync && commit && list.length <= MAX_PREPARED_ROWS) {
-        try {
-          await commit(() => {
-            turnUpdate.run({ ...update, expected: expectedVersion, version });
-            if (list.length === 0) return;
-            // Numbered inside the write transaction: no other writer can take the same numbers.
-            const seq = (lastSeqSync.get({ id: update.id })?.last ?? -1) + 1;
-            const rows = list.map((m, i) => ({ id: m.id, seq: seq + i, from: m.from, text: m.text, options: m.options ?? null, at: m.at }));
-            messageInsert.run(rows, { conversationId: update.id });
-          });
-        } catch (error) {
-          if (isConstraintError(error)) return { status: 'conflict' };
-          throw error;
-        }
-        return { status: 'saved', version };
-      }
       try {
-        // The version check and the messages' unique (conversation, seq) make a concurrent turn fail
-        // as a whole: whichever writer comes second changes nothing.
-        const statements: BatchItem<'sqlite'>[] = [
-          db
-            .update(conversations)
-            .set({
-              state: update.state,
-              snapshot: update.snapshot,
-              packetRef: update.packetRef,
-              updatedAt: update.updatedAt,
-              expiresAt: update.expiresAt,
-              handOffLockUntil: 0,
-              version: sql`CASE WHEN ${conversations.version} = ${expectedVersion} THEN ${version} ELSE NULL END`,
-            })
-            .where(eq(conversations.id, update.id)),
-        ];
-        if (list.length > 0) statements.push(db.insert(messages).values(messageRows(update.id, await nextSeq(update.id), list)));
-        await atomic(statements);
+        // On better-sqlite3 the same statements, prepared once, and a round's turns share a commit (sqlite-turns.ts).
+        if (writeSqliteTurn) await writeSqliteTurn(update, expectedVersion, list);
+        else await atomic(turnStatements(update, expectedVersion, list));
       } catch (error) {
         if (isConstraintError(error)) return { status: 'conflict' };
         throw error;
       }
-      return { status: 'saved', version };
+      return { status: 'saved', version: expectedVersion + 1 };
     },
 
     async claimHandOff(id, version, now, leaseMs) {
@@ -216,17 +147,7 @@ export function createDrizzleSupportStore({ db, atomic, turnThread: startThread 
     },
 
     async appendMessages(conversationId, list) {
-      if (list.length === 0) return;
-      for (let attempt = 0; ; attempt++) {
-        try {
-          await atomic([db.insert(messages).values(messageRows(conversationId, await nextSeq(conversationId), list))]);
-          return;
-        } catch (error) {
-          // A turn took the same sequence numbers first: go after it.
-          if (attempt < 4 && isConstraintError(error)) continue;
-          throw error;
-        }
-      }
+      if (list.length > 0) await atomic(list.map((m) => insertMessage(conversationId, m)));
     },
 
     async findConversationByPacketRef(ref) {
@@ -262,12 +183,7 @@ export function createDrizzleSupportStore({ db, atomic, turnThread: startThread 
     },
 
     async savePacket(packet, effects) {
-      if (packetWrites.run && commit) {
-        const { run } = packetWrites;
-        await commit(() => run(packet, effects));
-        return;
-      }
-      await atomic(packetWrites.statements(packet, effects));
+      await atomic(packetStatements(db, packet, effects));
     },
 
     async claimOutbox(now, limit, leaseMs) {
@@ -338,51 +254,7 @@ export function createDrizzleSupportStore({ db, atomic, turnThread: startThread 
   };
 }
 
-const MESSAGE_FIELDS = ['id', 'seq', 'from', 'text', 'options', 'at'] as const;
-
-/** Every column of a message row: the turn thread's insert names them all. */
-const MESSAGE_COLUMNS = ['conversationId', ...MESSAGE_FIELDS] as const;
-
-type BuiltQuery = { sql: string; params: unknown[] };
-
-/**
- * Starts the turns' thread with the store's own statements, as drizzle built them; binds a turn's
- * values to them here through drizzle's encoders (the snapshot's JSON), and maps a row read there
- * through the columns' decoders.
- */
-function connectTurnThread(
-  start: (statements: TurnStatements) => TurnThread,
-  queries: { read: BuiltQuery; update: BuiltQuery; lastSeq: BuiltQuery; insertMessage: BuiltQuery },
-) {
-  const placeholderName = (param: unknown): string | undefined => {
-    const inner = param instanceof Param ? param.value : param;
-    return inner instanceof Placeholder ? inner.name : undefined;
-  };
-  const { read, update, lastSeq, insertMessage } = queries;
-  const seqIndex = insertMessage.params.findIndex((param) => placeholderName(param) === 'seq');
-  if (seqIndex < 0) throw new Error('the message insert has no seq parameter');
-  // `select()` of a table selects its columns in their declared order.
-  const columns = Object.entries(getTableColumns(conversations));
-  const thread = start({ read: read.sql, update: update.sql, lastSeq: lastSeq.sql, insertMessage: insertMessage.sql, seqIndex });
-  return {
-    thread,
-    conversationRow(raw: unknown[]): typeof conversations.$inferSelect {
-      return Object.fromEntries(columns.map(([key, column], i) => [key, raw[i] === null ? null : column.mapFromDriverValue(raw[i])])) as typeof conversations.$inferSelect;
-    },
-    bind(record: Parameters<SupportStore['saveTurn']>[0], expected: number, list: StoredMessage[]): TurnWrite {
-      return {
-        update: fillPlaceholders(update.params, { ...record, expected, version: expected + 1 }),
-        conversationId: record.id,
-        // `seq` is numbered by the thread, inside its transaction.
-        messages: list.map((m) =>
-          fillPlaceholders(insertMessage.params, { id: m.id, conversationId: record.id, seq: null, from: m.from, text: m.text, options: m.options ?? null, at: m.at }),
-        ),
-      };
-    },
-  };
-}
-
-/** A unique key or NOT NULL check refused the write (better-sqlite3 and D1 both say "constraint"). */
+/** A unique key, NOT NULL or foreign key refused the write (better-sqlite3 and D1 both say "constraint"). */
 function isConstraintError(error: unknown): boolean {
   let current: unknown = error;
   while (current instanceof Error) {

@@ -2,12 +2,10 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
+import { isSQLWrapper } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
-import { checkpointInBackground } from './background-checkpoint.ts';
-import { CONNECTION_PRAGMAS } from './database-thread.ts';
-import type { DeskDb, DeskDatabase } from './desk-db.ts';
-import { type TurnStatements, type TurnThread, startTurnThread } from './turn-thread.ts';
+import type { DeskDb } from './desk-db.ts';
 import * as schema from './schema.ts';
 
 export const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url));
@@ -18,50 +16,38 @@ export interface SqliteHandle extends DeskDb {
 }
 
 /**
- * Opens (creating if needed) the desk's SQLite file with WAL, a busy timeout and foreign keys,
- * and applies drizzle-kit's migrations. `:memory:` gives a private in-memory database.
- * `backgroundCheckpoint`: WAL checkpoints run on a worker thread, not inside a commit (servers).
- * `turnThread`: chat turns are read and written by a thread with its own connection (servers; turn-thread.ts).
+ * Opens (creating if needed) the desk's SQLite file and applies drizzle-kit's migrations.
+ * `:memory:` gives a private in-memory database.
  */
-export function openSqlite(
-  path: string,
-  options: { busyTimeoutMs?: number; backgroundCheckpoint?: boolean; turnThread?: boolean } = {},
-): SqliteHandle {
+export function openSqlite(path: string, options: { busyTimeoutMs?: number } = {}): SqliteHandle {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const sqlite = new Database(path);
-  const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
+  // WAL: readers (the CLI, a backup) never wait for the server's writes, nor it for them.
   sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma(`busy_timeout = ${busyTimeoutMs}`);
-  for (const pragma of CONNECTION_PRAGMAS) sqlite.pragma(pragma);
+  // Another connection's write (the CLI, a second process) is waited for, not answered with SQLITE_BUSY.
+  sqlite.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+  // A commit survives a crash of the process; a power loss may lose the last ones, never the file (README).
+  sqlite.pragma('synchronous = NORMAL');
+  // The schema's references hold, and a conversation's messages go with it (ON DELETE CASCADE).
+  sqlite.pragma('foreign_keys = ON');
   const db = drizzle(sqlite, { schema });
   migrate(db, { migrationsFolder });
-  // A long-running server copies its WAL into the database from another thread (background-checkpoint.ts).
-  const checkpointer = options.backgroundCheckpoint && path !== ':memory:' ? checkpointInBackground(sqlite, path) : null;
-  const threads: TurnThread[] = [];
   return {
     sqlite,
-    db: db as unknown as DeskDatabase,
-    ...(options.turnThread &&
-      path !== ':memory:' && {
-        turnThread: (statements: TurnStatements) => {
-          // The thread checkpoints on its own at the same point as this connection (the fallback when the checkpointer runs).
-          const autocheckpointPages = sqlite.pragma('wal_autocheckpoint', { simple: true }) as number;
-          const thread = startTurnThread(path, statements, { busyTimeoutMs, autocheckpointPages });
-          threads.push(thread);
-          return thread;
-        },
-      }),
+    db,
+    sync: db,
     atomic: async (statements) => {
-      // better-sqlite3 transactions are synchronous: every statement runs inside one BEGIN…COMMIT.
-      sqlite.transaction(() => {
-        for (const statement of statements) (statement as unknown as { run(): unknown }).run();
-      }).immediate();
+      // One immediate transaction: the write lock is taken at BEGIN, so no other writer gets in between.
+      db.transaction(
+        (tx) => {
+          for (const statement of statements) {
+            if (!isSQLWrapper(statement)) throw new TypeError('atomic takes drizzle queries');
+            tx.run(statement);
+          }
+        },
+        { behavior: 'immediate' },
+      );
     },
-    close: () => {
-      // Each turn thread finishes what it was given before its connection closes.
-      for (const thread of threads.splice(0)) thread.close();
-      checkpointer?.stop();
-      sqlite.close();
-    },
+    close: () => sqlite.close(),
   };
 }

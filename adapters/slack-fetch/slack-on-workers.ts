@@ -1,17 +1,14 @@
 import type { DeliveryHandler } from '../../src/outbox/outbox-relay.ts';
 import type { TriageService } from '../../src/triage/triage-service.ts';
 import { createSlackVerifier } from '../../src/triage/verify-slack-signature.ts';
-import type { DeskDb } from '../db/desk-db.ts';
-import { createDrizzleTriageStore } from '../slack/drizzle-triage-store.ts';
 import type { SlackLogger } from '../slack/slack-calls.ts';
-import { type SlackDeskOptions, slackTriageService } from '../slack/slack-desk-options.ts';
+import type { SlackDeskOptions } from '../slack/slack-desk-options.ts';
 import { createSlackOutboxHandlers } from '../slack/slack-outbox-handlers.ts';
 import { createTriageHandlers } from '../slack/triage-handlers.ts';
 import { type WaitUntil, createSlackFetchHandler } from './slack-fetch-handler.ts';
 import { createSlackWebApi } from './slack-web-api.ts';
 
 export interface SlackOnWorkersOptions extends SlackDeskOptions {
-  database: DeskDb;
   /** Runs after the work of each Slack request (the outbox relay). */
   afterWork?: () => Promise<unknown>;
   log?: SlackLogger;
@@ -32,8 +29,7 @@ export interface SlackOnWorkers {
  */
 export function createSlackOnWorkers(options: SlackOnWorkersOptions): SlackOnWorkers {
   const log = options.log ?? console;
-  const triageStore = createDrizzleTriageStore(options.database);
-  const triage = slackTriageService(options, triageStore);
+  const { triage, triageStore } = options;
   const slack = createSlackWebApi({ botToken: options.botToken, apiUrl: options.apiUrl, timeoutMs: options.timeoutMs ?? 10_000 });
   const handler = createSlackFetchHandler({
     verifier: createSlackVerifier(options.signingSecret),

@@ -2,22 +2,20 @@ import { App, type Authorize, LogLevel } from '@slack/bolt';
 import { WebClient, type WebClientOptions } from '@slack/web-api';
 import type { DeliveryHandler } from '../../src/outbox/outbox-relay.ts';
 import type { TriageService } from '../../src/triage/triage-service.ts';
-import type { TriageStore } from '../../src/triage/triage-store.ts';
 import { createSlackVerifier } from '../../src/triage/verify-slack-signature.ts';
 import { FetchReceiver } from './fetch-receiver.ts';
 import { createSlackOutboxHandlers } from './slack-outbox-handlers.ts';
-import { type SlackDeskOptions, slackTriageService } from './slack-desk-options.ts';
+import type { SlackDeskOptions } from './slack-desk-options.ts';
 import { registerTriageListeners } from './slack-listeners.ts';
 import { webClientCalls } from './web-client-calls.ts';
 
 export interface SlackChannelOptions extends SlackDeskOptions {
-  triageStore: TriageStore;
   logLevel?: LogLevel;
 }
 
 /** The Slack channel of the desk on Node: what the composition root mounts and relays with. */
 export interface SlackChannel {
-  /** `POST /slack/events`: events, interactivity and slash commands. */
+  /** `POST /slack/events`: events, interactivity and slash commands (the work after the ack runs on in the process). */
   handle(request: Request): Promise<Response>;
   /** The outbox deliveries `slack.packet` and `slack.packet_update`. */
   outboxHandlers: Record<string, DeliveryHandler>;
@@ -43,7 +41,7 @@ export function createSlackChannel(options: SlackChannelOptions): SlackChannel {
     rejectRateLimitedCalls: true,
     logLevel,
   };
-  const triage = slackTriageService(options, options.triageStore);
+  const { triage } = options;
   const receiver = new FetchReceiver({ verifier: createSlackVerifier(options.signingSecret), now: options.now });
   const app = new App({
     receiver,

@@ -46,9 +46,9 @@ function describeRuns(packet: Packet): string[] {
 }
 
 /**
- * The one automatic answer to a report (RFC 3834: sent only to a person, marked auto-replied):
- * the case's ref, what the desk found on the account (only for a verified sender), what it read
- * in the message, and a request for only what is still missing.
+ * The one automatic answer to a report from a verified sender (RFC 3834: sent only to a person,
+ * marked auto-replied): the case's ref, what the desk found on the account (for a verified
+ * account holder), what it read in the message, and a request for only what is still missing.
  */
 export function composeAutoReply(input: {
   packet: Packet;
@@ -98,4 +98,28 @@ export function composeAutoReply(input: {
     inReplyTo: input.inReplyTo,
     references: [...input.references],
   };
+}
+
+/**
+ * The automatic answer to a sender whose address is not verified: the same fixed text for all but
+ * the case's ref. Nothing of the message (subject, name, prompt, error, links, its Message-ID) goes
+ * back, since the From address may be somebody else's: the desk must not mail a stranger's words
+ * from our domain to a third party.
+ */
+export function composeAcknowledgement(ref: string): AutoReplyPayload {
+  const text = [
+    'Hello,',
+    '',
+    `thank you for writing to PrismPoster Support. Your message is case ${ref}; please keep [${ref}] in the subject when you write about it.`,
+    '',
+    "We could not confirm that this message came from the account holder's mailbox, so this reply contains no details about any account and does not repeat what the message said. Our team will look into it and write to you.",
+    '',
+    GENERAL_HELP,
+    '',
+    'If you have not told us yet, it helps to know:',
+    ...(['accountEmail', 'studio', 'prompt', 'timestamp'] as const).map((m) => `- ${ASK[m]}`),
+    '',
+    'PrismPoster Support (this is an automatic reply)',
+  ].join('\n');
+  return { ref, subject: `[${ref}] We received your message`, text, inReplyTo: null, references: [] };
 }

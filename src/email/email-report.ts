@@ -37,6 +37,8 @@ export type EmailRejectReason =
   | 'too_large'
   | 'headers_too_large'
   | 'too_deeply_nested'
+  | 'too_many_parts'
+  | 'too_complex'
   | 'unparseable'
   | 'no_sender';
 
@@ -61,6 +63,14 @@ export interface EmailLimits {
   maxNestingDepth: number;
   /** Attached messages parsed inline (deeper ones stay attachments). */
   maxRfc822Depth: number;
+  /** MIME parts of the whole message (the message itself counts as one). */
+  maxParts: number;
+  /** What the parser is given of one text part's body (or a forwarded message's): the rest is cut. */
+  maxPartBytes: number;
+  maxPartLines: number;
+  /** What the parser is given of all bodies together: past it, later bodies are cut too. */
+  maxBodyBytes: number;
+  maxBodyLines: number;
 }
 
 export const DEFAULT_EMAIL_LIMITS: EmailLimits = {
@@ -68,4 +78,9 @@ export const DEFAULT_EMAIL_LIMITS: EmailLimits = {
   maxHeaderBytes: 512 * 1024,
   maxNestingDepth: 32,
   maxRfc822Depth: 3,
+  maxParts: 1000,
+  maxPartBytes: 1024 * 1024,
+  maxPartLines: 10_000,
+  maxBodyBytes: 4 * 1024 * 1024,
+  maxBodyLines: 50_000,
 };

@@ -1,4 +1,4 @@
-export { type AutoReplyPayload, composeAutoReply } from './auto-reply.ts';
+export { type AutoReplyPayload, composeAcknowledgement, composeAutoReply } from './auto-reply.ts';
 export { type OutboundMail, type SendMail, createEmailDelivery } from './email-delivery.ts';
 export { type EmailIntake, type EmailIntakeDeps, type IntakeOutcome, createEmailIntake } from './email-intake.ts';
 export { DEFAULT_EMAIL_LIMITS, type EmailLimits, type EmailRejectReason, EmailRejectedError, EmailReport } from './email-report.ts';

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { PACKET_REF } from '../core/packet-ref.ts';
 import type { Step } from '../core/support-packet.ts';
 import { isAutoSubmitted } from './auto-submitted.ts';
+import { boundMime } from './bound-mime.ts';
 import { DEFAULT_EMAIL_LIMITS, type EmailLimits, type EmailReport, EmailRejectedError } from './email-report.ts';
 import { type ReportFields, extractFields } from './extract-fields.ts';
 import { findOccurredAt, toUtcString } from './extract-time.ts';
@@ -20,6 +21,8 @@ export interface ParseOptions {
 /** The report and what the intake needs besides: headers (trust), the user's words, threading. */
 export interface ParsedEmail {
   report: EmailReport;
+  /** The Message-ID, or a SHA-256 of the message when it has none: what makes a redelivery the same message. */
+  key: string;
   headers: readonly Header[];
   fromName: string;
   /** What the user wrote (and forwarded), for the packet's transcript. */
@@ -50,8 +53,12 @@ async function readMime(bytes: Uint8Array, limits: EmailLimits): Promise<Email> 
   if (bytes.byteLength > limits.maxBytes) {
     throw new EmailRejectedError('too_large', `the message is ${bytes.byteLength} bytes; the limit is ${limits.maxBytes}`);
   }
+  // Only what the desk reads of the message (its structure, text, attachments' names), within its limits.
+  const input = boundMime(bytes, limits);
   try {
-    return await PostalMime.parse(bytes, {
+    // The whole buffer rather than a view of it: postal-mime copies a view before reading it.
+    const whole = input.byteOffset === 0 && input.byteLength === input.buffer.byteLength ? input.buffer : input;
+    return await PostalMime.parse(whole as ArrayBuffer | Uint8Array, {
       maxNestingDepth: limits.maxNestingDepth,
       maxHeadersSize: limits.maxHeaderBytes,
       maxRfc822NestingDepth: limits.maxRfc822Depth,
@@ -62,6 +69,12 @@ async function readMime(bytes: Uint8Array, limits: EmailLimits): Promise<Email> 
     if (/header size/i.test(message)) throw new EmailRejectedError('headers_too_large', message, { cause: error });
     throw new EmailRejectedError('unparseable', `the message could not be parsed: ${message}`, { cause: error });
   }
+}
+
+async function fallbackMessageId(bytes: Uint8Array): Promise<string> {
+  const whole = bytes.buffer instanceof ArrayBuffer ? (bytes as Uint8Array<ArrayBuffer>) : bytes.slice();
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', whole));
+  return `<${[...digest].map((b) => b.toString(16).padStart(2, '0')).join('')}@no-message-id.invalid>`;
 }
 
 const messageIds = (value: string | undefined) => value?.match(/<[^<>\s]+>/g) ?? [];
@@ -85,11 +98,21 @@ function merge(own: ReportFields, forwarded: ReportFields | null): ReportFields 
 /**
  * Parses a raw message into the report of email-report.md, plus what the intake needs. Throws
  * `EmailRejectedError` (with its reason) for a message that cannot be a report: empty, over the
- * size, header or nesting limits, unparseable, or without a sender. Runtime-neutral.
+ * size, header, part or nesting limits, unparseable, or without a sender; never anything else.
+ * Runtime-neutral.
  */
 export async function parseEmail(raw: ArrayBuffer | string | Uint8Array, options: ParseOptions = {}): Promise<ParsedEmail> {
+  try {
+    return await readEmail(toBytes(raw), options);
+  } catch (error) {
+    // Whatever reading the message trips on is a fact about the message: a rejection with its reason.
+    if (error instanceof EmailRejectedError) throw error;
+    throw new EmailRejectedError('unparseable', error instanceof Error ? error.message : String(error), { cause: error });
+  }
+}
+
+async function readEmail(bytes: Uint8Array, options: ParseOptions): Promise<ParsedEmail> {
   const limits = { ...DEFAULT_EMAIL_LIMITS, ...options.limits };
-  const bytes = toBytes(raw);
   const email = await readMime(bytes, limits);
   const sender = email.from?.address ? email.from : email.from?.group?.[0];
   const from = sender?.address?.trim();
@@ -140,6 +163,7 @@ export async function parseEmail(raw: ArrayBuffer | string | Uint8Array, options
   const forwardedText = parts.forwarded ? `\n\n---------- Forwarded message ----------\n${parts.forwarded.text}` : '';
   return {
     report,
+    key: report.messageId ?? (await fallbackMessageId(bytes)),
     headers: email.headers,
     fromName: repairC1(sender?.name ?? ''),
     text: `${parts.own}${forwardedText}${attachments.length ? `\n\n[attachments: ${attachments.join(', ')}]` : ''}`.trim(),

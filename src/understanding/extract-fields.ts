@@ -26,10 +26,7 @@ export interface ReportFields {
 export type FieldsMode = 'chat' | 'email';
 
 const QUOTED = /(["“„«])([^"“”„«»\n]{2,600}?)(["”“»])|(?<![\p{L}\p{N}'])(')([^'\n]{2,300}?)(')(?![\p{L}\p{N}])/gu;
-const LABELLED_LINE = /^[ \t>*-]*([\p{L}][\p{L} ()/-]{0,30}?)[ \t]*[:：][ \t]*(\S[^\n]*)$/gmu;
-const PROMPT_LINE = /\bprompt(?: was| is)?\s*[:\-–]\s*([^\n]{3,600})/i;
-const ERROR_AFTER_COLON =
-  /\b(?:(?:the )?error(?: message)?(?: was| is| said| says)?|failed with|fails with|it said|it says|message(?: was| said)?|got(?: this| the| an?)?(?: error)?)\s*[:\-–]\s*([^\n]{3,400})/i;
+const LABELLED_LINE = /^[ \t>*-]*([\p{L}][\p{L} ()/'’-]{0,30}?)[ \t]*[:：][ \t]*(\S[^\n]*)$/gmu;
 const KNOWN_ERROR_TEXT = /^(?:Generation failed|(?:Image|Video|Music|Storyboard) generation (?:failed|timed out)|Something went wrong)/;
 const KNOWN_ERROR =
   /(?:^|\n)\s*((?:Generation failed|(?:Image|Video|Music|Storyboard) generation (?:failed|timed out))(?::[^\n"”“»]*)?|Something went wrong\. Please try again\.?)\s*(?=\n|$)|\b((?:Generation failed|(?:Image|Video|Music|Storyboard) generation (?:failed|timed out)):\s[^\n."”“»]{2,200})/;
@@ -37,18 +34,10 @@ const ANY_EMAIL = /[a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)+/i;
 const GENERATION_ID = /\bgen_[A-Za-z0-9_-]*[A-Za-z0-9]/g;
 const LIBRARY_LINK = /https?:\/\/[^\s<>"')\]]+?\/library\/(?:items?\/)?([A-Za-z0-9_-]*[A-Za-z0-9])/gi;
 
-const STUDIO_WORDS: [Studio, RegExp][] = [
-  ['video', /\b(?:videos?|vids?|vidéos?|clips?|animations?)\b|\bvideo ?studio\b|動画|ビデオ|视频|видео/i],
-  ['image', /\b(?<!reference )(?:images?|pictures?|photos?|pics?|imgs?|bild(?:er)?|imagen(?:es)?)\b|\bimage ?studio\b|画像|图片|изображени|картинк/i],
-  ['music', /\b(?:music|musik|musique|música|songs?|soundtracks?|audio|melody|tracks?)\b|\bmusic ?studio\b|音楽|音乐|музык/i],
-  ['storyboard', /\bstory ?boards?\b|\bstoryboard ?studio\b|ストーリーボード|раскадровк/i],
-];
-const EXPLICIT_STUDIO = /\b(video|image|music|storyboard) ?studio\b/i;
-
 const blank = (text: string, from: number, to: number) => text.slice(0, from) + ' '.repeat(to - from) + text.slice(to);
 
-function studioOf(word: string): Studio | null {
-  return STUDIO_WORDS.find(([, pattern]) => pattern.test(word))?.[0] ?? null;
+function studioOf(word: string, pack: LocalePack): Studio | null {
+  return pack.fields.studios.find(([, pattern]) => pattern.test(word))?.[0] ?? null;
 }
 
 /**
@@ -57,15 +46,16 @@ function studioOf(word: string): Studio | null {
  * first mentioned. Email names none when it cannot tell.
  */
 function findStudio(text: string, pack: LocalePack, mode: FieldsMode): Studio | null {
-  const named = STUDIO_WORDS.filter(([, word]) => word.test(text)).map(([studio]) => studio);
+  const { studios } = pack.fields;
+  const named = studios.filter(([, word]) => word.test(text)).map(([studio]) => studio);
   if (named.length <= 1) return named[0] ?? null;
   const inTrouble = new Set<Studio>();
   const fine = new Set<Studio>();
   // Clauses, not only sentences: "the music was fine, but the video failed".
-  for (const clause of text.split(/(?<=[.!?;])\s+|\n+|,?\s+\b(?:but|while|whereas|although|and then|then)\b\s+|,\s+(?=(?:the|my|but|and|that|which)\b)/i)) {
+  for (const clause of text.split(pack.fields.clauses)) {
     const trouble = pack.fields.trouble.test(clause);
     const ok = !trouble && pack.fields.fine.test(clause);
-    for (const [studio, word] of STUDIO_WORDS) {
+    for (const [studio, word] of studios) {
       if (!word.test(clause)) continue;
       if (trouble) inTrouble.add(studio);
       else if (ok) fine.add(studio);
@@ -75,10 +65,10 @@ function findStudio(text: string, pack: LocalePack, mode: FieldsMode): Studio | 
   const notFine = named.filter((s) => !fine.has(s));
   if (inTrouble.size === 0 && notFine.length === 1) return notFine[0] ?? null;
   if (mode === 'email') return null;
-  const explicit = EXPLICIT_STUDIO.exec(text)?.[1];
-  if (explicit) return studioOf(explicit);
+  const explicit = pack.fields.explicitStudio.exec(text)?.slice(1).find(Boolean);
+  if (explicit) return studioOf(explicit, pack);
   let first: { studio: Studio; at: number } | null = null;
-  for (const [studio, word] of STUDIO_WORDS) {
+  for (const [studio, word] of studios) {
     const at = text.search(word);
     if (at >= 0 && (first === null || at < first.at)) first = { studio, at };
   }
@@ -86,9 +76,9 @@ function findStudio(text: string, pack: LocalePack, mode: FieldsMode): Studio | 
 }
 
 /** "neon city street, 2048x2048": trailing settings are settings, not words of the prompt. */
-function trimPrompt(raw: string): string {
+function trimPrompt(raw: string, pack: LocalePack): string {
   let value = raw.trim().replace(/\.$/, '');
-  for (let cut = /,\s*([^,]+)$/.exec(value); cut?.[1] && extractSettings(cut[1]); cut = /,\s*([^,]+)$/.exec(value)) value = value.slice(0, cut.index).trim();
+  for (let cut = /,\s*([^,]+)$/.exec(value); cut?.[1] && extractSettings(cut[1], pack); cut = /,\s*([^,]+)$/.exec(value)) value = value.slice(0, cut.index).trim();
   return value;
 }
 
@@ -127,14 +117,14 @@ export function extractFields(text: string, pack: LocalePack, mode: FieldsMode, 
     const { labels } = pack.fields;
     if (!prompt && labels.prompt.test(label)) {
       const unquoted = value.replace(/^["“'«](.*)["”'»]$/, '$1');
-      const trimmed = trimPrompt(unquoted);
+      const trimmed = trimPrompt(unquoted, pack);
       // Settings cut off the prompt's end stay in the text, to be read as settings.
       const from = start + value.indexOf(unquoted);
       prompt = { value: trimmed, at: [start, Math.max(span[1] - (unquoted.length - trimmed.length), from + trimmed.length)] };
     }
     else if (!error && labels.error.test(label)) error = { value: trimError(value), at: span };
     else if (!labelledTime && labels.time.test(label)) labelledTime = value;
-    else if (!labelledStudio && labels.studio.test(label)) labelledStudio = studioOf(value);
+    else if (!labelledStudio && labels.studio.test(label)) labelledStudio = studioOf(value, pack);
     else if (!labelledAccount && labels.account.test(label)) labelledAccount = ANY_EMAIL.exec(value)?.[0] ?? null;
     else if (labels.generation.test(label)) labelledIds.push(...(value.match(/\b[\w-]{4,}\b/g) ?? []).slice(0, 1));
   }
@@ -150,9 +140,9 @@ export function extractFields(text: string, pack: LocalePack, mode: FieldsMode, 
     else unlabelled.push({ value, at: [start, end] });
   }
   if (!prompt) {
-    const m = PROMPT_LINE.exec(text);
+    const m = pack.fields.promptLine.exec(text);
     if (m?.[1]) {
-      const value = trimPrompt(m[1]);
+      const value = trimPrompt(m[1], pack);
       const start = m.index + m[0].indexOf(value);
       prompt = { value, at: [start, start + value.length] };
     }
@@ -161,7 +151,7 @@ export function extractFields(text: string, pack: LocalePack, mode: FieldsMode, 
     // A subject of "Generation failed" is a title, not the error pasted: only the body's count.
     const known = KNOWN_ERROR.exec(text.slice(titleLength));
     if (known) known.index += titleLength;
-    const cued = ERROR_AFTER_COLON.exec(text);
+    const cued = pack.fields.errorAfterColon.exec(text);
     const m = cued && !(prompt && cued.index >= prompt.at[0] && cued.index < prompt.at[1]) ? cued : known;
     const value = m ? (m === cued ? trimError(m[1] ?? '') : (m[1] ?? m[2] ?? '').trim()) : '';
     // Blank the error itself, not the rest of its line: "…: Out of memory. 4k, gen_7" keeps its settings and ids.
@@ -186,7 +176,7 @@ export function extractFields(text: string, pack: LocalePack, mode: FieldsMode, 
     accountEmail: account,
     studio: labelledStudio ?? findStudio(withoutPrompt.replace(ANY_EMAIL, ' ').replace(/https?:\/\/\S+/g, ' '), pack, mode),
     prompt: prompt?.value || null,
-    settings: extractSettings(rest),
+    settings: extractSettings(rest, pack),
     errorMessage: error?.value || null,
     generationIds: [...new Set([...[...ids, ...links].sort((a, b) => a.at - b.at).map((x) => x.id), ...labelledIds.filter((id) => id.startsWith('gen_'))])],
     stepsTried: pack.fields.steps.filter(([, pattern]) => pattern.test(rest)).map(([step]) => step),

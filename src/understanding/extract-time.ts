@@ -17,10 +17,6 @@ export interface TimeReference {
   headerOffset: number | null;
 }
 
-const TIME_HINT = /\d{1,2}(?::|h)\d\d\b|\d\s?[ap]\.?m\b|\bago\b|\b(?:noon|midday|midnight)\b|\b(?:at|around|about|by|since)\s+\d{1,2}\b/i;
-/** "around 11", "about 3": a bare hour chrono-node reads only after "at". */
-const BARE_HOUR = /\b(?:around|about|approx\.?|approximately|roughly)\s+(\d{1,2})(?![\d:.,]|\s*(?:min|h\b|hours?|credits?|%|x\b|k\b|p\b|s\b|days?|weeks?|runs?|times?|seconds?|secs?|panels?|images?|videos?|songs?|tries|attempts?))/gi;
-
 /** How many lines with a clock time are read at most: the attempt's time comes early in a report. */
 const MAX_LINES = 12;
 
@@ -86,7 +82,7 @@ function pick(results: readonly ParsedResult[], line: string, r: Reading): Date 
 export function findOccurredAt(text: string, ref: TimeReference, pack: LocalePack): Date | null {
   // A time of day needs a clock time, "3pm", "2 hours ago", noon or midnight: only lines that have
   // one go to the parser, line by line until one names the attempt. Most text is spared it.
-  const lines = text.split('\n').filter((line) => TIME_HINT.test(line)).slice(0, MAX_LINES);
+  const lines = text.split('\n').filter((line) => pack.fields.timeHint.test(line)).slice(0, MAX_LINES);
   if (lines.length === 0) return null;
   const instant = ref.instant ?? new Date(0);
   const iana = ref.zone?.iana ?? null;
@@ -95,10 +91,14 @@ export function findOccurredAt(text: string, ref: TimeReference, pack: LocalePac
   for (const line of lines) {
     let results: ParsedResult[];
     try {
-      results = pack.parseDates(line.slice(0, 500).replace(BARE_HOUR, (m, hour: string) => `${' '.repeat(m.length - hour.length - 3)}at ${hour}`), {
-        instant,
-        timezone,
-      });
+      const { bareHour } = pack.fields;
+      // Same length, so that results' positions stay those of the line.
+      const text = bareHour
+        ? line
+            .slice(0, 500)
+            .replace(bareHour.pattern, (m, hour: string) => `${' '.repeat(Math.max(0, m.length - hour.length - bareHour.prefix.length))}${bareHour.prefix}${hour}${bareHour.suffix ?? ''}`)
+        : line.slice(0, 500);
+      results = pack.parseDates(text, { instant, timezone });
     } catch {
       continue;
     }

@@ -4,6 +4,7 @@
  *
  *   understand(text, { locale?, now, timezone }) → Understanding            a chat message
  *   understandEmail({ subject, own, forwarded, sentAt, headerOffset, locale? }) → EmailUnderstanding
+ *   guessLocale(text) → 'en' | 'fr' | 'es' | 'de' | 'pt' | null                 the language, when sure
  *
  * `Understanding` = { locale, intent, confidence, candidates, withheld, fields }:
  * - `intent`: one of `intents` (intents.ts), or null when the reading is not to be acted on:
@@ -24,13 +25,16 @@
  * How: the intent is NLP.js's neural classifier (@nlpjs/neural), trained by `npm run nlu:train`
  * from `knowledge/nlu/<locale>/<intent>.txt` into `knowledge/nlu/<locale>/model.generated.ts`,
  * over features that carry negation ("not failing anymore" is `not_fail`, not `fail`) and Rasa-style
- * lookup tables; typos are corrected with NLP.js's spell check, the language guessed with its
- * trigram guesser. Times are chrono-node's. Rules only where no library helps: quotes, `Label:`
- * lines, the platform's error texts. Languages: a `LocalePack` (locales/) and a corpus each.
+ * lookup tables; typos are corrected with NLP.js's spell check. Times are chrono-node's. Rules only
+ * where no library helps: quotes, `Label:` lines, the platform's error texts. Languages: English,
+ * French, Spanish, German, Portuguese, a `LocalePack` (locales/) and a corpus each; a message read
+ * without a locale is read in the one `guessLocale` is sure of (NLP.js's trigram guesser and each
+ * corpus's words; null for "ok", "merci" or a close call, then English).
  * Measured by `npm run eval` on held-out sets (test/eval/), floors in test/eval/floors.test.ts.
  */
 export { CONFIDENCE_THRESHOLD, type Candidate } from './classify.ts';
 export { type Intent, inState, intents, oppositeOf, oppositePairs } from './intents.ts';
+export { guessLocale } from './language.ts';
 export { defaultLocale, localePacks } from './locales/index.ts';
 export {
   type EmailText,

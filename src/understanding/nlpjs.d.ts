@@ -1,4 +1,4 @@
-/** The parts of NLP.js this module uses; the packages ship no types of their own. */
+/** The parts of NLP.js this module uses; the packages ship no types of their own. The other languages' are read file by file: their index brings sentiment data we do not use. */
 
 declare module '@nlpjs/neural' {
   export interface NeuralNetworkJson {
@@ -43,4 +43,64 @@ declare module '@nlpjs/language-min' {
     guess(utterance: string, allowList?: string[], limit?: number): Array<{ alpha2: string; alpha3: string; language: string; score: number }>;
     addModel(script: string, name: string, trigrams: string): void;
   }
+}
+
+declare module '@nlpjs/lang-fr/src/normalizer-fr.js' {
+  export default class NormalizerFr {
+    normalize(text: string): string;
+  }
+}
+declare module '@nlpjs/lang-fr/src/stemmer-fr.js' {
+  export default class StemmerFr {
+    stem(tokens: string[]): string[];
+  }
+}
+declare module '@nlpjs/lang-fr/src/trigrams.js' {
+  /** Registers the language's trigram model with the `Language` the container hands out. */
+  export default function registerTrigrams(container: { get(name: string): unknown }): void;
+}
+
+declare module '@nlpjs/lang-es/src/normalizer-es.js' {
+  export default class NormalizerEs {
+    normalize(text: string): string;
+  }
+}
+declare module '@nlpjs/lang-es/src/stemmer-es.js' {
+  export default class StemmerEs {
+    stem(tokens: string[]): string[];
+  }
+}
+declare module '@nlpjs/lang-es/src/trigrams.js' {
+  /** Registers the language's trigram model with the `Language` the container hands out. */
+  export default function registerTrigrams(container: { get(name: string): unknown }): void;
+}
+
+declare module '@nlpjs/lang-de/src/normalizer-de.js' {
+  export default class NormalizerDe {
+    normalize(text: string): string;
+  }
+}
+declare module '@nlpjs/lang-de/src/stemmer-de.js' {
+  export default class StemmerDe {
+    stem(tokens: string[]): string[];
+  }
+}
+declare module '@nlpjs/lang-de/src/trigrams.js' {
+  /** Registers the language's trigram model with the `Language` the container hands out. */
+  export default function registerTrigrams(container: { get(name: string): unknown }): void;
+}
+
+declare module '@nlpjs/lang-pt/src/normalizer-pt.js' {
+  export default class NormalizerPt {
+    normalize(text: string): string;
+  }
+}
+declare module '@nlpjs/lang-pt/src/stemmer-pt.js' {
+  export default class StemmerPt {
+    stem(tokens: string[]): string[];
+  }
+}
+declare module '@nlpjs/lang-pt/src/trigrams.js' {
+  /** Registers the language's trigram model with the `Language` the container hands out. */
+  export default function registerTrigrams(container: { get(name: string): unknown }): void;
 }

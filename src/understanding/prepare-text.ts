@@ -41,36 +41,22 @@ const EMOJI = new RegExp([...emojiWord.keys()].sort((a, b) => b.length - a.lengt
 /** Spans that are the user's prompt or error text, never words to the bot. */
 const QUOTED = /“[^”\n]{1,600}”|„[^“”\n]{1,600}[“”]|«[^»\n]{1,600}»|"[^"\n]{1,600}"|(?<![\p{L}\p{N}])'[^'\n]{2,300}'(?![\p{L}\p{N}])/gu;
 const NOISE = /https?:\/\/\S+|[\w.%+-]+@[\w-]+(?:\.[\w-]+)+|\bgen_[\w-]+|\bPKT-[A-Z0-9]+/gi;
-const CONTRACTIONS: ReadonlyArray<readonly [RegExp, string]> = [
-  [/\bcan'?t\b/g, 'can not'],
-  [/\bwon'?t\b/g, 'will not'],
-  [/\bain'?t\b/g, 'is not'],
-  [/n't\b/g, ' not'],
-  [/'m\b/g, ' am'],
-  [/'re\b/g, ' are'],
-  [/'ve\b/g, ' have'],
-  [/'ll\b/g, ' will'],
-  [/'d\b/g, ' would'],
-  [/\b(it|that|what|there|here|he|she|who|where)'s\b/g, '$1 is'],
-  [/'s\b/g, ''],
-];
 const TOKEN = /[\p{L}\p{N}]+(?:_[\p{L}\p{N}]+)?|[.!?;,:]+|\s-\s|—/gu;
 /** How far a negation or a wish reaches without punctuation: "not failing any more", "need this fixed". */
 const SCOPE = 3;
-/** After a leading "no", these start a new statement: "no it failed again" is a "no", not "no failing". */
-const STATEMENT_START = new Set(['it', 'i', 'that', 'this', 'the', 'still', 'we', 'my', 'you', 'thanks', 'thank', 'sorry', 'wait', 'same', 'its', 'nope']);
 
 /**
  * Splits a message into the words the intent classifier reads: quotes, links, addresses and run
  * ids out; emoji named; slang and contractions rewritten; each word marked when a negation or a
- * wish governs it (up to three words, up to punctuation or "but"), so "not failing anymore" and
- * "need this fixed" never read as "failing" or "fixed".
+ * wish governs it (up to three words, up to punctuation or "but"; back as far for the locale's
+ * `postNegators`), so "not failing anymore", "ça marche plus" and "need this fixed" never read as
+ * "failing", "works" or "fixed".
  */
 export function prepareText(text: string, pack: LocalePack): Prepared {
   let plain = text.replace(/[’‘`´]/g, "'").replace(QUOTED, ' , ').replace(NOISE, ' ');
   plain = plain.replace(EMOJI, (emoji) => ` ${emojiWord.get(emoji) ?? ''} `);
   plain = pack.normalize(plain);
-  for (const [pattern, replacement] of CONTRACTIONS) plain = plain.replace(pattern, replacement);
+  for (const [pattern, replacement] of pack.contractions) plain = plain.replace(pattern, replacement);
   const raw = (plain.match(TOKEN) ?? []).flatMap((t) => {
     if (!/^[\p{L}\p{N}]/u.test(t)) return [t.trim() || ','];
     // "sooo", "pleaseee": three or more of a letter are one.
@@ -98,12 +84,22 @@ export function prepareText(text: string, pack: LocalePack): Prepared {
     }
     const negated = negation > 0;
     const wished = wish > 0;
-    if (negation > 0) negation--;
-    if (wish > 0) wish--;
+    const skipped = pack.scopeSkip.has(word);
+    if (negation > 0 && !skipped) negation--;
+    if (wish > 0 && !skipped) wish--;
     const stem = word.startsWith('emoji_') ? word : (pack.stem([word])[0] ?? word);
     tokens.push({ word, stem, negated, wished, clause });
-    const leadingNo = word === 'no' && (tokens.length === 1 || /^(yeah|yes|oh|ah|um|uh|well)$/.test(tokens.at(-2)?.word ?? ''));
-    if (pack.negators.has(word) && !(leadingNo && STATEMENT_START.has(raw[i + 1] ?? ''))) negation = SCOPE;
+    // "ça marche pas", "geht immer noch nicht": the words before it in its clause are negated too.
+    if (pack.postNegators.has(word) || (pack.finalNegators.has(word) && !/^[\p{L}\p{N}]/u.test(raw[i + 1] ?? '.'))) {
+      for (let j = tokens.length - 2; j >= Math.max(0, tokens.length - 1 - SCOPE); j--) {
+        const before = tokens[j] as Token;
+        if (before.clause !== clause) break;
+        before.negated = true;
+      }
+    }
+    const { leadingNo } = pack;
+    const answers = leadingNo.words.has(word) && (tokens.length === 1 || leadingNo.fillers.has(tokens.at(-2)?.word ?? ''));
+    if (pack.negators.has(word) && !(answers && leadingNo.statementStart.has(raw[i + 1] ?? ''))) negation = SCOPE;
     if (pack.desire.has(word)) wish = SCOPE;
   }
   return { tokens, asks };

@@ -8,9 +8,9 @@ import { packetMessage } from '../../adapters/slack/blocks/packet-message.ts';
 import type { ChatMessage } from '../../src/chat/conversation-service.ts';
 import { loadConfig } from '../../src/config.ts';
 import type { Packet } from '../../src/core/support-packet.ts';
-import { seedDemoIfEmpty } from '../../src/demo/seed-demo.ts';
+import { seedDemoIfEmpty } from '../../adapters/db/seed-demo.ts';
 import { demoData } from '../../src/demo/demo-data.ts';
-import { type NodeDeps, createNodeApp, createNodeDeps } from '../../src/node-deps.ts';
+import { type NodeDesk, openNodeDesk } from '../../adapters/node/node-desk.ts';
 import type { SlackBody } from '../slack/slack-payloads.ts';
 import { sign } from '../slack/slack-signing.ts';
 import { type Answer, request } from '../support/chat-desk.ts';
@@ -28,8 +28,8 @@ import type { SlackApiServer } from '../support/slack-api-server.ts';
 /** One desk of several over one SQLite file: its own services (caches, queues, bolt app), its own HTTP server. */
 export interface SharedDesk {
   url: string;
-  deps: NodeDeps;
-  app: ReturnType<typeof createNodeApp>;
+  deps: NodeDesk;
+  app: NodeDesk['app'];
 }
 
 export interface SharedDesks {
@@ -39,7 +39,7 @@ export interface SharedDesks {
 }
 
 /**
- * `count` desks built as `npm start` builds one (createNodeDeps, createNodeApp, served over real HTTP
+ * `count` desks built as `npm start` builds one (openNodeDesk, its app served over real HTTP
  * on 127.0.0.1), all on the SAME SQLite file, the demo seeded once: what two server processes behind
  * one load balancer share. Each has its own conversation service, so one desk's in-process queue of
  * turns does not order the other's.
@@ -51,9 +51,9 @@ export async function startSharedDesks(count: number, env: Record<string, string
   const desks: SharedDesk[] = [];
   const servers: ServedApp[] = [];
   for (let i = 0; i < count; i++) {
-    const deps = createNodeDeps(config, { ...(options.now && { now: options.now }), slack: { logLevel: LogLevel.ERROR, timeoutMs: 1500 } });
+    const deps = openNodeDesk(config, { ...(options.now && { now: options.now }), slack: { logLevel: LogLevel.ERROR, timeoutMs: 1500 } });
     if (i === 0) await seedDemoIfEmpty(deps.sqlite, deps.now());
-    const app = createNodeApp(deps);
+    const app = deps.app;
     const server = await serveApp(app);
     servers.push(server);
     desks.push({ url: server.url, deps, app });
@@ -79,7 +79,7 @@ export function startDemoPlatform(): Promise<PlatformHttpServer> {
 export const platformEnv = (platform: PlatformHttpServer) => ({ PLATFORM_API_URL: platform.url, PLATFORM_API_TOKEN: PLATFORM_TOKEN, PLATFORM_API_TIMEOUT_MS: '3000' });
 
 /** A Slack request signed the real way, to `POST /slack/events` of any desk's app. */
-export function postSlack(app: { request: ReturnType<typeof createNodeApp>['request'] }, body: SlackBody, secret: string): Promise<Response> {
+export function postSlack(app: { request: NodeDesk['app']['request'] }, body: SlackBody, secret: string): Promise<Response> {
   const timestamp = Math.floor(Date.now() / 1000);
   return Promise.resolve(
     app.request('/slack/events', {
@@ -96,28 +96,28 @@ export async function repeat(rounds: number, round: (i: number) => Promise<void>
 }
 
 /** Rows of a query on the desk's SQLite file, read directly (what is really stored). */
-export function rows<T = unknown>(deps: Pick<NodeDeps, 'sqlite'>, query: string, ...params: unknown[]): T[] {
+export function rows<T = unknown>(deps: Pick<NodeDesk, 'sqlite'>, query: string, ...params: unknown[]): T[] {
   return deps.sqlite.sqlite.prepare(query).all(...params) as T[];
 }
-export function scalar(deps: Pick<NodeDeps, 'sqlite'>, query: string, ...params: unknown[]): number {
+export function scalar(deps: Pick<NodeDesk, 'sqlite'>, query: string, ...params: unknown[]): number {
   return Number(deps.sqlite.sqlite.prepare(query).pluck().get(...params));
 }
 
 // --- Refunds and triage ---------------------------------------------------------------------------
 
 /** The refund entries of a run in the account's ledger on the platform, and the account's balance. */
-export async function refundsOf(deps: Pick<NodeDeps, 'platform'>, accountId: string, generationId: string) {
+export async function refundsOf(deps: Pick<NodeDesk, 'platform'>, accountId: string, generationId: string) {
   const { entries, balance } = await deps.platform.listLedger(accountId, { since: 0, until: Date.now() + 3_600_000 });
   return { refunds: entries.filter((e) => e.type === 'refund' && e.generationId === generationId), balance };
 }
 
 /** The audit actions of a packet, in order. */
-export async function auditActions(deps: Pick<NodeDeps, 'store'>, ref: string): Promise<string[]> {
+export async function auditActions(deps: Pick<NodeDesk, 'store'>, ref: string): Promise<string[]> {
   return (await deps.store.listAudit(ref)).map((a) => a.action);
 }
 
 /** The topics of what the user was told by email about a packet (`email.reply` rows), in order. */
-export async function noticeTopics(deps: Pick<NodeDeps, 'store'>, ref: string): Promise<string[]> {
+export async function noticeTopics(deps: Pick<NodeDesk, 'store'>, ref: string): Promise<string[]> {
   return (await deps.store.listOutbox({ packetRef: ref })).filter((r) => r.kind === 'email.reply').map((r) => (r.payload as { topic: string }).topic);
 }
 
@@ -129,7 +129,7 @@ export function heldMessage(slack: SlackApiServer, ref: string) {
 }
 
 /** Checks that the message in Slack is the packet as it finally stands (state, decisions, buttons), nothing older. */
-export async function expectMessageShowsFinalState(deps: Pick<NodeDeps, 'store'>, slack: SlackApiServer, ref: string): Promise<void> {
+export async function expectMessageShowsFinalState(deps: Pick<NodeDesk, 'store'>, slack: SlackApiServer, ref: string): Promise<void> {
   const packet = (await deps.store.getPacket(ref)) as Packet;
   const rendered = packetMessage(packet, await deps.store.listAudit(ref));
   expect(heldMessage(slack, ref).blocks).toEqual(JSON.parse(JSON.stringify(rendered.blocks)));

@@ -19,7 +19,7 @@ const ROUNDS = 6;
 /*
  * Was: Send at the hand-off through two servers on one SQLite file files the case twice.
  *
- * Input: two desks (createNodeDeps + createNodeApp, each its own conversation service) on the same
+ * Input: two desks (openNodeDesk, each its own conversation service) on the same
  * SQLite file, as two server processes behind a load balancer; a conversation at the `packet` step;
  * `POST /api/conversations/{id}/messages {"option":"send"}` to each server at the same moment.
  * Observed (every round, once both servers are warm): both turns run the hand-off before either is stored. Anonymous user: two

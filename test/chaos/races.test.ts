@@ -3,7 +3,7 @@ import { ActionId } from '../../adapters/slack/blocks/decision-blocks.ts';
 import type { ChatMessage } from '../../src/chat/conversation-service.ts';
 import type { SupportStore } from '../../src/core/support-store.ts';
 import type { EmailStore } from '../../src/email/email-store.ts';
-import type { NodeDeps } from '../../src/node-deps.ts';
+import type { NodeDesk } from '../../adapters/node/node-desk.ts';
 import { TRUSTED_ID, buildEml } from '../email/build-eml.ts';
 import { type EmailDesk, startEmailDesk } from '../email/email-desk.ts';
 import { BOT_TOKEN, SIGNING_SECRET, type SlackDesk, TRIAGE_CHANNEL, messageOf, startSlackDesk } from '../slack/slack-desk.ts';
@@ -45,7 +45,7 @@ import {
 const MAYA_REFUND = { accountId: 'acc_maya', generationId: 'gen_maya_video', amount: 40, balanceBefore: 146 };
 
 /** The work after the acks of every desk, then their outboxes (twice: a run already under way may have missed the last rows). */
-async function settle(...all: Pick<NodeDeps, 'slack' | 'relay'>[]): Promise<void> {
+async function settle(...all: Pick<NodeDesk, 'slack' | 'relay'>[]): Promise<void> {
   for (const deps of all) await deps.slack?.settled();
   for (const deps of all) {
     await deps.relay.runOnce();
@@ -70,7 +70,7 @@ const notes = (slack: SlackApiServer) => slack.callsOf('chat.postEphemeral').map
  * showing the final state; each clicker got one note, exactly one of them "Refunded 40 credits", the
  * others a harmless "already" note, and nobody an error.
  */
-async function expectRefundedOnce(deps: Pick<NodeDeps, 'platform' | 'store'>, slack: SlackApiServer, ref: string, clickers: readonly string[]): Promise<void> {
+async function expectRefundedOnce(deps: Pick<NodeDesk, 'platform' | 'store'>, slack: SlackApiServer, ref: string, clickers: readonly string[]): Promise<void> {
   const { refunds, balance } = await refundsOf(deps, MAYA_REFUND.accountId, MAYA_REFUND.generationId);
   expect(refunds.map((r) => r.amount)).toEqual([MAYA_REFUND.amount]);
   expect(balance).toBe(MAYA_REFUND.balanceBefore + MAYA_REFUND.amount);
@@ -288,7 +288,7 @@ describe('races: two browser tabs sending to one conversation', () => {
   });
 
   /** Every tab was answered with the one packet; one packet row more; its deliveries and audit once; its transcript ends at the first Send. */
-  async function expectOnePacket(store: SupportStore, deps: Pick<NodeDeps, 'sqlite'>, answers: { state: string; messages: ChatMessage[] }[], after: { state: string; packet?: { ref: string } }, packetsBefore: number) {
+  async function expectOnePacket(store: SupportStore, deps: Pick<NodeDesk, 'sqlite'>, answers: { state: string; messages: ChatMessage[] }[], after: { state: string; packet?: { ref: string } }, packetsBefore: number) {
     expect(answers.map((a) => a.state)).toEqual(answers.map(() => 'handed_off'));
     expect(after.state).toBe('handed_off');
     const ref = after.packet?.ref ?? '';
@@ -354,7 +354,7 @@ describe('races: two browser tabs sending to one conversation', () => {
 
     it('a turn answered on each server at once: one retry at most, nothing lost or doubled, a serial order (12 rounds)', async () => {
       const urls = shared.desks.map((d) => d.url);
-      const deps = shared.desks[0]?.deps as NodeDeps;
+      const deps = shared.desks[0]?.deps as NodeDesk;
       await repeat(12, async (round) => {
         const headers = round % 2 ? MAYA : {};
         const id = await started(urls[round % 2] as string, headers);
@@ -403,7 +403,7 @@ describe('races: the same email delivered several times at once', () => {
   const messageIdOf = (raw: string) => /^Message-ID: (\S+)$/m.exec(raw)?.[1] ?? '';
 
   /** One message filed once: one packet more, one `email_messages` row accepted, one auto-reply, one delivery to the inbox. */
-  async function expectFiledOnce(deps: Pick<NodeDeps, 'sqlite' | 'store'>, raw: string, ref: string, packetsBefore: number) {
+  async function expectFiledOnce(deps: Pick<NodeDesk, 'sqlite' | 'store'>, raw: string, ref: string, packetsBefore: number) {
     expect(scalar(deps, 'SELECT count(*) FROM packets')).toBe(packetsBefore + 1);
     expect(rows(deps, 'SELECT status, packet_ref AS ref, auto_replied AS replied FROM email_messages WHERE message_id = ?', messageIdOf(raw))).toEqual([
       { status: 'accepted', ref, replied: 1 },

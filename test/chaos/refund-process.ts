@@ -3,7 +3,7 @@ import { loadConfig } from '../../src/config.ts';
 import { createDrizzleTriageStore } from '../../adapters/slack/drizzle-triage-store.ts';
 import { newId } from '../../src/core/ids.ts';
 import { createUserNotifier } from '../../src/core/user-notifier.ts';
-import { createNodeDeps } from '../../src/node-deps.ts';
+import { openNodeDesk } from '../../adapters/node/node-desk.ts';
 import { createTriageService } from '../../src/triage/triage-service.ts';
 
 /*
@@ -27,7 +27,7 @@ export interface RefundProcessAnswer {
 
 const dbPath = process.argv[2];
 if (!dbPath || !process.send) throw new Error('usage: forked with the SQLite file as its argument');
-const deps = createNodeDeps(loadConfig({ SUPPORT_DB_PATH: dbPath, AUTO_REFUND_LIMIT: '50' }));
+const deps = openNodeDesk(loadConfig({ SUPPORT_DB_PATH: dbPath, AUTO_REFUND_LIMIT: '50' }));
 const triage = createTriageService({
   store: deps.store,
   platform: deps.platform,

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/main.ts';
+import { runCli } from '../../adapters/node/cli/main.ts';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/eml/${name}`, import.meta.url));
 

@@ -8,7 +8,7 @@ import { type SqliteHandle, openSqlite } from '../../adapters/db/open-sqlite.ts'
 import { newPacketRef } from '../../src/core/packet-ref.ts';
 import { createPacketService } from '../../src/core/packet-service.ts';
 import type { SupportStore } from '../../src/core/support-store.ts';
-import { seedDemoIfEmpty } from '../../src/demo/seed-demo.ts';
+import { seedDemoIfEmpty } from '../../adapters/db/seed-demo.ts';
 import { type EmailIntake, type EmailIntakeDeps, createEmailIntake } from '../../src/email/email-intake.ts';
 import type { EmailStore } from '../../src/email/email-store.ts';
 import { TRUSTED_ID } from './build-eml.ts';

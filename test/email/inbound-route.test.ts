@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
-import { seedDemoIfEmpty } from '../../src/demo/seed-demo.ts';
-import { type NodeDeps, createNodeApp, createNodeDeps } from '../../src/node-deps.ts';
+import { seedDemoIfEmpty } from '../../adapters/db/seed-demo.ts';
+import { type NodeDesk, openNodeDesk } from '../../adapters/node/node-desk.ts';
 import { TRUSTED_ID, buildEml } from './build-eml.ts';
 import { NOW } from './email-desk.ts';
 
@@ -22,14 +22,14 @@ const report = (messageId: string, extra: string[] = []) =>
 
 describe('POST /api/email/inbound on the Node app', () => {
   let dir: string;
-  let deps: NodeDeps;
-  let app: ReturnType<typeof createNodeApp>;
+  let deps: NodeDesk;
+  let app: NodeDesk['app'];
 
   async function start(env: Record<string, string>) {
     dir = mkdtempSync(join(tmpdir(), 'email-route-'));
-    deps = createNodeDeps(loadConfig({ SUPPORT_DB_PATH: join(dir, 'desk.sqlite'), SUPPORT_INBOX: 'triage@prismposter.test', ...env }), { now: () => NOW });
+    deps = openNodeDesk(loadConfig({ SUPPORT_DB_PATH: join(dir, 'desk.sqlite'), SUPPORT_INBOX: 'triage@prismposter.test', ...env }), { now: () => NOW });
     await seedDemoIfEmpty(deps.sqlite, NOW);
-    app = createNodeApp(deps);
+    app = deps.app;
   }
   beforeEach(() => start({ INBOUND_EMAIL_SECRET: SECRET, TRUSTED_AUTHSERV_ID: TRUSTED_ID }));
   afterEach(() => {

@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { type Intent, inState, intents, oppositeOf, understand, understandEmail } from '../../src/understanding/index.ts';
+import { guessLocale, type Intent, inState, intents, oppositeOf, understand, understandEmail } from '../../src/understanding/index.ts';
 import { readEml } from './read-eml.ts';
 
 /** Tuesday 24 Nov 2026, 14:30 in Berlin: when the held-out chat messages are said. */
@@ -21,22 +21,35 @@ export interface ChatResult extends ChatCase {
   confidence: number;
 }
 
-/** The labelled chat utterances of `test/eval/chat/<split>.tsv`. */
+/** The languages besides English, each with its held-out sets in `test/eval/<locale>/`. */
+export const otherLocales = ['fr', 'es', 'de', 'pt'] as const;
+
+/** Where a language's sets are: English's at the top (`chat/`, `email/`), the others' in `<locale>/`. */
+const setsOf = (locale: string) => (locale === 'en' ? '' : `${locale}/`);
+
+/**
+ * The labelled chat utterances of `test/eval/chat/<split>.tsv` (English); for another language,
+ * `<locale>` is `test/eval/<locale>/chat.tsv` (written with its pack, its mistakes looked into)
+ * and `<locale>-fresh` is `chat2.tsv` (written after, only scored).
+ */
 export function readChatSet(split: string): ChatCase[] {
-  const text = readFileSync(new URL(`chat/${split}.tsv`, dir), 'utf8');
+  const [locale = '', fresh] = split.split('-');
+  const file = (otherLocales as readonly string[]).includes(locale) ? `${locale}/${fresh ? 'chat2' : 'chat'}.tsv` : `chat/${split}.tsv`;
+  const text = readFileSync(new URL(file, dir), 'utf8');
   return text
     .split('\n')
     .filter((line) => line.trim() !== '')
     .map((line, i) => {
       const [state = '', expected = '', utterance = ''] = line.split('\t');
-      if (expected !== 'none' && !(intents as readonly string[]).includes(expected)) throw new Error(`chat/${split}.tsv:${i + 1}: unknown intent "${expected}"`);
+      if (expected !== 'none' && !(intents as readonly string[]).includes(expected)) throw new Error(`${file}:${i + 1}: unknown intent "${expected}"`);
       return { split, state, expected: expected as Expected, text: utterance };
     });
 }
 
-export function runChat(cases: readonly ChatCase[]): ChatResult[] {
+/** Each utterance read in `locale`, as a conversation whose language is known reads it. */
+export function runChat(cases: readonly ChatCase[], locale = 'en'): ChatResult[] {
   return cases.map((c) => {
-    const u = understand(c.text, { now: EVAL_NOW, timezone: 'Europe/Berlin', locale: 'en' });
+    const u = understand(c.text, { now: EVAL_NOW, timezone: 'Europe/Berlin', locale });
     const state = c.state === '-' ? null : c.state;
     const top = u.candidates[0]?.intent ?? null;
     return { ...c, got: u.intent && inState(u.intent, state), top: top && inState(top, state), confidence: u.confidence };
@@ -96,9 +109,13 @@ export interface EmailResult {
   wrong: EmailField[];
 }
 
-/** The `.eml` reports of `test/eval/email/`, each against its `.json` (the fields it must give; a field left out is not scored). */
-export async function runEmail(): Promise<EmailResult[]> {
-  const emailDir = new URL('email/', dir);
+/**
+ * The `.eml` reports of `test/eval/email/` (or `<locale>/email/`), each against its `.json` (the
+ * fields it must give; a field left out is not scored). Read as the intake reads them: no locale
+ * given, the language guessed.
+ */
+export async function runEmail(locale = 'en'): Promise<EmailResult[]> {
+  const emailDir = new URL(`${setsOf(locale)}email/`, dir);
   const files = readdirSync(emailDir)
     .filter((f) => f.endsWith('.eml'))
     .sort();
@@ -153,10 +170,11 @@ export interface ChatFieldsResult {
   wrong: string[];
 }
 
-export function runChatFields(): ChatFieldsResult[] {
-  const cases = JSON.parse(readFileSync(new URL('chat/fields.json', dir), 'utf8')) as { text: string; fields: Record<string, unknown> }[];
+export function runChatFields(locale = 'en'): ChatFieldsResult[] {
+  const file = locale === 'en' ? 'chat/fields.json' : `${locale}/fields.json`;
+  const cases = JSON.parse(readFileSync(new URL(file, dir), 'utf8')) as { text: string; fields: Record<string, unknown> }[];
   return cases.map(({ text, fields }) => {
-    const got = understand(text, { now: EVAL_NOW, timezone: 'Europe/Berlin', locale: 'en' }).fields as unknown as Record<string, unknown>;
+    const got = understand(text, { now: EVAL_NOW, timezone: 'Europe/Berlin', locale }).fields as unknown as Record<string, unknown>;
     const wrong = Object.keys(fields).filter((f) => JSON.stringify(got[f]) !== JSON.stringify(fields[f]));
     return { text, expected: fields, got, wrong };
   });
@@ -173,4 +191,18 @@ export function scoreFields(results: readonly { expected: Record<string, unknown
     }
   }
   return perField;
+}
+
+/** How the language guess does on a language's held-out utterances: right, unsure (null), wrong. */
+export function scoreGuess(cases: readonly ChatCase[], locale: string): { total: number; right: number; unsure: number; wrong: string[] } {
+  let right = 0;
+  let unsure = 0;
+  const wrong: string[] = [];
+  for (const c of cases) {
+    const guess = guessLocale(c.text);
+    if (guess === locale) right++;
+    else if (guess === null) unsure++;
+    else wrong.push(`${c.text} → ${guess}`);
+  }
+  return { total: cases.length, right, unsure, wrong };
 }

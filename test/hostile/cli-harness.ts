@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { killAll, runCliProcess } from '../support/desk-process.ts';
-import { runCli } from '../../src/cli/main.ts';
+import { runCli } from '../../adapters/node/cli/main.ts';
 
 /** What a CLI run printed and how it ended. */
 export interface CliRun {
@@ -25,7 +25,7 @@ export async function cliInProcess(argv: string[], env: Record<string, string | 
 const running = new Set<ChildProcess>();
 
 /**
- * `npm run cli -- …` for real: `tsx src/cli/main.ts` started as its own process (as the npm script
+ * `npm run cli -- …` for real: `tsx adapters/node/cli/main.ts` started as its own process (as the npm script
  * does), with the user's environment minus what would point it elsewhere, plus `env`.
  */
 export async function cliProcess(argv: string[], env: Record<string, string> = {}): Promise<CliRun> {

@@ -5,15 +5,15 @@ import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
-import { seedDemoIfEmpty } from '../../src/demo/seed-demo.ts';
-import { createNodeDeps } from '../../src/node-deps.ts';
+import { seedDemoIfEmpty } from '../../adapters/db/seed-demo.ts';
+import { openNodeDesk } from '../../adapters/node/node-desk.ts';
 import { type CliRun, STACK_LINE, USAGE_LINE, cliInProcess, cliProcess, killCliProcesses } from './cli-harness.ts';
 import { snapshotStore, storeChanges } from './store-snapshot.ts';
 
 /*
  * The CLI under fuzzing (fast-check): arbitrary arguments, and import files of every wrong shape.
- * The CLI has an in-process entry (`runCli` of src/cli/main.ts), so the many runs go through it;
- * a handful of cases start the real process (`tsx src/cli/main.ts`, as `npm run cli` does).
+ * The CLI has an in-process entry (`runCli` of adapters/node/cli/main.ts), so the many runs go through it;
+ * a handful of cases start the real process (`tsx adapters/node/cli/main.ts`, as `npm run cli` does).
  * Every run ends with exit 0, 1 (the command failed, with a message: for an import file, the record
  * and the field) or 2 (bad arguments, with the usage) — never a throw or a stack trace — and the
  * database (every row of every table, read from the file) is as it was.
@@ -30,7 +30,7 @@ let files = 0;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'hostile-cli-'));
   db = join(dir, 'support.db');
-  const deps = createNodeDeps(loadConfig({ SUPPORT_DB_PATH: db }));
+  const deps = openNodeDesk(loadConfig({ SUPPORT_DB_PATH: db }));
   await seedDemoIfEmpty(deps.sqlite, Date.now());
   deps.close();
 });

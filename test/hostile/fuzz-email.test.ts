@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/main.ts';
+import { runCli } from '../../adapters/node/cli/main.ts';
 import { EmailReport } from '../../src/email/email-report.ts';
 import { TRUSTED_ID, buildEml } from '../email/build-eml.ts';
 import { type ChatDesk, startChatDesk } from '../support/chat-desk.ts';

@@ -5,8 +5,8 @@ import { LogLevel } from '@slack/bolt';
 import type { SlackChannel } from '../../adapters/slack/slack-channel.ts';
 import { loadConfig } from '../../src/config.ts';
 import type { Packet } from '../../src/core/support-packet.ts';
-import { seedDemoIfEmpty } from '../../src/demo/seed-demo.ts';
-import { type NodeDeps, createNodeApp, createNodeDeps } from '../../src/node-deps.ts';
+import { seedDemoIfEmpty } from '../../adapters/db/seed-demo.ts';
+import { type NodeDesk, openNodeDesk } from '../../adapters/node/node-desk.ts';
 import { type SlackApiServer, startSlackApiServer } from '../support/slack-api-server.ts';
 import type { SlackBody } from './slack-payloads.ts';
 import { sign } from './slack-signing.ts';
@@ -19,9 +19,9 @@ export const TRIAGE_CHANNEL = 'C0TRIAGE';
 /** The desk as `npm start` builds it (a temp SQLite file, the demo seeded, Slack configured) and Slack's stand-in. */
 export interface SlackDesk {
   slack: SlackApiServer;
-  deps: NodeDeps;
+  deps: NodeDesk;
   channel: SlackChannel;
-  app: ReturnType<typeof createNodeApp>;
+  app: NodeDesk['app'];
   /** Sends a request signed the real way to `POST /slack/events` of the real app. */
   post(request: SlackBody, options?: { timestamp?: number; secret?: string; headers?: Record<string, string> }): Promise<Response>;
   /** Files Maya's report (a failed 4k video, 40 credits due) through the packet service. */
@@ -44,11 +44,11 @@ export async function startSlackDesk(env: Record<string, string> = {}): Promise<
     SLACK_API_URL: slack.apiUrl,
     ...env,
   });
-  const deps = createNodeDeps(config, { slack: { logLevel: LogLevel.ERROR, timeoutMs: 1500 } });
+  const deps = openNodeDesk(config, { slack: { logLevel: LogLevel.ERROR, timeoutMs: 1500 } });
   await seedDemoIfEmpty(deps.sqlite, deps.now());
   const channel = deps.slack;
   if (!channel) throw new Error('the Slack channel was not built from the configuration');
-  const app = createNodeApp(deps);
+  const app = deps.app;
 
   const desk: SlackDesk = {
     slack,

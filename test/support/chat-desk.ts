@@ -8,8 +8,8 @@ import { serveApp } from './serve-app.ts';
 import { chatApiRoutes } from '../../src/chat/chat-routes.ts';
 import { Conversation, ErrorBody, Started, Turn } from '../../src/chat/chat-schemas.ts';
 import { loadConfig } from '../../src/config.ts';
-import { seedDemoIfEmpty } from '../../src/demo/seed-demo.ts';
-import { type NodeDeps, createNodeApp, createNodeDeps } from '../../src/node-deps.ts';
+import { seedDemoIfEmpty } from '../../adapters/db/seed-demo.ts';
+import { type NodeDesk, openNodeDesk } from '../../adapters/node/node-desk.ts';
 
 /** The widget secret the test desks share with the "host page" of the tests. */
 export const WIDGET_SECRET = 'test-widget-secret-7f3a';
@@ -23,7 +23,7 @@ export function identityHeaders(email: string, secret = WIDGET_SECRET): Record<s
 export interface ChatDesk {
   /** `http://127.0.0.1:<port>` */
   url: string;
-  deps: NodeDeps;
+  deps: NodeDesk;
   dbPath: string;
   close(): Promise<void>;
 }
@@ -34,14 +34,14 @@ export interface ChatDesk {
  */
 export async function startChatDesk(
   env: Record<string, string> = {},
-  options: { now?: () => number; slack?: NonNullable<Parameters<typeof createNodeDeps>[1]>['slack'] } = {},
+  options: { now?: () => number; slack?: NonNullable<Parameters<typeof openNodeDesk>[1]>['slack'] } = {},
 ): Promise<ChatDesk> {
   const dir = mkdtempSync(join(tmpdir(), 'chat-desk-'));
   const dbPath = join(dir, 'support.db');
   const config = loadConfig({ SUPPORT_DB_PATH: dbPath, ...env });
-  const deps = createNodeDeps(config, { ...(options.now && { now: options.now }), ...(options.slack && { slack: options.slack }) });
+  const deps = openNodeDesk(config, { ...(options.now && { now: options.now }), ...(options.slack && { slack: options.slack }) });
   await seedDemoIfEmpty(deps.sqlite, deps.now());
-  const app = createNodeApp(deps);
+  const app = deps.app;
   const server = await serveApp(app);
   return {
     url: server.url,

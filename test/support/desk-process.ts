@@ -149,11 +149,11 @@ export function runProcess(
   });
 }
 
-/** `npm run cli -- …` for real: `tsx src/cli/main.ts` (what the npm script runs) of the checkout at `cwd` (this one). */
+/** `npm run cli -- …` for real: `tsx adapters/node/cli/main.ts` (what the npm script runs) of the checkout at `cwd` (this one). */
 export function runCliProcess(
   args: string[],
   children: Set<ChildProcess>,
   options: { env?: Record<string, string>; cwd?: string } = {},
 ): Promise<CliProcessRun> {
-  return runProcess(join(root, 'node_modules/.bin/tsx'), ['src/cli/main.ts', ...args], children, options);
+  return runProcess(join(root, 'node_modules/.bin/tsx'), ['adapters/node/cli/main.ts', ...args], children, options);
 }

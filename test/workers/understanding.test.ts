@@ -12,6 +12,13 @@ describe('understanding on Workers', () => {
     expect(u.fields).toMatchObject({ studio: 'video', prompt: 'a fox in snow', occurredAt: '2026-11-23T14:00:00.000Z' });
   });
 
+  it('reads French, Spanish, German and Portuguese with their stemmers, chrono-node parsers and language guess', () => {
+    expect(understand('ça marche plus', { now, timezone: 'Europe/Paris', locale: 'fr' }).intent).toBe('still_failing');
+    expect(understand('ya no falla', { now, timezone: 'Europe/Madrid', locale: 'es' }).intent).toBe('worked');
+    expect(understand('gestern um 14 Uhr im Video-Studio', { now, timezone: 'Europe/Berlin', locale: 'de' }).fields).toMatchObject({ studio: 'video', occurredAt: '2026-11-23T13:00:00.000Z' });
+    expect(understand('meu vídeo travou no processamento', { now, timezone: 'America/Sao_Paulo' }).locale).toBe('pt');
+  });
+
   it('reads an emailed report', () => {
     const u = understandEmail({
       subject: 'Image failed',

@@ -46,7 +46,7 @@ export default defineProject({
       },
     },
     cloudflareTest(async () => ({
-      main: `${root}src/worker.ts`,
+      main: `${root}adapters/workers/chat-worker.ts`,
       wrangler: { configPath: `${root}wrangler.toml` },
       miniflare: {
         bindings: {

@@ -3,8 +3,9 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { openD1 } from '../../adapters/db/d1-database.ts';
 import * as schema from '../../adapters/db/schema.ts';
 import { seedDemoD1 } from './reset-d1.ts';
-import worker from '../../src/email-worker.ts';
+import worker from '../../adapters/workers/mail-worker.ts';
 import { buildEml } from '../email/build-eml.ts';
+import { emptyPartsEml, shortLinesEml } from '../email/large-eml.ts';
 
 async function seed() {
   await seedDemoD1();
@@ -12,9 +13,9 @@ async function seed() {
 }
 
 /** What Email Routing hands the Worker: the raw message as a stream, and a way to refuse it. */
-function inbound(raw: string) {
+function inbound(raw: string | Uint8Array) {
   const rejected: string[] = [];
-  const bytes = new TextEncoder().encode(raw);
+  const bytes = typeof raw === 'string' ? new TextEncoder().encode(raw) : raw;
   const message = {
     from: 'maya@example.com',
     to: 'support@prismposter.com',
@@ -97,5 +98,25 @@ describe('the mail Worker: email() feeds the intake, its cron relays the outbox 
     expect(rejected).toHaveLength(1);
     const dead = await openD1(env.DB).db.select().from(schema.emailDeadLetters);
     expect(dead).toHaveLength(1);
+  });
+
+  it('files a 5 MB message of short lines within the isolate, and keeps 120,000 empty parts as a dead letter', async () => {
+    const short = inbound(shortLinesEml(5 * 1024 * 1024, '<short-lines@mail.example>'));
+    await worker.email(short.message as never, env as never);
+    expect(short.rejected).toEqual([]);
+    const db = openD1(env.DB).db;
+    expect(await db.select().from(schema.emailMessages)).toMatchObject([{ messageId: '<short-lines@mail.example>', status: 'accepted' }]);
+
+    const parts = inbound(emptyPartsEml(120_000, '<empty-parts@mail.example>'));
+    await worker.email(parts.message as never, env as never);
+    expect(parts.rejected).toEqual(['too_many_parts: the message has more than 1000 MIME parts']);
+    expect(await db.select().from(schema.emailDeadLetters)).toMatchObject([{ reason: 'too_many_parts', size: parts.message.rawSize }]);
+  });
+
+  it('refuses a message larger than the limit without reading it', async () => {
+    const { message, rejected } = inbound('From: maya@example.com\r\n\r\nhi');
+    await worker.email({ ...message, rawSize: 25 * 1024 * 1024 + 1 } as never, env as never);
+    expect(rejected).toEqual(['too_large: the message is larger than 26214400 bytes']);
+    expect(await openD1(env.DB).db.select().from(schema.emailDeadLetters)).toMatchObject([{ reason: 'too_large', size: 25 * 1024 * 1024 + 1, rawBase64: null }]);
   });
 });

@@ -3,13 +3,14 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { openD1 } from '../../adapters/db/d1-database.ts';
 import { createDrizzleSupportStore } from '../../adapters/db/drizzle-support-store.ts';
 import * as schema from '../../adapters/db/schema.ts';
+import { storePorts } from '../../adapters/db/store-ports.ts';
 import { ActionId } from '../../adapters/slack/blocks/decision-blocks.ts';
 import { createDrizzleTriageStore } from '../../adapters/slack/drizzle-triage-store.ts';
 import { loadConfig } from '../../src/config.ts';
-import { createCoreServices } from '../../src/core-services.ts';
+import { createDesk } from '../../src/desk.ts';
 import type { Packet } from '../../src/core/support-packet.ts';
-import worker from '../../src/email-worker.ts';
-import { variables } from '../../src/worker-env.ts';
+import worker from '../../adapters/workers/mail-worker.ts';
+import { variables } from '../../adapters/workers/worker-env.ts';
 import { type SlackBody, askSubmission, buttonClick, slashCommand, threadMessage } from '../slack/slack-payloads.ts';
 import { seedDemoD1 } from './reset-d1.ts';
 import { textOf } from '../support/block-text.ts';
@@ -82,8 +83,10 @@ describe('Slack on Workers: POST /slack/events and the cron relay of the mail Wo
     await fetch(`${STAND_IN}/_test/reset`, { method: 'POST' });
     await fetch('https://mail-api.test/sent', { method: 'DELETE' });
     // Maya's report (a failed 4k video, 40 credits due), filed as the desk files it: the packet with its outbox rows.
-    const services = createCoreServices(database(), loadConfig(variables(env as never)), () => Date.now());
-    ({ packet } = await services.packets.file({
+    const config = loadConfig(variables(env as never));
+    const now = () => Date.now();
+    const desk = createDesk({ ...storePorts(database(), config, now), config, now, chat: null, mail: null });
+    ({ packet } = await desk.packets.file({
       channel: 'email',
       accountEmail: 'maya@example.com',
       verified: true,

@@ -18,6 +18,19 @@ export const en: LocalePack = {
   stem: (tokens) => stemmer.stem(tokens),
   parseDates: (text, ref) => chrono.parse(text, ref),
 
+  contractions: [
+    [/\bcan'?t\b/g, 'can not'],
+    [/\bwon'?t\b/g, 'will not'],
+    [/\bain'?t\b/g, 'is not'],
+    [/n't\b/g, ' not'],
+    [/'m\b/g, ' am'],
+    [/'re\b/g, ' are'],
+    [/'ve\b/g, ' have'],
+    [/'ll\b/g, ' will'],
+    [/'d\b/g, ' would'],
+    [/\b(it|that|what|there|here|he|she|who|where)'s\b/g, '$1 is'],
+    [/'s\b/g, ''],
+  ],
   rewrites: {
     dont: 'do not', didnt: 'did not', doesnt: 'does not', isnt: 'is not', wasnt: 'was not', werent: 'were not',
     arent: 'are not', wont: 'will not', cant: 'can not', cannot: 'can not', couldnt: 'could not', havent: 'have not',
@@ -38,6 +51,14 @@ export const en: LocalePack = {
     wtf: 'what the hell', omg: 'oh my god', lol: 'haha', lmao: 'haha', ffs: 'for god sake', tbh: 'to be honest',
   },
   negators: words('not no never without nor neither nothing none nobody'),
+  postNegators: words(''),
+  finalNegators: words(''),
+  leadingNo: {
+    words: words('no'),
+    fillers: words('yeah yes oh ah um uh well'),
+    statementStart: words('it i that this the still we my you thanks thank sorry wait same its nope'),
+  },
+  scopeSkip: words(''),
   scopeBreakers: words('but and so because though although then however while whereas yet just or if when since'),
   desire: words('need want wish hope please get make can could would must should how gotta'),
   failureNouns: words('error errors timeout failure problem issue message capacity'),
@@ -61,6 +82,29 @@ export const en: LocalePack = {
     other: list('other|another|different|else|none|neither|older|last week|not listed|not in the list|not there|unrelated|wrong run|not the one|not this one|not that one'),
   },
   fields: {
+    studios: [
+      ['video', /\b(?:videos?|vids?|vidéos?|clips?|animations?)\b|\bvideo ?studio\b|動画|ビデオ|视频|видео/i],
+      ['image', /\b(?<!reference )(?:images?|pictures?|photos?|pics?|imgs?|bild(?:er)?|imagen(?:es)?)\b|\bimage ?studio\b|画像|图片|изображени|картинк/i],
+      ['music', /\b(?:music|musik|musique|música|songs?|soundtracks?|audio|melody|tracks?)\b|\bmusic ?studio\b|音楽|音乐|музык/i],
+      ['storyboard', /\bstory ?boards?\b|\bstoryboard ?studio\b|ストーリーボード|раскадровк/i],
+    ],
+    explicitStudio: /\b(video|image|music|storyboard) ?studio\b/i,
+    clauses: /(?<=[.!?;])\s+|\n+|,?\s+\b(?:but|while|whereas|although|and then|then)\b\s+|,\s+(?=(?:the|my|but|and|that|which)\b)/i,
+    promptLine: /\bprompt(?: was| is)?\s*[:\-–]\s*([^\n]{3,600})/i,
+    errorAfterColon:
+      /\b(?:(?:the )?error(?: message)?(?: was| is| said| says)?|failed with|fails with|it said|it says|message(?: was| said)?|got(?: this| the| an?)?(?: error)?)\s*[:\-–]\s*([^\n]{3,400})/i,
+    settings: {
+      references: /\b(\d{1,2}|no|a|an|one|two|three|four|five|six)\s+reference\s+(?:images?|photos?|pictures?)\b/i,
+      referencesLabel: /\breference (?:images?|photos?)\s*[:=]\s*(\d{1,2})\b/i,
+      duration: /\b(\d{1,3})[-\s]?(?:seconds?|secs?|s)[-\s](?:long\b|video|clip|song|track|animation)|\bduration\D{0,12}?(\d{1,3})\s?(?:seconds?|secs?|s)\b/i,
+      numbers: { no: 0, a: 1, an: 1, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6 },
+    },
+    timeHint: /\d{1,2}(?::|h)\d\d\b|\d\s?[ap]\.?m\b|\bago\b|\b(?:noon|midday|midnight)\b|\b(?:at|around|about|by|since)\s+\d{1,2}\b/i,
+    bareHour: {
+      pattern:
+        /\b(?:around|about|approx\.?|approximately|roughly)\s+(\d{1,2})(?![\d:.,]|\s*(?:min|h\b|hours?|credits?|%|x\b|k\b|p\b|s\b|days?|weeks?|runs?|times?|seconds?|secs?|panels?|images?|videos?|songs?|tries|attempts?))/gi,
+      prefix: 'at ',
+    },
     beforePrompt: /\bprompts?\b[^.!?\n"“„«']{0,40}$/i,
     afterPrompt: /^\s*(?:as|was|is) (?:the|my) prompt\b/i,
     beforeError: /\b(?:error|errors|message|said|says|saying|showed|shows|displayed|displays|reads|read|popup|pop-up|got|notice|banner|failed with|with|gave me|giving me|gives me)\b[^.!?\n"“„«']{0,40}$/i,

@@ -1,5 +1,6 @@
 import type { Language } from '@nlpjs/language-min';
 import type { ParsedResult, ParsingReference } from 'chrono-node';
+import type { Studio } from '../../core/platform-types.ts';
 
 /**
  * Everything about one language the module needs: NLP.js's normalizer and stemmer, chrono-node's
@@ -36,10 +37,27 @@ export interface LocalePack {
   stem(tokens: string[]): string[];
   parseDates(text: string, ref: ParsingReference): ParsedResult[];
 
+  /** Contractions spelled out after normalizing, before words are split ("n't" → " not"). */
+  contractions: ReadonlyArray<readonly [RegExp, string]>;
   /** Whole-word rewrites after normalizing: slang, contractions without apostrophes ("dont"). */
   rewrites: Readonly<Record<string, string>>;
   /** Words that open a negation scope ("not", "never"). */
   negators: ReadonlySet<string>;
+  /**
+   * Negators that also reach back over the words before them in their clause: "ça marche pas",
+   * "geht immer noch nicht", "funciona não" (English has none: its "not" comes first).
+   */
+  postNegators: ReadonlySet<string>;
+  /** Negators that reach back only from the end of their clause: "funciona não", "deu certo não". */
+  finalNegators: ReadonlySet<string>;
+  /**
+   * A bare "no" that is also a negator ("no", "não"): first in a message (or after a filler such
+   * as "well"), followed by a word of `statementStart`, it answers and opens no scope: "no it
+   * failed again" is a "no", then a failure, not "not failing".
+   */
+  leadingNo: { words: ReadonlySet<string>; fillers: ReadonlySet<string>; statementStart: ReadonlySet<string> };
+  /** Small words a negation reaches over without counting them: "no me sale el error" negates "error". */
+  scopeSkip: ReadonlySet<string>;
   /** Words that close a negation scope besides punctuation ("but", "so"). */
   scopeBreakers: ReadonlySet<string>;
   /** Words after which "fixed" or "works" is wished for, not reported ("need this fixed"). */
@@ -56,6 +74,22 @@ export interface LocalePack {
    */
   lookups: Readonly<Record<LookupName, readonly string[]>>;
   fields: {
+    /** Words naming each studio, the local way ("le studio vidéo", "Video-Studio") and the platform's. */
+    studios: ReadonlyArray<readonly [Studio, RegExp]>;
+    /** A studio named by its full name ("Image Studio", "estudio de video"): its first group is read by `studios`. */
+    explicitStudio: RegExp;
+    /** Where a text splits into clauses that can each say a studio failed or went fine ("but", "while"). */
+    clauses: RegExp;
+    /** An unquoted prompt after a cue: "prompt was: …". */
+    promptLine: RegExp;
+    /** An unquoted error after a cue and a colon: "failed with: …", "the error said: …". */
+    errorAfterColon: RegExp;
+    /** Settings in words: reference images and a duration, with number words. */
+    settings: { references: RegExp; referencesLabel: RegExp; duration: RegExp; numbers: Readonly<Record<string, number>> };
+    /** A line that may hold a time of day ("14:05", "3pm", "ago"): only those go to chrono-node. */
+    timeHint: RegExp;
+    /** "around 11": a bare hour chrono-node reads only after a preposition, which `prefix` (and `suffix`: "Uhr") supplies. */
+    bareHour: { pattern: RegExp; prefix: string; suffix?: string } | null;
     /** A prompt follows ("the prompt was", "prompt:"). */
     beforePrompt: RegExp;
     /** Said right after a quoted prompt ("… was my prompt"). */

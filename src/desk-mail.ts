@@ -1,0 +1,78 @@
+import type { DeskConfig } from './config.ts';
+import { newId } from './core/ids.ts';
+import type { MailSide, MailWiring, SlackPort } from './desk.ts';
+import { type SendMail, createEmailDelivery } from './email/email-delivery.ts';
+import { type EmailIntakeDeps, createEmailIntake } from './email/email-intake.ts';
+import type { EmailStore } from './email/email-store.ts';
+import { type RelayRun, createOutboxRelay } from './outbox/outbox-relay.ts';
+import { type TriageService, createTriageService } from './triage/triage-service.ts';
+import type { TriageStore } from './triage/triage-store.ts';
+
+/** What the desk gives the runtime's Slack channel to build it around. */
+export interface SlackMaking {
+  settings: NonNullable<DeskConfig['slack']>;
+  /** Staff's decisions: the channel's buttons, modal, command and thread replies call these. */
+  triage: TriageService;
+  /** Delivers what the outbox holds now (rather than at the relay's next run). */
+  runRelay: () => Promise<RelayRun>;
+}
+
+/** The mail side's ports over the desk's database (`mailStorePorts`, beside the drizzle stores). */
+export interface MailStorePorts {
+  emailStore: EmailStore;
+  triageStore: TriageStore;
+}
+
+/** What the runtime gives the mail side. */
+export interface MailParts<S extends SlackPort> extends MailStorePorts {
+  /** Parses a raw message (default: in-process, runtime-neutral); Node's server parses on a thread of its own. */
+  parse?: EmailIntakeDeps['parse'];
+  /** Sends a message: SMTP on Node, an HTTP mail API on Workers; null: mail waits in the outbox. */
+  sendMail: SendMail | null;
+  /** Builds the Slack channel, when the Slack app is configured (SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET). */
+  slack: (making: SlackMaking) => S;
+}
+
+/**
+ * The mail and triage side of the desk — the email intake (its MIME and date parsers), the mail it
+ * sends, staff's decisions behind Slack, and the outbox relay that delivers for both. Node and the
+ * mail Worker hand it to createDesk (src/desk.ts); the chat Worker does not, and carries none of it.
+ */
+export function mailSide<S extends SlackPort>(parts: MailParts<S>): MailSide<S> {
+  return ({ config, now, store, platform, packets, notifier }): MailWiring<S> => {
+    const { emailStore, triageStore } = parts;
+    const triage = config.slack
+      ? createTriageService({
+          store,
+          triage: triageStore,
+          platform,
+          notifier,
+          now,
+          newId,
+          slackChannel: config.slack.triageChannel,
+          // A decision's message update goes out now rather than at the relay's next run.
+          onQueued: () => void relay.runOnce().catch(() => undefined),
+        })
+      : null;
+    const slack = config.slack && triage ? parts.slack({ settings: config.slack, triage, runRelay: () => relay.runOnce() }) : null;
+    const intake = createEmailIntake({
+      store,
+      emailStore,
+      platform,
+      packets,
+      now,
+      newId,
+      destinations: config.destinations,
+      supportFrom: config.email.from,
+      trustedAuthservId: config.email.trustedAuthservId,
+      maxUnverifiedRepliesPerHour: config.email.autoReplyUnverifiedPerHour,
+      ...(parts.parse && { parse: parts.parse }),
+    });
+    // Mail goes out only from SUPPORT_FROM; without it (or a sender) it waits in the outbox.
+    const from = config.email.from;
+    const send = from ? parts.sendMail : null;
+    const mailHandlers = send && from ? createEmailDelivery({ store, emailStore, send, from }) : {};
+    const relay = createOutboxRelay({ store, handlers: { ...slack?.outboxHandlers, ...mailHandlers }, now, leaseMs: config.leaseMs });
+    return { triage, slack, relay, email: { intake, store: emailStore, sending: send !== null } };
+  };
+}
