@@ -41,7 +41,7 @@ describe('the issue’s sentences, said to the desk', () => {
   const atFindings = () => conversationAt(maya, 'run:gen_maya_video', 'still_failing', 'still_failing');
 
   describe('a charge or refund concern gets the account’s facts in one reply', () => {
-    it.each(['I want a refund', 'just give me my credits back', 'where did my 40 credits go??'])('"%s"', async (text) => {
+    it.each(['I want a refund', 'just give me my credits back', 'where did my 40 credits go??', 'charged for nothing'])('"%s"', async (text) => {
       const id = await conversationAt(maya);
       const turn = await maya.send(id, { text });
       expect(turn.state).toBe('findings');
