@@ -208,9 +208,9 @@ export function findingsMore(nearby: readonly OtherSpend[], balance: number, zon
   return `${others} Your balance is ${formatCredits(balance)}.`;
 }
 
-/** The findings step without account data (anonymous): what signing in would let the bot check. */
+/** The findings step without account data (anonymous): what signing in would let the bot check, and what support needs. */
 export const anonymousFindings =
-  'Without a signed-in account I can’t see your history, so I can’t check for a charge myself. Sign in to PrismPoster and open this chat again and I can; or look on the Credits page for a charge on a run that produced nothing.';
+  'Without a signed-in account I can’t see your history, so I can’t check for a charge myself. Sign in to PrismPoster and open this chat again and I can. Or support can check: they need the email you sign in with, the studio and roughly when.';
 
 /** The findings' question: send, or (when steps remain, as after a question about a charge) keep troubleshooting. */
 export function askToSend(stepsRemain: boolean): string {

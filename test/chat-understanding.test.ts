@@ -59,6 +59,8 @@ describe('the issue’s sentences, said to the desk', () => {
       expect(turn.state).toBe('findings');
       const [reply] = botTexts(turn.messages);
       expect(reply).toMatch(/^Without a signed-in account I can’t see your history.*Sign in to PrismPoster and open this chat again/);
+      expect(reply).toContain('support can check: they need the email you sign in with, the studio and roughly when.');
+      expect(reply?.length).toBeLessThan(300);
       expect(reply).not.toMatch(/12:55|gen_|\d+ credits/);
     });
   });
