@@ -43,6 +43,8 @@ export interface ParsedEmail {
 }
 
 const MAX_TEXT = 100_000;
+/** The subject without a case ref or Re:/Fwd: prefixes: the user's own words. */
+const ownSubject = (subject: string) => subject.replace(PACKET_REF, ' ').replace(/^\s*(?:(?:re|fwd?|fw|aw|wg|sv|tr)\s*:\s*|\[\s*\]\s*)+/gi, '').trim();
 const OWN_TEXT_FOR_LANGUAGE = 2000;
 const Email = z.email();
 const isEmail = (value: string) => Email.safeParse(value).success;
@@ -156,7 +158,7 @@ async function readEmail(bytes: Uint8Array, options: ParseOptions): Promise<Pars
     headers: email.headers,
     fromName: repairC1(sender?.name ?? ''),
     text: `${parts.own}${forwardedText}${attachments.length ? `\n\n[attachments: ${attachments.join(', ')}]` : ''}`.trim(),
-    ownText: `${cleanSubject(subject)}\n${parts.own.slice(0, OWN_TEXT_FOR_LANGUAGE)}`.trim(),
+    ownText: `${ownSubject(subject)}\n${parts.own.slice(0, OWN_TEXT_FOR_LANGUAGE)}`.trim(),
     date,
     references: [...new Set([...messageIds(email.references), ...messageIds(email.inReplyTo)])],
     stepsTried: fields.stepsTried,
