@@ -1,4 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { articles, translations } from '../knowledge/articles.generated.ts';
+import { type Locale, locales } from '../src/i18n/locales.ts';
+import { message } from '../src/i18n/messages.ts';
 import { type ChatDesk, WIDGET_SECRET, chatClient, errorOf, identityHeaders, startChatDesk } from './support/chat-desk.ts';
 
 /*
@@ -82,6 +85,59 @@ describe('chat API: the conversation’s language', () => {
     expect(state).toBe('handed_off');
     expect(packet?.locale).toBe('fr');
     expect(packet?.transcript.map((t) => t.text)).toContain(words);
+  });
+
+  it.each(locales)('%s: greets, offers and labels in the conversation’s language, with the same state and option ids', async (locale) => {
+    const maya = chatClient(desk.url, identityHeaders(MAYA));
+    const english = await maya.start({ locale: 'en' });
+    const started = await maya.start({ locale });
+    expect(started.state).toBe(english.state);
+    const greeting = started.messages.at(-1);
+    expect(greeting?.text).toBe(message(locale, 'flow.greeting.runs'));
+    expect(greeting?.options?.map((o) => o.id)).toEqual(english.messages.at(-1)?.options?.map((o) => o.id));
+    expect(greeting?.options?.find((o) => o.id === 'other')?.label).toBe(message(locale, 'option.other'));
+    expect(greeting?.options?.find((o) => o.id.startsWith('run:'))?.label).toMatch(new RegExp(` · ${message(locale, 'run.status.failed')}$`));
+
+    // On to the retry step: its options in the language too.
+    const run = greeting?.options?.find((o) => o.id.startsWith('run:'));
+    const turn = await maya.send(started.conversationId, { option: run?.id ?? '' });
+    expect(turn.locale).toBe(locale);
+    const labels = Object.fromEntries((turn.messages.at(-1)?.options ?? []).map((o) => [o.id, o.label]));
+    expect(labels.worked).toBe(message(locale, 'option.worked'));
+    expect(labels.still_failing).toBe(message(locale, 'option.still_failing'));
+  });
+
+  const RESOLVED: Record<Locale, string> = {
+    en: 'it worked now, thanks',
+    fr: 'ça marche maintenant, merci',
+    es: 'ya funciona, gracias',
+    de: 'es hat funktioniert, danke',
+    pt: 'agora funcionou, obrigado',
+  };
+
+  it.each(locales)('%s: understands the user’s words in their language and closes in it', async (locale) => {
+    const maya = chatClient(desk.url, identityHeaders(MAYA));
+    const started = await maya.start({ locale });
+    const run = started.messages.at(-1)?.options?.find((o) => o.id.startsWith('run:'));
+    await maya.send(started.conversationId, { option: run?.id ?? '' });
+    const done = await maya.send(started.conversationId, { text: RESOLVED[locale] });
+    expect(done.state).toBe('resolved');
+    expect(done.messages.at(-1)?.text).toBe(message(locale, 'flow.closing.worked'));
+  });
+
+  it.each([
+    ['fr', 'Est-ce que je perds des crédits si une génération échoue ?', 'how-credits-work'],
+    ['es', '¿Dónde está mi vídeo?', 'stuck-processing'],
+    ['de', 'Wie erreiche ich den Support?', 'contact-support'],
+    ['pt', 'Por que o mesmo prompt às vezes falha e às vezes funciona?', 'retrying'],
+  ] as const)('%s: answers a question from the article in that language', async (locale, question, id) => {
+    const anonymous = chatClient(desk.url);
+    const { conversationId } = await anonymous.start({ locale });
+    const turn = await anonymous.send(conversationId, { text: question });
+    const article = translations[locale].find((a) => a.id === id);
+    const answer = turn.messages.filter((m) => m.from === 'bot').map((m) => m.text).join('\n');
+    expect(answer).toContain(`${message(locale, 'flow.kb_answer', { text: '', title: article?.title ?? '' }).trim()}`);
+    expect(articles.find((a) => a.id === id)?.title).not.toBe(article?.title);
   });
 
   it('refuses a language it does not speak, naming the field, and changes nothing', async () => {

@@ -138,9 +138,8 @@ export function createConversationService(deps: ConversationServiceDeps) {
     async start(identity: Identity, options: { timezone?: string | null; locale?: Locale | null } = {}): Promise<TurnView> {
       const timezone = options.timezone && isValidZone(options.timezone) ? options.timezone : null;
       const id = deps.newId('conv');
-      const outcome = await turns.begin(id, identity, timezone);
-      if (options.locale) await deps.store.setConversationLocale(id, options.locale, { onlyIfUnset: false });
-      return view(id, outcome, options.locale ?? DEFAULT_LOCALE);
+      // Stored with the conversation, and its greeting already in that language.
+      return view(id, await turns.begin(id, identity, timezone, options.locale ?? null), options.locale ?? DEFAULT_LOCALE);
     },
 
     send(id: string, identity: Identity, input: UserInput): Promise<TurnView> {

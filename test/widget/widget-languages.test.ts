@@ -1,6 +1,7 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Locale, locales } from '../../src/i18n/locales.ts';
+import { message } from '../../src/i18n/messages.ts';
 import { STRINGS } from '../../src/widget/client/strings.ts';
 import { BROWSER_INSTALL_TIMEOUT_MS } from '../support/browser.ts';
 import { chatClient, identityHeaders } from '../support/chat-desk.ts';
@@ -105,6 +106,9 @@ describe('help widget: five languages', () => {
       await expectFrame(page, locale);
       const id = await storedConversationId(page);
       expect((await harness.desk.deps.store.getConversation(id ?? 'missing'))?.locale).toBe(locale);
+      // The bot's greeting and its buttons come from the desk in her language.
+      expect(await page.locator('prism-support .log > li.msg.bot').first().innerText()).toContain(message(locale, 'flow.greeting.runs'));
+      expect(await w.replies.getByRole('button', { name: message(locale, 'option.other'), exact: true }).count()).toBe(1);
 
       await toPacket(page, w);
       const card = await w.packet.innerText();
