@@ -18,6 +18,7 @@ import type { ConversationRecord, StoredMessage, SupportStore } from '../core/su
 import type { KnowledgeBase } from '../knowledge/knowledge-base.ts';
 import { understand } from '../understanding/index.ts';
 import { checkFindings, loadRecentRuns } from './account-lookups.ts';
+import { DEFAULT_LOCALE } from '../i18n/locales.ts';
 import { localizeMessage } from './flow-texts.ts';
 import type { Identity } from './identity.ts';
 
@@ -123,7 +124,8 @@ export function createTurnRunner(deps: TurnRunnerDeps) {
     const text = maskSecrets(input.text);
     // The masks are the desk's own words, not the user's: "[card ending 1111]" must not read as "all good".
     const readable = text.replace(MASKS, ' ');
-    const understood = understand(readable, { now: deps.now(), timezone: context.timezone ?? 'UTC', locale });
+    // Without a language yet, the service's guess at this very text was not sure: English, not a second guess.
+    const understood = understand(readable, { now: deps.now(), timezone: context.timezone ?? 'UTC', locale: locale ?? DEFAULT_LOCALE });
     const { intent, confidence, candidates, fields } = understood;
     // The articles are searched for a question, or for text read as nothing else that looks like one,
     // in the language the text was read in: the answer comes from that language's article.

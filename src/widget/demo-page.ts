@@ -77,7 +77,7 @@ export function demoPage(user: { email: string; hash: string } | null, options: 
   </main>
 </div>
 <script src="/widget.js"></script>
-<script>PrismSupport.init({ apiBase: location.origin, user: ${scriptJson(user)}, locale: new URLSearchParams(location.search).get('locale') || undefined });</script>
+<script>PrismSupport.init({ apiBase: location.origin, user: ${scriptJson(user)} });</script>
 </body>
 </html>
 `;

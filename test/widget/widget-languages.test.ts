@@ -8,9 +8,8 @@ import { chatClient, identityHeaders } from '../support/chat-desk.ts';
 import { type WidgetHarness, screenshotPath, startWidgetHarness, storedConversationId } from './widget-harness.ts';
 
 /*
- * The widget in each of the five languages, in real Chromium: from the host page's `locale` (the
- * demo page's `?locale=`), and from the user's first message in a browser whose language the desk
- * does not speak. Maya goes from the greeting to a packet each time; the frame is in her language,
+ * The widget in each of the five languages, in real Chromium: from the host page's `locale`, and
+ * from the user's first message in a browser whose language the desk does not speak. Maya goes from the greeting to a packet each time; the frame is in her language,
  * the conversation is stored in it, and the packet card says support answers in English.
  */
 
@@ -53,11 +52,21 @@ describe('help widget: five languages', () => {
     await harness?.close();
   });
 
-  async function openPage(path: string, browserLocale: string) {
+  /** The demo page in a browser speaking `browserLocale`; with `hostLocale`, the host page passes it to init. */
+  async function openPage(path: string, browserLocale: string, hostLocale?: Locale) {
     const context = await harness.browser.newContext({ locale: browserLocale, viewport: { width: 1280, height: 800 } });
     contexts.push(context);
     const page = await context.newPage();
     await page.goto(`${harness.desk.url}${path}`);
+    if (hostLocale) {
+      // The host page's own init, with its locale (a second init replaces the first widget).
+      const headers = identityHeaders(MAYA);
+      const user = { email: headers['x-user-email'], hash: headers['x-user-hash'] };
+      await page.evaluate(
+        ({ user, locale }) => (window as unknown as { PrismSupport: { init(o: unknown): void } }).PrismSupport.init({ apiBase: location.origin, user, locale }),
+        { user, locale: hostLocale },
+      );
+    }
     return page;
   }
 
@@ -99,7 +108,7 @@ describe('help widget: five languages', () => {
   for (const locale of locales) {
     it(`${locale}: from the host page's locale, the frame, the stored conversation and the packet card`, async () => {
       // The browser says English; the host page's option wins.
-      const page = await openPage(`/?locale=${locale}`, 'en-US');
+      const page = await openPage('/', 'en-US', locale);
       const w = localized(page, locale);
       await w.launcher.click();
       await settled(w, 0);
@@ -141,7 +150,7 @@ describe('help widget: five languages', () => {
   }
 
   it('switches the language from the menu: the frame at once, the conversation on the desk', async () => {
-    const page = await openPage('/?locale=de', 'en-US');
+    const page = await openPage('/', 'en-US', 'de');
     const de = localized(page, 'de');
     await de.launcher.click();
     await settled(de, 0);
