@@ -11,6 +11,7 @@ export const benches: readonly [name: string, run: () => Promise<BenchSection>][
   ['slack-ack', async () => (await import('./slack-ack-bench.ts')).slackAckBench()],
   ['email-intake', async () => (await import('./email-intake-bench.ts')).emailIntakeBench()],
   ['soak', async () => (await import('./soak-bench.ts')).soakBench()],
+  ['turn-write', async () => (await import('./turn-write-bench.ts')).turnWriteBench()],
   ['before-after', async () => (await import('./before-after-bench.ts')).beforeAfterBench()],
 ];
 
