@@ -7,9 +7,8 @@ import { type Plugin, build } from 'esbuild';
  * Compiles the Node server (adapters/node/server.ts and what it imports of ours) into one ES module,
  * dist/server/node.mjs, and its email parse thread into another, dist/server/email-parse-thread.mjs,
  * for `npm start` (its `prestart` runs scripts/build-server.ts). The packages stay imports from
- * node_modules. Running compiled JavaScript rather than TypeScript through tsx saves the server
- * ~40 MB of memory: tsx's loader runs on a thread of its own, with its own heap, for the life of
- * the process.
+ * node_modules. Compiled JavaScript rather than TypeScript through tsx: tsx's loader would run on a
+ * thread of its own, with its own heap, for the life of the process.
  */
 const root = fileURLToPath(new URL('..', import.meta.url));
 const SERVER_DIR = `${root}dist/server/`;
