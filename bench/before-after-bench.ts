@@ -10,8 +10,8 @@ import type { BenchSection } from './stats.ts';
  * parts, hono as meant, folders by layer): `BENCH_BEFORE` names another.
  */
 const BEFORE = process.env.BENCH_BEFORE ?? 'b66e1f5';
-/** Pairs of runs, the order swapped in each: the machine is shared, so both see its same minutes. */
-const PAIRS = Number(process.env.BENCH_PAIRS ?? 2);
+/** Runs of each benchmark on each server (the soak alone takes minutes on a busy machine). */
+const PAIRS = Number(process.env.BENCH_PAIRS ?? 1);
 
 interface Run {
   chat: ChatMeasurement;
@@ -20,15 +20,38 @@ interface Run {
   soakErrors: number;
 }
 
-async function measureAll(build: ServerBuild): Promise<Run> {
-  console.log(`  ${build.label}: chat…`);
-  const chat = await measureChat(build);
-  console.log(`  ${build.label}: ${chat.turns.requestsPerSecond.toFixed(0)} turns/s, ratio ${chat.ratio.toFixed(3)}; realistic load…`);
-  const realistic = await measureRealistic(build);
-  console.log(`  ${build.label}: turn p99 ${realistic.turn.p99.toFixed(1)} ms; soak…`);
-  const soak = await measureSoak(build);
-  console.log(`  ${build.label}: soak peak RSS ${soak.peakRssMb.toFixed(0)} MB`);
-  return { chat, realistic, peakRssMb: soak.peakRssMb, soakErrors: soak.errors };
+type Builds = readonly [ServerBuild, ServerBuild];
+
+/**
+ * Each benchmark on both servers one after the other, the first of the two alternating from one
+ * benchmark to the next: both see the same minutes of this shared machine.
+ */
+async function measurePair([first, second]: Builds, pair: number): Promise<Map<string, Run>> {
+  const chat = new Map<string, ChatMeasurement>();
+  const realistic = new Map<string, RealisticMeasurement>();
+  const soak = new Map<string, { peakRssMb: number; errors: number }>();
+  const order = (step: number): Builds => ((pair + step) % 2 === 0 ? [first, second] : [second, first]);
+  for (const build of order(0)) {
+    const m = await measureChat(build);
+    console.log(`  ${build.label}: ${m.turns.requestsPerSecond.toFixed(0)} turns/s, ratio ${m.ratio.toFixed(3)}`);
+    chat.set(build.label, m);
+  }
+  for (const build of order(1)) {
+    const m = await measureRealistic(build);
+    console.log(`  ${build.label}: realistic turn p99 ${m.turn.p99.toFixed(1)} ms`);
+    realistic.set(build.label, m);
+  }
+  for (const build of order(2)) {
+    const m = await measureSoak(build);
+    console.log(`  ${build.label}: soak peak RSS ${m.peakRssMb.toFixed(0)} MB`);
+    soak.set(build.label, m);
+  }
+  return new Map(
+    [first, second].map((b) => {
+      const s = soak.get(b.label) as { peakRssMb: number; errors: number };
+      return [b.label, { chat: chat.get(b.label) as ChatMeasurement, realistic: realistic.get(b.label) as RealisticMeasurement, peakRssMb: s.peakRssMb, soakErrors: s.errors }];
+    }),
+  );
 }
 
 const median = (values: number[]) => {
@@ -59,8 +82,7 @@ export async function beforeAfterBench(): Promise<BenchSection> {
   ]);
   try {
     for (let pair = 0; pair < PAIRS; pair++) {
-      const order = pair % 2 === 0 ? [before, now] : [now, before];
-      for (const build of order) runs.get(build.label)?.push(await measureAll(build));
+      for (const [label, run] of await measurePair([before, now], pair)) runs.get(label)?.push(run);
     }
   } finally {
     before.remove();
@@ -75,7 +97,7 @@ export async function beforeAfterBench(): Promise<BenchSection> {
     target: `this checkout: ratio ≥ ${RATIO_TARGET} and realistic turn p99 ≤ ${P99_TARGET_MS} ms (medians of the runs)`,
     met: ratio >= RATIO_TARGET && p99 <= P99_TARGET_MS,
     lines: [
-      `${PAIRS} pairs of runs, before then now and now then before, on this shared machine (other work ran on its 2 cores meanwhile: compare within a pair). "Before" is commit ${BEFORE}, built in a temporary \`git worktree\` by its own prestart and run with its own \`npm start\` arguments (${before.args.slice(0, -1).join(' ') || 'no flags'}); "now" is \`node dist/server/node.mjs\`. Each run: the chat benchmark (${chatMethod}), the realistic load (${realisticMethod}), the soak (as its section).`,
+      `Each benchmark run on both servers one after the other (${PAIRS === 1 ? 'once each' : `${PAIRS} times each`}), which goes first alternating from one benchmark to the next, on this shared machine (other work ran on its 2 cores meanwhile: compare before with now, not with other sections). "Before" is commit ${BEFORE}, built in a temporary \`git worktree\` by its own prestart and run with its own \`npm start\` arguments (${before.args.slice(0, -1).join(' ') || 'no flags'}); "now" is \`node dist/server/node.mjs\`. Each run: the chat benchmark (${chatMethod}), the realistic load (${realisticMethod}), the soak (as its section).`,
       `Medians: turns/s ${med(b, (r) => r.chat.turns.requestsPerSecond).toFixed(0)} → ${med(a, (r) => r.chat.turns.requestsPerSecond).toFixed(0)}; ratio ${med(b, (r) => r.chat.ratio).toFixed(3)} → ${ratio.toFixed(3)}; realistic turn p99 ${med(b, (r) => r.realistic.turn.p99).toFixed(1)} → ${p99.toFixed(1)} ms; soak peak RSS ${med(b, (r) => r.peakRssMb).toFixed(0)} → ${med(a, (r) => r.peakRssMb).toFixed(0)} MB.`,
       ...describeRuns('Before', b),
       ...describeRuns('Now', a),
