@@ -5,7 +5,7 @@ import { type StaffMember, TriageAction } from './triage-types.ts';
 
 /** What every triage audit entry carries in its evidence, beside the decision's own evidence. */
 const StaffEvidence = z.object({
-  staff: z.object({ id: z.string(), name: z.string().nullable() }),
+  staff: z.object({ id: z.string(), name: z.string().nullable(), via: z.enum(['slack', 'desk']).optional() }),
   amount: z.number().optional(),
 });
 
