@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { backupSqlite } from '../../db/backup-sqlite.ts';
 import { importPlatformData } from '../../db/import-platform-data.ts';
 import { type DeskConfig, loadConfig } from '../../../src/config.ts';
-import { createStaffAuth } from '../../../src/console/staff-auth.ts';
+import { SIGN_IN_LINK_TTL_MS, createStaffAuth, randomSecret, sha256Hex } from '../../../src/console/staff-auth.ts';
 import { DeskError } from '../../../src/core/errors.ts';
 import { newId } from '../../../src/core/ids.ts';
 import { reconcileWithPlatform, requireAccount } from '../../../src/core/reconcile-service.ts';
@@ -30,8 +30,10 @@ commands:
   email parse FILE.eml [--json]       what the email intake reads in a message (email-report.md)
   backup FILE                         copy the live database to FILE (online, checked; FILE's folder
                                       must exist); safe while the server runs
-  staff add NAME EMAIL                add a member of staff to the console at /desk and print their
-                                      one-time sign-in link (15 minutes; starts with $PUBLIC_URL)
+  staff add NAME EMAIL [--sql]        add a member of staff to the console at /desk and print their
+                                      one-time sign-in link (15 minutes; starts with $PUBLIC_URL);
+                                      --sql: write nothing, print the SQL that does it on D1
+                                      (wrangler d1 execute) and the link it makes
   staff link EMAIL                    print a new sign-in link for a member of staff
   staff list                          the staff, with their open sessions
   staff remove EMAIL                  remove a member of staff and end their sessions
@@ -94,6 +96,7 @@ export async function runCli(
         now: { type: 'string' },
         json: { type: 'boolean', default: false },
         'allow-rewrite': { type: 'boolean', default: false },
+        sql: { type: 'boolean', default: false },
         limit: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -214,6 +217,12 @@ export async function runCli(
         return 0;
       }
       case 'staff': {
+        if (values.sql) {
+          const [sub, name, email, ...extra] = rest;
+          if (sub !== 'add' || !name || !email || extra.length > 0) throw new UsageError('--sql goes with staff add NAME EMAIL');
+          for (const line of await staffSql(checked('NAME', StaffName, name), checked('EMAIL', StaffEmail, email), config)) io.out(line);
+          return 0;
+        }
         deps = openDeps(config);
         return await runStaffCommand(rest, deps, config, io);
       }
@@ -240,6 +249,30 @@ function checked<T>(field: string, schema: z.ZodType<T>, value: string | undefin
   const parsed = schema.safeParse(value ?? '');
   if (!parsed.success) throw new UsageError(`${field}: ${parsed.error.issues[0]?.message ?? 'invalid'}: ${value ?? ''}`);
   return parsed.data;
+}
+
+/** A string as an SQL literal. */
+const sqlText = (value: string) => `'${value.replace(/'/g, "''")}'`;
+
+/**
+ * `staff add --sql`: for the desk on Workers, whose staff are in D1. The statements add the member
+ * of staff (unless the address is there) and a sign-in link for whoever has the address; the link
+ * works once the SQL has run, for 15 minutes from now.
+ */
+async function staffSql(name: string, email: string, config: DeskConfig): Promise<string[]> {
+  const token = randomSecret();
+  const now = Date.now();
+  const address = sqlText(email.toLowerCase());
+  const statements = [
+    `INSERT INTO staff (id, name, email, created_at) VALUES (${sqlText(newId('stf'))}, ${sqlText(name)}, ${address}, ${now}) ON CONFLICT (email) DO NOTHING;`,
+    `INSERT INTO staff_sign_in_links (token_hash, staff_id, created_at, expires_at) SELECT ${sqlText(await sha256Hex(token))}, id, ${now}, ${now + SIGN_IN_LINK_TTL_MS} FROM staff WHERE email = ${address} ON CONFLICT (token_hash) DO NOTHING;`,
+  ];
+  return [
+    '-- run on the desk\'s D1 database, e.g. npx wrangler d1 execute prismposter-support --remote --file staff.sql',
+    ...statements,
+    `-- then sign in (works once, until ${new Date(now + SIGN_IN_LINK_TTL_MS).toISOString()}):`,
+    `-- ${config.console.publicUrl}/desk/sign-in?token=${token}`,
+  ];
 }
 
 /** `staff add|link|list|remove`: the console's members of staff and their sign-in links. */
