@@ -159,7 +159,7 @@ describe('a signed-in member of staff', () => {
     return lea;
   }
 
-  it('cannot decide without the CSRF token, with another session’s, or from another origin: nothing changes', async () => {
+  it('cannot decide without the CSRF token, with a wrong one, as JSON, or from another origin: nothing changes', async () => {
     const lea = await signedIn('lea@prismposter.test');
     const page = await lea.get(`/desk/packets/${packet.ref}`);
     expect(page.status).toBe(200);
@@ -188,6 +188,20 @@ describe('a signed-in member of staff', () => {
     const audit = await desk.deps.store.listAudit(packet.ref);
     expect(audit.at(-1)).toMatchObject({ action: 'packet.assigned', actor: expect.stringMatching(/^desk:stf_/), evidence: { staff: { name: 'Lea Stone' } } });
   }, 60_000);
+
+  it('names the field of a bad filter, and answers 404 for a packet that is not there', async () => {
+    const lea = await signedIn('lea.filters@prismposter.test');
+    const bad = await lea.get('/desk?status=closed');
+    expect(bad.status).toBe(400);
+    expect(bad.html).toContain('status: ');
+    expect((await lea.get('/desk?verdict=maybe')).html).toContain('verdict: ');
+    const missing = await lea.get('/desk/packets/PKT-NOSUCH1');
+    expect(missing.status).toBe(404);
+    expect(missing.html).toContain('No packet PKT-NOSUCH1');
+    const empty = await lea.post(`/desk/packets/${packet.ref}/reply`, { csrf: csrfOf((await lea.get('/desk')).html), text: '   ', key: 'form_1' });
+    expect(empty.status).toBe(400);
+    expect(empty.html).toContain('text: is empty');
+  });
 
   it('signs out (the cookie is cleared and the session ends); staff remove ends the sessions of who is removed', async () => {
     const lea = await signedIn('lea.out@prismposter.test');
