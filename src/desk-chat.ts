@@ -60,6 +60,7 @@ export function chatSide(parts: ChatParts): ChatSide {
         now,
         clientIp: parts.clientIp,
         maxBodyBytes: config.chat.maxBodyBytes,
+        events: config.chat.events,
       },
       widget: { script: parts.widgetScript, demo: parts.demoIdentity, allowedOrigins: config.widget.allowedOrigins },
     });

@@ -107,7 +107,7 @@ export function createDesk<S extends SlackPort>(parts: DeskParts<S>): Desk<S> {
     newId,
     destinations: config.destinations,
   });
-  const notifier = createUserNotifier({ store, now, newId, ttlMs: config.chat.ttlMs });
+  const notifier = createUserNotifier({ store, now, newId, ttlMs: config.chat.ttlMs, unreadMailMs: config.chat.unreadMailMs });
   const core: DeskCore = { config, now, store, platform, packets, notifier };
   // Mail first: the chat side's app serves Slack's events and inbound mail when there are any.
   const mail = parts.mail ? parts.mail(core) : null;
