@@ -72,6 +72,10 @@ describe('chat API: the events stream of a conversation', () => {
     expect(stream.status).toBe(200);
     expect(stream.headers.get('content-type')).toMatch(/^text\/event-stream/);
 
+    // It opens by naming where it starts (an id without an event): a reconnect before any message resumes there.
+    await stream.until((s) => s.ids.length > 0);
+    expect(stream.ids[0]).toBe(started.messages.at(-1)?.id);
+
     const turn = await client.send(id, { text: 'my image failed' });
     const reply = await staffReply(id, 'We are looking into it.');
     const expected = [...turn.messages.map((m) => m.id), reply.id];
@@ -162,16 +166,20 @@ describe('chat API: the events stream under the rate limit', () => {
   });
   afterAll(() => desk.close());
 
-  it('counts opening a stream as a request: reconnecting in a loop is refused with Retry-After', async () => {
+  it('limits opening streams as it limits requests, in a bucket of their own: a reconnect loop is refused, messages still go', async () => {
     const client = chatClient(desk.url, identityHeaders(MAYA));
     const id = (await client.start()).conversationId;
     const statuses: number[] = [];
-    for (let i = 0; i < 3; i++) {
+    for (let i = 0; i < 4; i++) {
       const stream = await openEventStream(`${desk.url}/api/conversations/${id}/events`, client.headers);
       statuses.push(stream.status);
       stream.close();
       if (stream.status === 429) expect(stream.headers.get('retry-after')).toMatch(/^\d+$/);
     }
-    expect(statuses).toEqual([200, 200, 429]);
+    expect(statuses).toEqual([200, 200, 200, 429]);
+    // The user's own requests are limited apart: the two left of the burst still go.
+    await client.send(id, { text: 'my video failed' });
+    await client.get(id);
+    expect((await client.raw('GET', `/api/conversations/${id}`)).status).toBe(429);
   });
 });

@@ -175,7 +175,9 @@ export function chatRoutes(deps: ChatRoutesDeps) {
     );
     const who = verified.identity === null ? 'unverified' : verified.identity.kind === 'verified' ? verified.identity.email : 'anonymous';
     const client = `${who}|${deps.clientIp(c)}`;
-    const decision = deps.rateLimiter.take(client, deps.now());
+    // Opening an event stream is limited alike, in a bucket of its own: reconnects never use up the user's messages.
+    const bucket = c.req.method === 'GET' && c.req.path.endsWith('/events') ? `events|${client}` : client;
+    const decision = deps.rateLimiter.take(bucket, deps.now());
     if (!decision.allowed) {
       c.header('Retry-After', String(decision.retryAfterSeconds));
       throw new DeskError('rate_limited', `too many requests; try again in ${decision.retryAfterSeconds} s`);
@@ -213,7 +215,8 @@ export function chatRoutes(deps: ChatRoutesDeps) {
       try {
         const started = Date.now();
         let sentAt = started;
-        await stream.write(': connected\n\n');
+        // Where the stream starts, as the id of its first block: a client that reconnects before any message came resumes from there.
+        await stream.write(`: connected\n${after ? `id: ${after}\n` : ''}\n`);
         while (!stream.aborted && Date.now() - started < events.lifetimeMs) {
           const fresh = await deps.conversations.after(id, after);
           for (const message of fresh) await stream.writeSSE({ event: 'message', id: message.id, data: JSON.stringify(message) });

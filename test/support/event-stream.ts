@@ -6,6 +6,8 @@ export interface EventStreamReader {
   headers: Headers;
   events: EventSourceMessage[];
   comments: { text: string; at: number }[];
+  /** Every `id:` field, in order (an id-only block moves the client's last event id without an event). */
+  ids: string[];
   /** Resolves once `done` holds of what arrived, or fails after `timeoutMs`. */
   until(done: (reader: EventStreamReader) => boolean, timeoutMs?: number): Promise<void>;
   /** Whether the server ended the stream. */
@@ -22,9 +24,10 @@ export async function openEventStream(url: string, headers: Record<string, strin
   const response = await fetch(url, { headers, signal: abort.signal });
   const events: EventSourceMessage[] = [];
   const comments: { text: string; at: number }[] = [];
+  const ids: string[] = [];
   let ended = false;
   let body: unknown = null;
-  const parser = createParser({ onEvent: (event) => events.push(event), onComment: (text) => comments.push({ text: text.trim(), at: Date.now() }) });
+  const parser = createParser({ onEvent: (event) => events.push(event), onId: (id) => ids.push(id), onComment: (text) => comments.push({ text: text.trim(), at: Date.now() }) });
   if (response.ok && response.body) {
     const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
     void (async () => {
@@ -49,6 +52,7 @@ export async function openEventStream(url: string, headers: Record<string, strin
     body,
     events,
     comments,
+    ids,
     async until(done, timeoutMs = 5000) {
       const deadline = Date.now() + timeoutMs;
       while (!done(stream)) {

@@ -1,4 +1,6 @@
+import type { ChatMessage } from '../../chat/conversation-service.ts';
 import { type ApiResult, type ConversationView, type UserInput, type WidgetUser, createApi } from './api.ts';
+import { type Follower, follow } from './live.ts';
 import { createView } from './view.ts';
 
 /** Where the flow has ended: the user is offered a new conversation. */
@@ -32,6 +34,9 @@ export function mountWidget(options: { apiBase: string; user: WidgetUser | null 
   let busy = false;
   let again: (() => void) | null = null;
   let packetShown: string | null = null;
+  /** The conversation's messages are in the view: live ones can follow them. */
+  let ready = false;
+  let follower: Follower | null = null;
 
   const view = createView(shadow, css, {
     opened: () => {
@@ -54,12 +59,33 @@ export function mountWidget(options: { apiBase: string; user: WidgetUser | null 
     },
     restart: () => {
       if (busy) return;
+      unfollow();
       conversationId = null;
       view.clear();
       view.options([], false);
       void begin();
     },
   });
+
+  /** Follows the conversation live (staff's replies) from the last message known, if any. */
+  function following(id: string, lastId: string | null) {
+    if (follower) return;
+    follower = follow(options.apiBase, options.user, api, id, lastId, arrived);
+  }
+
+  function unfollow() {
+    follower?.stop();
+    follower = null;
+    ready = false;
+  }
+
+  /** New messages from the stream or polling. During a turn its answer brings the user's and the bot's. */
+  function arrived(messages: ChatMessage[]) {
+    const list = busy ? messages.filter((m) => m.from === 'agent') : messages;
+    // Before the conversation is shown, only counted: the first open shows them with the rest.
+    const fresh = ready ? view.append(list) : list;
+    view.unread(fresh.filter((m) => m.from === 'agent').length);
+  }
 
   function save() {
     try {
@@ -114,6 +140,8 @@ export function mountWidget(options: { apiBase: string; user: WidgetUser | null 
     conversationId = started.conversationId;
     save();
     show(started);
+    ready = true;
+    following(started.conversationId, started.messages.at(-1)?.id ?? null);
   }
 
   async function load() {
@@ -123,10 +151,15 @@ export function mountWidget(options: { apiBase: string; user: WidgetUser | null 
     const conversation = await call(() => api.get(id), () => void load());
     if (conversation === 'gone') {
       // Expired, or started by someone else signed in on this browser: start afresh.
+      unfollow();
       conversationId = null;
       return begin();
     }
-    if (conversation) show(conversation);
+    if (conversation) {
+      show(conversation);
+      ready = true;
+      following(id, conversation.messages.at(-1)?.id ?? null);
+    }
   }
 
   async function turn(input: UserInput, label: string) {
@@ -140,6 +173,7 @@ export function mountWidget(options: { apiBase: string; user: WidgetUser | null 
     if (result === null) return shown.fail();
     shown.remove();
     if (result === 'gone') {
+      unfollow();
       conversationId = null;
       view.clear();
       return begin();
@@ -150,11 +184,16 @@ export function mountWidget(options: { apiBase: string; user: WidgetUser | null 
   const saved = stored();
   conversationId = saved.id;
   if (saved.open) view.open(false);
+  // A conversation under way is followed with the panel closed too: a reply shows on the launcher.
+  else if (saved.id) following(saved.id, null);
 
   return {
     open: () => view.open(true),
     close: () => view.close(false),
-    destroy: () => host.remove(),
+    destroy: () => {
+      unfollow();
+      host.remove();
+    },
   };
 }
 
