@@ -18,10 +18,16 @@ export interface EventStreamReader {
 /**
  * Opens `GET url` as a fetch stream (as the widget reads it, headers and all) and parses it with a
  * spec-following Server-Sent Events parser. A refused request is read whole: its JSON is `body`.
+ * `fetcher` is the Worker's `SELF.fetch` inside workerd.
  */
-export async function openEventStream(url: string, headers: Record<string, string> = {}): Promise<EventStreamReader & { body: unknown }> {
+export async function openEventStream(
+  url: string,
+  headers: Record<string, string> = {},
+  fetcher: (url: string, init: RequestInit) => Promise<Response> = fetch,
+): Promise<EventStreamReader & { body: unknown }> {
   const abort = new AbortController();
-  const response = await fetch(url, { headers, signal: abort.signal });
+  const response = await fetcher(url, { headers, signal: abort.signal });
+  let cancel = () => {};
   const events: EventSourceMessage[] = [];
   const comments: { text: string; at: number }[] = [];
   const ids: string[] = [];
@@ -30,6 +36,7 @@ export async function openEventStream(url: string, headers: Record<string, strin
   const parser = createParser({ onEvent: (event) => events.push(event), onId: (id) => ids.push(id), onComment: (text) => comments.push({ text: text.trim(), at: Date.now() }) });
   if (response.ok && response.body) {
     const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+    cancel = () => void reader.cancel().catch(() => undefined);
     void (async () => {
       try {
         for (;;) {
@@ -61,7 +68,10 @@ export async function openEventStream(url: string, headers: Record<string, strin
       }
     },
     ended: () => ended,
-    close: () => abort.abort(),
+    close: () => {
+      abort.abort();
+      cancel();
+    },
   };
   return stream;
 }
