@@ -4,6 +4,7 @@ import { cors } from 'hono/cors';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { type ChatRoutesDeps, chatRoutes } from './chat/chat-routes.ts';
+import type { ConsoleEnv } from './console/require-staff.tsx';
 import { DeskError, type DeskErrorCode } from './core/errors.ts';
 import type { Clock } from './core/ports.ts';
 import type { SupportStore } from './core/support-store.ts';
@@ -21,6 +22,8 @@ export interface AppDeps {
   slack?: { handle(request: Request): Promise<Response> } | null;
   /** The inbound email route (`POST /email/inbound`, `inboundEmailRoutes`), mounted under `/api`. */
   email?: Hono | null;
+  /** The staff console (`consoleRoutes`), mounted at `/desk`. */
+  console?: Hono<ConsoleEnv> | null;
 }
 
 const statusOf: Record<DeskErrorCode, ContentfulStatusCode> = {
@@ -64,6 +67,7 @@ export function createApp(deps: AppDeps) {
   if (deps.email) app.route('/api', deps.email);
   app.route('/api', chatRoutes(deps.chat));
   if (deps.widget) app.route('/', widgetRoutes(deps.widget));
+  if (deps.console) app.route('/desk', deps.console);
   const slack = deps.slack;
   // The raw request goes to the Slack channel untouched: its signature is over the exact bytes.
   if (slack) app.post('/slack/events', (c) => slack.handle(c.req.raw));

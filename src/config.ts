@@ -49,6 +49,7 @@ const Env = z.object({
   MAIL_API_TOKEN: optionalString,
   CLAIM_LEASE_SECONDS: int(60, 1),
   OUTBOX_INTERVAL_MS: int(2000, 50),
+  PUBLIC_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
 });
 
 export interface DeskConfig {
@@ -98,6 +99,11 @@ export interface DeskConfig {
   leaseMs: number;
   /** How often Node's outbox relay looks for due deliveries. */
   outbox: { intervalMs: number };
+  /**
+   * The staff console at /desk: the address staff open it at (PUBLIC_URL, default
+   * http://localhost:PORT), which sign-in links start with and whose origin its forms may come from.
+   */
+  console: { publicUrl: string };
 }
 
 /** The default database file of the server and the CLI. */
@@ -142,7 +148,16 @@ export function loadConfig(env: Record<string, string | undefined>): DeskConfig 
     email: emailConfig(e),
     leaseMs: e.CLAIM_LEASE_SECONDS * 1000,
     outbox: { intervalMs: e.OUTBOX_INTERVAL_MS },
+    console: { publicUrl: publicUrl(e.PUBLIC_URL, e.PORT) },
   };
+}
+
+/** `PUBLIC_URL`: an origin (the console is served at its /desk), without a path. */
+function publicUrl(value: string | undefined, port: number): string {
+  if (value === undefined) return `http://localhost:${port}`;
+  const url = new URL(value);
+  if (url.pathname !== '/' || url.search || url.hash) throw new Error(`configuration: PUBLIC_URL: give the origin only (as https://support.example.com), not ${value}`);
+  return url.origin;
 }
 
 /** `WIDGET_ALLOWED_ORIGINS`: `*` (the default) or a comma-separated list of origins. */

@@ -2,6 +2,8 @@ import type { Context, Hono } from 'hono';
 import { articles } from '../knowledge/articles.generated.ts';
 import { createApp } from './app.ts';
 import { createConversationService } from './chat/conversation-service.ts';
+import { consoleRoutes } from './console/console-routes.tsx';
+import { createStaffAuth } from './console/staff-auth.ts';
 import { newId } from './core/ids.ts';
 import type { ChatSide } from './desk.ts';
 import type { EmailIntake } from './email/email-intake.ts';
@@ -26,11 +28,11 @@ export interface ChatParts {
 
 /**
  * The chat side of the desk — the troubleshooting flow (xstate), the knowledge base and the HTTP
- * app. Node and the chat Worker hand it to createDesk (src/desk.ts); the mail Worker does not, and
+ * app, with the staff console at /desk. Node and the chat Worker hand it to createDesk (src/desk.ts); the mail Worker does not, and
  * carries none of it.
  */
 export function chatSide(parts: ChatParts): ChatSide {
-  return ({ config, now, store, platform, packets }, mail) => {
+  return ({ config, now, store, platform, packets, triage, staffStore }, mail) => {
     const conversations = createConversationService({
       store,
       platform,
@@ -63,6 +65,15 @@ export function chatSide(parts: ChatParts): ChatSide {
         events: config.chat.events,
       },
       widget: { script: parts.widgetScript, demo: parts.demoIdentity, allowedOrigins: config.widget.allowedOrigins },
+      // Staff decide here as in Slack, through the same triage service.
+      console: consoleRoutes({
+        auth: createStaffAuth({ staff: staffStore, now, newId }),
+        triage,
+        store,
+        now,
+        newId,
+        publicUrl: config.console.publicUrl,
+      }),
     });
     return { conversations, app };
   };

@@ -5,8 +5,7 @@ import { type SendMail, createEmailDelivery } from './email/email-delivery.ts';
 import { type EmailIntakeDeps, createEmailIntake } from './email/email-intake.ts';
 import type { EmailStore } from './email/email-store.ts';
 import { type RelayRun, createOutboxRelay } from './outbox/outbox-relay.ts';
-import { type TriageService, createTriageService } from './triage/triage-service.ts';
-import type { TriageStore } from './triage/triage-store.ts';
+import type { TriageService } from './triage/triage-service.ts';
 
 /** What the desk gives the runtime's Slack channel to build it around. */
 export interface SlackMaking {
@@ -20,7 +19,6 @@ export interface SlackMaking {
 /** The mail side's ports over the desk's database (`mailStorePorts`, beside the drizzle stores). */
 export interface MailStorePorts {
   emailStore: EmailStore;
-  triageStore: TriageStore;
 }
 
 /** What the runtime gives the mail side. */
@@ -39,22 +37,9 @@ export interface MailParts<S extends SlackPort> extends MailStorePorts {
  * mail Worker hand it to createDesk (src/desk.ts); the chat Worker does not, and carries none of it.
  */
 export function mailSide<S extends SlackPort>(parts: MailParts<S>): MailSide<S> {
-  return ({ config, now, store, platform, packets, notifier }): MailWiring<S> => {
-    const { emailStore, triageStore } = parts;
-    const triage = config.slack
-      ? createTriageService({
-          store,
-          triage: triageStore,
-          platform,
-          notifier,
-          now,
-          newId,
-          slackChannel: config.slack.triageChannel,
-          // A decision's message update goes out now rather than at the relay's next run.
-          onQueued: () => void relay.runOnce().catch(() => undefined),
-        })
-      : null;
-    const slack = config.slack && triage ? parts.slack({ settings: config.slack, triage, runRelay: () => relay.runOnce() }) : null;
+  return ({ config, now, store, platform, packets, triage }): MailWiring<S> => {
+    const { emailStore } = parts;
+    const slack = config.slack ? parts.slack({ settings: config.slack, triage, runRelay: () => relay.runOnce() }) : null;
     const intake = createEmailIntake({
       store,
       emailStore,
@@ -73,6 +58,6 @@ export function mailSide<S extends SlackPort>(parts: MailParts<S>): MailSide<S> 
     const send = from ? parts.sendMail : null;
     const mailHandlers = send && from ? createEmailDelivery({ store, emailStore, send, from }) : {};
     const relay = createOutboxRelay({ store, handlers: { ...slack?.outboxHandlers, ...mailHandlers }, now, leaseMs: config.leaseMs });
-    return { triage, slack, relay, email: { intake, store: emailStore, sending: send !== null } };
+    return { slack, relay, email: { intake, store: emailStore, sending: send !== null } };
   };
 }

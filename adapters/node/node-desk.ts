@@ -66,7 +66,7 @@ export function openNodeDesk(
       sendMail: smtp?.send ?? null,
       ...(parser && { parse: parser.parse }),
       slack: ({ settings, triage }) =>
-        createSlackChannel({ ...settings, ...options.slack, triage, triageStore: mailPorts.triageStore, store: ports.store, now }),
+        createSlackChannel({ ...settings, ...options.slack, triage, triageStore: ports.triageStore, store: ports.store, now }),
     }),
   });
   const { conversations, app, relay, email } = desk;
