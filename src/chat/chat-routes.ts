@@ -1,10 +1,10 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import type { Context, MiddlewareHandler } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { streamSSE } from 'hono/streaming';
 import type { core } from 'zod';
 import { DeskError } from '../core/errors.ts';
 import type { Clock } from '../core/ports.ts';
+import { bodyLimit } from '../http/body-limit.ts';
 import type { RateLimiter } from '../http/rate-limiter.ts';
 import {
   Conversation,
