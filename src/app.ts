@@ -58,7 +58,7 @@ export function createApp(deps: AppDeps) {
     cors({
       origin: deps.widget?.allowedOrigins ?? '*',
       allowMethods: ['GET', 'POST'],
-      allowHeaders: ['Content-Type', 'X-User-Email', 'X-User-Hash'],
+      allowHeaders: ['Content-Type', 'X-User-Email', 'X-User-Hash', 'Last-Event-ID'],
       exposeHeaders: ['Retry-After'],
       maxAge: 600,
     }),

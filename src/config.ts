@@ -33,6 +33,10 @@ const Env = z.object({
   CHAT_RATE_PER_MINUTE: int(60, 1),
   CHAT_RATE_BURST: int(20, 1),
   CHAT_MAX_BODY_BYTES: int(16 * 1024, 256),
+  CHAT_EVENTS_POLL_MS: int(1000, 50),
+  CHAT_EVENTS_HEARTBEAT_MS: int(15_000, 100),
+  CHAT_EVENTS_PER_CLIENT: int(4, 1),
+  UNREAD_REPLY_MAIL_MINUTES: int(10, 0),
   WIDGET_ALLOWED_ORIGINS: optionalString,
   WIDGET_DEMO_EMAIL: optionalString.pipe(z.email().optional()),
   WIDGET_DEMO: optionalString.pipe(z.enum(['auto', 'on', 'off']).optional()),
@@ -56,7 +60,20 @@ export interface DeskConfig {
   autoRefundLimit: number;
   autoRefundWindowMs: number;
   destinations: { slackChannel: string | null; supportInbox: string | null };
-  chat: { identitySecret: string | null; ttlMs: number; ratePerMinute: number; rateBurst: number; maxBodyBytes: number };
+  chat: {
+    identitySecret: string | null;
+    ttlMs: number;
+    ratePerMinute: number;
+    rateBurst: number;
+    maxBodyBytes: number;
+    /**
+     * The live replies' event streams: how often each reads the store for new messages, how often
+     * it sends a heartbeat, and how many one client (identity and address) may hold open at once.
+     */
+    events: { pollMs: number; heartbeatMs: number; perClient: number };
+    /** A staff message the user's widget has not been given after this long is mailed to a verified user (0: never). */
+    unreadMailMs: number;
+  };
   /** The Slack app (triage): present when SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are set. */
   slack: { botToken: string; signingSecret: string; apiUrl: string; triageChannel: string } | null;
   /**
@@ -119,6 +136,8 @@ export function loadConfig(env: Record<string, string | undefined>): DeskConfig 
       ratePerMinute: e.CHAT_RATE_PER_MINUTE,
       rateBurst: e.CHAT_RATE_BURST,
       maxBodyBytes: e.CHAT_MAX_BODY_BYTES,
+      events: { pollMs: e.CHAT_EVENTS_POLL_MS, heartbeatMs: e.CHAT_EVENTS_HEARTBEAT_MS, perClient: e.CHAT_EVENTS_PER_CLIENT },
+      unreadMailMs: e.UNREAD_REPLY_MAIL_MINUTES * 60_000,
     },
     slack,
     widget: {

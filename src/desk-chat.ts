@@ -62,6 +62,7 @@ export function chatSide(parts: ChatParts): ChatSide {
         now,
         clientIp: parts.clientIp,
         maxBodyBytes: config.chat.maxBodyBytes,
+        events: config.chat.events,
       },
       widget: { script: parts.widgetScript, demo: parts.demoIdentity, allowedOrigins: config.widget.allowedOrigins },
       // Staff decide here as in Slack, through the same triage service.

@@ -112,7 +112,7 @@ export function createDesk<S extends SlackPort>(parts: DeskParts<S>): Desk<S> {
     newId,
     destinations: config.destinations,
   });
-  const notifier = createUserNotifier({ store, now, newId, ttlMs: config.chat.ttlMs });
+  const notifier = createUserNotifier({ store, now, newId, ttlMs: config.chat.ttlMs, unreadMailMs: config.chat.unreadMailMs });
   const triage = createTriageService({
     store,
     triage: triageStore,

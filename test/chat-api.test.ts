@@ -396,12 +396,14 @@ describe('chat API: a verified user, an anonymous user, and what goes wrong', ()
     expect(Object.keys(doc.paths).sort()).toEqual([
       '/api/conversations',
       '/api/conversations/{id}',
+      '/api/conversations/{id}/events',
       '/api/conversations/{id}/locale',
       '/api/conversations/{id}/messages',
     ]);
     expect(Object.keys(doc.paths['/api/conversations'] ?? {})).toEqual(['post']);
     expect(Object.keys(doc.paths['/api/conversations/{id}'] ?? {})).toEqual(['get']);
     expect(Object.keys(doc.paths['/api/conversations/{id}/messages'] ?? {})).toEqual(['post']);
+    expect(Object.keys(doc.paths['/api/conversations/{id}/events'] ?? {})).toEqual(['get']);
 
     // Structurally valid: every operation answers with described responses, every path parameter is
     // declared, every $ref resolves.
@@ -428,7 +430,7 @@ describe('chat API: a verified user, an anonymous user, and what goes wrong', ()
     }
 
     const { Message, Turn } = doc.components.schemas;
-    expect(Object.keys(Message?.properties ?? {}).sort()).toEqual(['at', 'from', 'id', 'options', 'text']);
+    expect(Object.keys(Message?.properties ?? {}).sort()).toEqual(['at', 'author', 'from', 'id', 'options', 'text']);
     expect(Message?.required?.sort()).toEqual(['at', 'from', 'id', 'text']);
     expect(Object.keys(Turn?.properties ?? {}).sort()).toEqual(['locale', 'messages', 'packet', 'state']);
     expect(JSON.stringify(doc.paths['/api/conversations/{id}/messages']?.post?.responses['200'])).toContain('#/components/schemas/Turn');
@@ -444,6 +446,7 @@ describe('chat API: a verified user, an anonymous user, and what goes wrong', ()
     expect(statuses('/api/conversations', 'post')).toEqual(['201', '400', '401', '413', '415', '429', '500', '503']);
     expect(statuses('/api/conversations/{id}/messages', 'post')).toEqual(['200', '400', '401', '404', '409', '413', '415', '429', '500', '503']);
     expect(statuses('/api/conversations/{id}', 'get')).toEqual(['200', '400', '401', '404', '429', '500']);
+    expect(statuses('/api/conversations/{id}/events', 'get')).toEqual(['200', '400', '401', '404', '429', '500']);
     for (const operations of Object.values(doc.paths)) {
       for (const operation of Object.values(operations)) expect(operation.responses['429']?.headers).toHaveProperty('Retry-After');
     }
@@ -556,7 +559,7 @@ describe('chat API: calls from host pages on other origins (CORS)', () => {
     expect(answer.status).toBe(204);
     expect(answer.headers.get('access-control-allow-origin')).toBe(SHOP);
     expect(answer.headers.get('access-control-allow-methods')).toBe('GET,POST');
-    expect(answer.headers.get('access-control-allow-headers')).toBe('Content-Type,X-User-Email,X-User-Hash');
+    expect(answer.headers.get('access-control-allow-headers')).toBe('Content-Type,X-User-Email,X-User-Hash,Last-Event-ID');
     expect(answer.headers.get('access-control-max-age')).toBe('600');
   });
 

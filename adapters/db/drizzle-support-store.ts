@@ -2,7 +2,7 @@ import { and, asc, desc, eq, inArray, isNull, lt, lte, sql } from 'drizzle-orm';
 import { Packet } from '../../src/core/support-packet.ts';
 import type { ConversationRecord, OutboxRow, StoredMessage, SupportStore } from '../../src/core/support-store.ts';
 import type { DeskDb } from './desk-db.ts';
-import { packetStatements } from './packet-writes.ts';
+import { outboxInsert, packetStatements } from './packet-writes.ts';
 import { createSqliteTurnWriter } from './sqlite-turns.ts';
 import { auditLog, conversations, messages, outbox, packets } from './schema.ts';
 
@@ -14,11 +14,12 @@ const messageFromRow = (row: MessageRow): StoredMessage => ({
   from: row.from,
   text: row.text,
   ...(row.options != null && { options: row.options }),
+  ...(row.author != null && { author: row.author }),
   at: row.at,
 });
 
-/** The record without the hand-off lock (a detail of this store, not of the conversation), and a language only once it has one. */
-const conversationFromRow = ({ handOffLockUntil: _lock, locale, ...record }: typeof conversations.$inferSelect): ConversationRecord => ({
+/** The record without the hand-off lock and the read mark (details of this store, not of the conversation), and a language only once it has one. */
+const conversationFromRow = ({ handOffLockUntil: _lock, readSeq: _read, locale, ...record }: typeof conversations.$inferSelect): ConversationRecord => ({
   ...record,
   ...(locale !== null && { locale }),
 });
@@ -55,8 +56,13 @@ export function createDrizzleSupportStore({ db, atomic, sync }: DeskDb): Support
       from: m.from,
       text: m.text,
       options: m.options ?? null,
+      author: m.author ?? null,
       at: m.at,
     });
+
+  /** The seq of a message of the conversation (NULL when it is not one of them), as SQL. */
+  const seqOf = (conversationId: string, messageId: string) =>
+    sql`(SELECT ${messages.seq} FROM ${messages} WHERE ${messages.id} = ${messageId} AND ${messages.conversationId} = ${conversationId})`;
 
   /**
    * A turn: the conversation's update and its messages. The version check (a stale version sets
@@ -159,8 +165,41 @@ export function createDrizzleSupportStore({ db, atomic, sync }: DeskDb): Support
       return row?.locale ?? null;
     },
 
-    async appendMessages(conversationId, list) {
-      if (list.length > 0) await atomic(list.map((m) => insertMessage(conversationId, m)));
+    async appendMessages(conversationId, list, effects) {
+      const rows = effects?.outbox ?? [];
+      if (list.length === 0 && rows.length === 0) return;
+      await atomic([
+        ...list.map((m) => insertMessage(conversationId, m)),
+        ...(effects && rows.length > 0 ? [outboxInsert(db, rows, effects.now)] : []),
+      ]);
+    },
+
+    async listMessagesAfter(conversationId, afterId) {
+      const after = afterId === null ? sql`-1` : sql`coalesce(${seqOf(conversationId, afterId)}, -1)`;
+      const rows = await db
+        .select()
+        .from(messages)
+        .where(and(eq(messages.conversationId, conversationId), sql`${messages.seq} > ${after}`))
+        .orderBy(asc(messages.seq));
+      return rows.map(messageFromRow);
+    },
+
+    async markRead(conversationId, messageId) {
+      const seq = seqOf(conversationId, messageId);
+      // Only a mark that moves forward is written: a fetch of what was read already changes no row.
+      await db
+        .update(conversations)
+        .set({ readSeq: seq })
+        .where(and(eq(conversations.id, conversationId), sql`${conversations.readSeq} < coalesce(${seq}, -1)`));
+    },
+
+    async isRead(conversationId, messageId) {
+      const [row] = await db
+        .select({ read: sql<number>`${conversations.readSeq} >= ${messages.seq}` })
+        .from(messages)
+        .innerJoin(conversations, eq(conversations.id, messages.conversationId))
+        .where(and(eq(messages.id, messageId), eq(messages.conversationId, conversationId)));
+      return row?.read === 1;
     },
 
     async findConversationByPacketRef(ref) {

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import { packetCaseKey } from '../../src/core/build-packet.ts';
 import type { Packet } from '../../src/core/support-packet.ts';
-import type { PacketEffects } from '../../src/core/support-store.ts';
+import type { OutboxItem, PacketEffects } from '../../src/core/support-store.ts';
 import type { DeskDatabase } from './desk-db.ts';
 import { auditLog, outbox, packets } from './schema.ts';
 
@@ -38,14 +38,15 @@ export function packetStatements(db: DeskDatabase, packet: Packet, { outbox: ite
       })
       .onConflictDoUpdate(packetUpsert),
   ];
-  if (items.length > 0) {
-    list.push(
-      db
-        .insert(outbox)
-        .values(items.map((item) => ({ ...item, status: 'pending' as const, nextAttemptAt: now, createdAt: now })))
-        .onConflictDoNothing({ target: outbox.dedupeKey }),
-    );
-  }
+  if (items.length > 0) list.push(outboxInsert(db, items, now));
   if (audit.length > 0) list.push(db.insert(auditLog).values(audit));
   return list;
+}
+
+/** Outbox rows, due at once or at their `notBefore`; a row whose dedupe key exists already is left as it is. */
+export function outboxInsert(db: DeskDatabase, items: readonly OutboxItem[], now: number) {
+  return db
+    .insert(outbox)
+    .values(items.map(({ notBefore, ...item }) => ({ ...item, status: 'pending' as const, nextAttemptAt: notBefore ?? now, createdAt: now })))
+    .onConflictDoNothing({ target: outbox.dedupeKey });
 }

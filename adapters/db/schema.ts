@@ -110,6 +110,8 @@ export const conversations = sqliteTable(
      * simultaneous Send waits rather than filing the case twice. Cleared by the turn's write.
      */
     handOffLockUntil: integer('hand_off_lock_until').notNull().default(0),
+    /** The seq of the last message the user's widget was given (fetched or streamed): what they have read. */
+    readSeq: integer('read_seq').notNull().default(-1),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
     expiresAt: integer('expires_at').notNull(),
@@ -132,6 +134,8 @@ export const messages = sqliteTable(
     from: text('from', { enum: ['bot', 'user', 'agent'] }).notNull(),
     text: text('text').notNull(),
     options: text('options', { mode: 'json' }).$type<{ id: string; label: string }[]>(),
+    /** The staff member who wrote an 'agent' message, shown with it. */
+    author: text('author'),
     at: integer('at').notNull(),
   },
   (t) => [uniqueIndex('messages_conversation_seq').on(t.conversationId, t.seq)],

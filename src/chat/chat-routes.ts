@@ -1,14 +1,17 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import type { Context, MiddlewareHandler } from 'hono';
-import { bodyLimit } from '../http/body-limit.ts';
+import { streamSSE } from 'hono/streaming';
 import type { core } from 'zod';
 import { DeskError } from '../core/errors.ts';
 import type { Clock } from '../core/ports.ts';
+import { bodyLimit } from '../http/body-limit.ts';
 import type { RateLimiter } from '../http/rate-limiter.ts';
 import {
   Conversation,
   ConversationParams,
   ErrorBody,
+  EventStream,
+  EventsHeaders,
   IdentityHeaders,
   LocaleBody,
   LocaleSwitched,
@@ -28,9 +31,24 @@ export interface ChatRoutesDeps {
   /** The caller's address (the socket's on Node, `CF-Connecting-IP` on Workers). */
   clientIp(c: Context): string;
   maxBodyBytes?: number;
+  /** The event streams (chat-api.md, Live replies); each has a default. */
+  events?: Partial<EventsOptions>;
 }
 
-type Env = { Variables: { identity: Identity } };
+export interface EventsOptions {
+  /** How often a stream reads the store for new messages. */
+  pollMs: number;
+  /** A comment line after this long without anything sent, so that proxies and the widget see the stream alive. */
+  heartbeatMs: number;
+  /** Streams one client (identity and address) may hold open at once, per process (per isolate on Workers). */
+  perClient: number;
+  /** A stream ends after this long; the client reconnects, and identity and ownership are checked again. */
+  lifetimeMs: number;
+}
+
+const EVENTS_DEFAULTS: EventsOptions = { pollMs: 1000, heartbeatMs: 15_000, perClient: 4, lifetimeMs: 10 * 60_000 };
+
+type Env = { Variables: { identity: Identity; client: string } };
 
 const error = (description: string) => ({ content: { 'application/json': { schema: ErrorBody } }, description });
 
@@ -125,8 +143,23 @@ const localeRoute = createRoute({
   },
 });
 
+const eventsRoute = createRoute({
+  method: 'get',
+  path: '/conversations/{id}/events',
+  summary: 'The conversation’s new messages, live (Server-Sent Events)',
+  description:
+    'Streams each message written after the stream opened — staff replies included — or, with `Last-Event-ID`, after that message. ' +
+    'A message sent on a stream counts as read by the user.',
+  request: { headers: EventsHeaders, params: ConversationParams },
+  responses: {
+    200: { content: { 'text/event-stream': { schema: EventStream } }, description: 'The stream' },
+    ...refusals,
+    ...notFound,
+  },
+});
+
 /** The chat API's routes, relative to `/api`: `/openapi.json` is made from them, and the tests check answers against them. */
-export const chatApiRoutes = [startRoute, sendRoute, getRoute, localeRoute] as const;
+export const chatApiRoutes = [startRoute, sendRoute, getRoute, eventsRoute, localeRoute] as const;
 
 /**
  * The chat API of chat-api.md, mounted under `/api`. Each route validates its request with its
@@ -135,6 +168,9 @@ export const chatApiRoutes = [startRoute, sendRoute, getRoute, localeRoute] as c
  */
 export function chatRoutes(deps: ChatRoutesDeps) {
   const maxSize = deps.maxBodyBytes ?? 16 * 1024;
+  const events: EventsOptions = { ...EVENTS_DEFAULTS, ...deps.events };
+  /** Open streams per client: a bound per process, as the rate limiter's. */
+  const streams = new Map<string, number>();
   const api = new OpenAPIHono<Env>({
     defaultHook: (result) => {
       if (!result.success) throw new DeskError('bad_request', describeIssue(result.error.issues[0]));
@@ -158,13 +194,17 @@ export function chatRoutes(deps: ChatRoutesDeps) {
       (refusal: unknown) => ({ identity: null, refusal }),
     );
     const who = verified.identity === null ? 'unverified' : verified.identity.kind === 'verified' ? verified.identity.email : 'anonymous';
-    const decision = deps.rateLimiter.take(`${who}|${deps.clientIp(c)}`, deps.now());
+    const client = `${who}|${deps.clientIp(c)}`;
+    // Opening an event stream is limited alike, in a bucket of its own: reconnects never use up the user's messages.
+    const bucket = c.req.method === 'GET' && c.req.path.endsWith('/events') ? `events|${client}` : client;
+    const decision = deps.rateLimiter.take(bucket, deps.now());
     if (!decision.allowed) {
       c.header('Retry-After', String(decision.retryAfterSeconds));
       throw new DeskError('rate_limited', `too many requests; try again in ${decision.retryAfterSeconds} s`);
     }
     if (verified.identity === null) throw verified.refusal;
     c.set('identity', verified.identity);
+    c.set('client', client);
     await next();
   });
 
@@ -179,6 +219,45 @@ export function chatRoutes(deps: ChatRoutesDeps) {
   });
 
   api.openapi(getRoute, async (c) => c.json(await deps.conversations.get(c.req.valid('param').id, c.get('identity')), 200));
+
+  api.openapi(eventsRoute, async (c) => {
+    const { id } = c.req.valid('param');
+    // Fixed before the answer starts: a message written once the client has the headers is on the stream.
+    let after = await deps.conversations.follow(id, c.get('identity'), c.req.valid('header')['last-event-id'] ?? null);
+    const client = c.get('client');
+    const open = streams.get(client) ?? 0;
+    if (open >= events.perClient) {
+      c.header('Retry-After', String(Math.ceil(events.pollMs / 1000) * 5));
+      throw new DeskError('rate_limited', `too many open event streams (at most ${events.perClient}); close one or poll`);
+    }
+    streams.set(client, open + 1);
+    return streamSSE(c, async (stream) => {
+      try {
+        const started = Date.now();
+        let sentAt = started;
+        // Where the stream starts, as the id of its first block: a client that reconnects before any message came resumes from there.
+        await stream.write(`: connected\n${after ? `id: ${after}\n` : ''}\n`);
+        while (!stream.aborted && Date.now() - started < events.lifetimeMs) {
+          const fresh = await deps.conversations.after(id, after);
+          for (const message of fresh) await stream.writeSSE({ event: 'message', id: message.id, data: JSON.stringify(message) });
+          const last = fresh.at(-1);
+          if (last) {
+            after = last.id;
+            await deps.conversations.read(id, last.id);
+            sentAt = Date.now();
+          } else if (Date.now() - sentAt >= events.heartbeatMs) {
+            await stream.write(': heartbeat\n\n');
+            sentAt = Date.now();
+          }
+          await stream.sleep(events.pollMs);
+        }
+      } finally {
+        const left = (streams.get(client) ?? 1) - 1;
+        if (left > 0) streams.set(client, left);
+        else streams.delete(client);
+      }
+    });
+  });
 
   api.openapi(localeRoute, async (c) =>
     c.json(await deps.conversations.switchLocale(c.req.valid('param').id, c.get('identity'), c.req.valid('json').locale), 200),

@@ -15,6 +15,7 @@ export const Message = z
     from: z.enum(['bot', 'user', 'agent']),
     text: z.string(),
     options: z.array(Option).optional(),
+    author: z.string().optional().openapi({ description: 'The staff member who wrote an agent message' }),
     at: z.string(),
   })
   .openapi('Message');
@@ -94,6 +95,22 @@ export const IdentityHeaders = z.object({
     .string()
     .optional()
     .openapi({ description: 'hex(HMAC-SHA256(WIDGET_IDENTITY_SECRET, lowercase(email))), computed by the host’s server' }),
+});
+
+export const EventsHeaders = IdentityHeaders.extend({
+  'last-event-id': z
+    .string()
+    .max(100)
+    .optional()
+    .openapi({ description: 'The id of the last message received: the stream resumes after it (a reconnect misses nothing)' }),
+});
+
+/** What the events stream carries, for the document: the stream itself is text. */
+export const EventStream = z.string().openapi({
+  description:
+    'Server-Sent Events. Each new message is `event: message`, `id: <message id>`, `data: <Message as JSON>`; ' +
+    'a comment line (`: heartbeat`) comes when nothing else was sent for the heartbeat interval (15 s).',
+  example: 'event: message\ndata: {"id":"msg_0","from":"agent","text":"Dana: We refunded it.","author":"Dana","at":"2026-12-06T08:00:00.000Z"}\nid: msg_0\n\n',
 });
 
 export const ConversationParams = z.object({

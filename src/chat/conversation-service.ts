@@ -49,6 +49,8 @@ export interface ChatMessage {
   from: 'bot' | 'user' | 'agent';
   text: string;
   options?: { id: string; label: string }[];
+  /** The staff member who wrote an 'agent' message. */
+  author?: string;
   at: string;
 }
 
@@ -57,6 +59,7 @@ const toChat = (m: StoredMessage): ChatMessage => ({
   from: m.from,
   text: m.text,
   ...(m.options && { options: m.options }),
+  ...(m.author && { author: m.author }),
   at: new Date(m.at).toISOString(),
 });
 
@@ -149,6 +152,9 @@ export function createConversationService(deps: ConversationServiceDeps) {
     async get(id: string, identity: Identity): Promise<TurnView> {
       const record = await owned(id, identity);
       const [messages, packet] = await Promise.all([deps.store.listMessages(id), packetOf(record)]);
+      const last = messages.at(-1);
+      // The widget fetched them: staff's messages among them are read, and will not be mailed.
+      if (last) await deps.store.markRead(id, last.id);
       const state = flowStates.find((s) => s === record.state) ?? 'greeting';
       return { conversationId: id, state, locale: localeOf(record), messages: messages.map(toChat), ...(packet && { packet }) };
     },
@@ -159,6 +165,26 @@ export function createConversationService(deps: ConversationServiceDeps) {
         await owned(id, identity);
         return { conversationId: id, locale: localeOf({ locale: await deps.store.setConversationLocale(id, locale, { onlyIfUnset: false }) }) };
       });
+    },
+
+    /**
+     * Where a stream of the conversation's new messages starts (404 as `get`): after `lastEventId`
+     * when the client resumes, else after the conversation's last message.
+     */
+    async follow(id: string, identity: Identity, lastEventId: string | null): Promise<string | null> {
+      await owned(id, identity);
+      if (lastEventId) return lastEventId;
+      return (await deps.store.listMessages(id)).at(-1)?.id ?? null;
+    },
+
+    /** The messages after `afterId` (all of them from null), for a stream that `follow` opened. */
+    async after(id: string, afterId: string | null): Promise<ChatMessage[]> {
+      return (await deps.store.listMessagesAfter(id, afterId)).map(toChat);
+    },
+
+    /** The widget was given the messages up to this one: staff's messages among them are read. */
+    read(id: string, messageId: string): Promise<void> {
+      return deps.store.markRead(id, messageId);
     },
 
     /** Deletes conversations idle past their expiry. */

@@ -6,6 +6,8 @@ export interface StoredMessage {
   from: 'bot' | 'user' | 'agent';
   text: string;
   options?: { id: string; label: string }[];
+  /** The staff member who wrote an 'agent' message. */
+  author?: string;
   /** Epoch milliseconds. */
   at: number;
 }
@@ -39,6 +41,8 @@ export interface OutboxItem {
   /** One delivery per key, however often it is queued. */
   dedupeKey: string;
   packetRef: string | null;
+  /** Not delivered before this time (epoch ms); default: at once. */
+  notBefore?: number;
 }
 
 export interface OutboxRow extends OutboxItem {
@@ -95,8 +99,20 @@ export interface SupportStore {
    * user's words never overrides one asked for, nor an earlier guess). Answers the language it has now.
    */
   setConversationLocale(id: string, locale: string, options: { onlyIfUnset: boolean }): Promise<string | null>;
-  /** Appends messages from outside the flow (support staff's replies) after the last one. */
-  appendMessages(conversationId: string, messages: StoredMessage[]): Promise<void>;
+  /**
+   * Appends messages from outside the flow (support staff's replies) after the last one, with the
+   * outbox rows they bring (rows whose dedupe key exists already are left as they are), atomically.
+   */
+  appendMessages(conversationId: string, messages: StoredMessage[], effects?: { outbox: OutboxItem[]; now: number }): Promise<void>;
+  /**
+   * The conversation's messages after `afterId`, in order; all of them when `afterId` is null or
+   * not one of its messages (a client that resumes from an id it cannot have misses nothing).
+   */
+  listMessagesAfter(conversationId: string, afterId: string | null): Promise<StoredMessage[]>;
+  /** Records that the user's widget was given the messages up to `messageId` (never moves back). */
+  markRead(conversationId: string, messageId: string): Promise<void>;
+  /** Whether the user's widget was given this message; false when it or its conversation is gone. */
+  isRead(conversationId: string, messageId: string): Promise<boolean>;
   /** The conversation that handed off this packet, if it is still kept. */
   findConversationByPacketRef(ref: string): Promise<ConversationRecord | null>;
   /** Deletes conversations idle past their expiry; answers how many. */

@@ -24,16 +24,39 @@ export function createUserNotifier(deps: {
   newId: (prefix: string) => string;
   /** How long a conversation stays after staff wrote in it. */
   ttlMs: number;
+  /** A message the user's widget has not been given after this long is mailed to a verified user (0: never). */
+  unreadMailMs?: number;
 }) {
+  const unreadMailMs = deps.unreadMailMs ?? 0;
   return {
     async notify(packet: Packet, notice: UserNotice): Promise<NoticeRoute> {
       const now = deps.now();
       if (packet.channel === 'widget') {
         const conversation = await deps.store.findConversationByPacketRef(packet.ref);
         if (conversation && conversation.expiresAt > now) {
-          await deps.store.appendMessages(conversation.id, [
-            { id: deps.newId('msg'), from: 'agent', text: notice.from ? `${notice.from}: ${notice.text}` : notice.text, at: now },
-          ]);
+          const message = {
+            id: deps.newId('msg'),
+            from: 'agent' as const,
+            text: notice.from ? `${notice.from}: ${notice.text}` : notice.text,
+            ...(notice.from && { author: notice.from }),
+            at: now,
+          };
+          // Written with the message: mailed later only if the widget has not been given it by then (email-delivery.ts).
+          const unread =
+            unreadMailMs > 0 && conversation.ownerEmail
+              ? [
+                  {
+                    id: deps.newId('out'),
+                    kind: 'email.unread',
+                    destination: conversation.ownerEmail,
+                    payload: { ref: packet.ref, conversationId: conversation.id, messageId: message.id, topic: notice.topic, text: notice.text, from: notice.from ?? null },
+                    dedupeKey: `unread:${message.id}`,
+                    packetRef: packet.ref,
+                    notBefore: now + unreadMailMs,
+                  },
+                ]
+              : [];
+          await deps.store.appendMessages(conversation.id, [message], { outbox: unread, now });
           return 'widget';
         }
       }

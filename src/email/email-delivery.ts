@@ -24,6 +24,7 @@ export type SendMail = (mail: OutboundMail) => Promise<DeliveryResult>;
 
 const RefPayload = z.object({ ref: z.string() });
 const ReplyPayload = z.object({ ref: z.string(), topic: z.string(), text: z.string(), from: z.string().nullable().optional() });
+const UnreadPayload = ReplyPayload.extend({ conversationId: z.string(), messageId: z.string() });
 const AutoReplyPayload = z.object({
   ref: z.string(),
   subject: z.string(),
@@ -63,26 +64,39 @@ export function createEmailDelivery(deps: { store: SupportStore; emailStore: Ema
     return deps.send({ ...base(row), ...packetMail(found, update), inReplyTo: null, references: [], headers: {} });
   };
 
-  const handlers: Record<'email.packet' | 'email.packet_update' | 'email.reply' | 'email.auto_reply', DeliveryHandler> = {
+  /** Staff's words to the user, in the user's own thread (the messages they sent about this case). */
+  async function reply(row: OutboxRow, { ref, topic, text, from }: z.infer<typeof ReplyPayload>, footer: string): Promise<DeliveryResult> {
+    const thread = (await deps.emailStore.listThread(ref)).map((m) => m.messageId).filter((id) => id.startsWith('<'));
+    const body = `${text}\n\n${from ? `${from}, ` : ''}PrismPoster Support\nCase ${ref}: just reply to this email, keeping [${ref}] in the subject.${footer}`;
+    return deps.send({
+      ...base(row),
+      subject: `[${ref}] ${TOPICS[topic] ?? 'About your request'}`,
+      text: body,
+      html: textToHtml(body),
+      inReplyTo: thread.at(-1) ?? null,
+      references: thread,
+      headers: {},
+    });
+  }
+
+  const handlers: Record<'email.packet' | 'email.packet_update' | 'email.reply' | 'email.unread' | 'email.auto_reply', DeliveryHandler> = {
     'email.packet': packet(false),
     'email.packet_update': packet(true),
 
     async 'email.reply'(row) {
       const payload = ReplyPayload.safeParse(row.payload);
       if (!payload.success) return badPayload(row, payload.error);
-      const { ref, topic, text, from } = payload.data;
-      // Answer in the user's own thread: the messages they sent about this case.
-      const thread = (await deps.emailStore.listThread(ref)).map((m) => m.messageId).filter((id) => id.startsWith('<'));
-      const body = `${text}\n\n${from ? `${from}, ` : ''}PrismPoster Support\nCase ${ref}: just reply to this email, keeping [${ref}] in the subject.`;
-      return deps.send({
-        ...base(row),
-        subject: `[${ref}] ${TOPICS[topic] ?? 'About your request'}`,
-        text: body,
-        html: textToHtml(body),
-        inReplyTo: thread.at(-1) ?? null,
-        references: thread,
-        headers: {},
-      });
+      return reply(row, payload.data, '');
+    },
+
+    /** A staff message written into the widget and still not given to it: the same words, by email. */
+    async 'email.unread'(row) {
+      const payload = UnreadPayload.safeParse(row.payload);
+      if (!payload.success) return badPayload(row, payload.error);
+      if (await deps.store.isRead(payload.data.conversationId, payload.data.messageId)) {
+        return { status: 'unneeded', reason: 'read in the help widget' };
+      }
+      return reply(row, payload.data, '\n(You can also read it in the help widget on the site.)');
     },
 
     async 'email.auto_reply'(row) {

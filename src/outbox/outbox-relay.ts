@@ -4,6 +4,8 @@ import type { OutboxRow, SupportStore } from '../core/support-store.ts';
 /** What a delivery came to: an expected outcome, never an exception. */
 export type DeliveryResult =
   | { status: 'sent'; externalId?: string | null }
+  /** Nothing to deliver any more (a reply the user has read meanwhile): settled like a delivery, never tried again. */
+  | { status: 'unneeded'; reason: string }
   | { status: 'failed'; retryable: boolean; reason: string };
 
 /** Delivers one outbox row (a Slack post, an email). */
@@ -61,8 +63,8 @@ export function createOutboxRelay(options: OutboxRelayOptions) {
       result = { status: 'failed', retryable: true, reason: error instanceof Error ? error.message : String(error) };
     }
     const now = options.now();
-    if (result.status === 'sent') {
-      await options.store.markDelivered(row.id, result.externalId ?? null, now);
+    if (result.status === 'sent' || result.status === 'unneeded') {
+      await options.store.markDelivered(row.id, result.status === 'sent' ? (result.externalId ?? null) : null, now);
       return 'delivered';
     }
     if (!result.retryable || row.attempts >= maxAttempts) {

@@ -214,6 +214,51 @@ export function supportStoreContract(name: string, make: MakeSupportStore): void
         expect(await store.setConversationLocale('conv_nobody', 'fr', { onlyIfUnset: false })).toBeNull();
       });
 
+      it('lists the messages after one of them, in order, a staff author kept; all of them from null or an id not its own', async () => {
+        await store.createConversation(conversation('conv_1'), opening);
+        await store.createConversation(conversation('conv_2'), [message('msg_other', 'bot', 'Hi', T0)]);
+        const reply = { ...message('msg_a', 'agent', 'Dana: We refunded it', T0 + 1500), author: 'Dana' };
+        await store.appendMessages('conv_1', [reply]);
+        expect(await store.listMessagesAfter('conv_1', 'msg_1')).toEqual([opening[1], reply]);
+        expect(await store.listMessagesAfter('conv_1', 'msg_a')).toEqual([]);
+        expect(await store.listMessagesAfter('conv_1', null)).toEqual([...opening, reply]);
+        // Another conversation's id is no place to resume from.
+        expect(await store.listMessagesAfter('conv_1', 'msg_other')).toEqual([...opening, reply]);
+        expect(await store.listMessagesAfter('conv_nobody', null)).toEqual([]);
+      });
+
+      it('appends staff messages with their outbox rows, due at their own time, in one write', async () => {
+        await store.createConversation(conversation('conv_1'), opening);
+        const later = { id: 'out_u1', kind: 'email.unread', destination: 'mara.klein@example.com', payload: { messageId: 'msg_a' }, dedupeKey: 'unread:msg_a', packetRef: 'PKT-ABC123', notBefore: T0 + 600_000 };
+        await store.appendMessages('conv_1', [message('msg_a', 'agent', 'Refund approved', T0)], { outbox: [later], now: T0 });
+        expect((await store.listMessages('conv_1')).at(-1)?.id).toBe('msg_a');
+        expect(await store.listOutbox()).toMatchObject([{ id: 'out_u1', status: 'pending', nextAttemptAt: T0 + 600_000, createdAt: T0 }]);
+        expect(await store.claimOutbox(T0 + 599_999, 10, 60_000)).toEqual([]);
+        expect((await store.claimOutbox(T0 + 600_000, 10, 60_000)).map((r) => r.id)).toEqual(['out_u1']);
+        // A message that cannot be written (its conversation is gone) takes its outbox row with it.
+        const orphan = { ...later, id: 'out_u2', dedupeKey: 'unread:msg_b' };
+        await expect(store.appendMessages('conv_gone', [message('msg_b', 'agent', 'x', T0)], { outbox: [orphan], now: T0 })).rejects.toThrow();
+        expect((await store.listOutbox()).map((r) => r.id)).toEqual(['out_u1']);
+      });
+
+      it('keeps a read mark that only moves forward, per conversation', async () => {
+        await store.createConversation(conversation('conv_1'), opening);
+        await store.createConversation(conversation('conv_2'), [message('msg_other', 'bot', 'Hi', T0)]);
+        await store.appendMessages('conv_1', [message('msg_a', 'agent', 'Refund approved', T0 + 1500)]);
+        expect(await store.isRead('conv_1', 'msg_1')).toBe(false);
+        await store.markRead('conv_1', 'msg_2');
+        expect([await store.isRead('conv_1', 'msg_1'), await store.isRead('conv_1', 'msg_2'), await store.isRead('conv_1', 'msg_a')]).toEqual([true, true, false]);
+        await store.markRead('conv_1', 'msg_a');
+        await store.markRead('conv_1', 'msg_1'); // an older fetch arriving late
+        await store.markRead('conv_1', 'msg_other'); // not its message: nothing
+        expect(await store.isRead('conv_1', 'msg_a')).toBe(true);
+        expect(await store.isRead('conv_2', 'msg_other')).toBe(false);
+        expect(await store.isRead('conv_1', 'msg_other')).toBe(false);
+        expect(await store.isRead('conv_nobody', 'msg_1')).toBe(false);
+        // The mark is no part of the conversation's record.
+        expect(await store.getConversation('conv_1')).toEqual(conversation('conv_1'));
+      });
+
       it('finds the conversation that handed off a packet', async () => {
         await store.createConversation(conversation('conv_1'), opening);
         await store.createConversation(conversation('conv_2'), []);

@@ -25,6 +25,8 @@ export interface ChatDesk {
   url: string;
   deps: NodeDesk;
   dbPath: string;
+  /** Drops every open connection (the widget's event stream too); the desk keeps serving. */
+  dropConnections(): void;
   close(): Promise<void>;
 }
 
@@ -47,6 +49,7 @@ export async function startChatDesk(
     url: server.url,
     deps,
     dbPath,
+    dropConnections: server.dropConnections,
     close: async () => {
       await server.close();
       deps.close();

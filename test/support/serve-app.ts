@@ -6,6 +6,8 @@ export interface ServedApp {
   url: string;
   /** Stops the server, dropping the keep-alive connections a test's fetch would hold open. */
   close(): Promise<void>;
+  /** Drops every open connection (streams included) and keeps serving: the network failing under a client. */
+  dropConnections(): void;
 }
 
 export async function serveApp(app: { fetch: Parameters<typeof serve>[0]['fetch'] }): Promise<ServedApp> {
@@ -14,6 +16,9 @@ export async function serveApp(app: { fetch: Parameters<typeof serve>[0]['fetch'
   });
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    dropConnections: () => {
+      if ('closeAllConnections' in server) server.closeAllConnections();
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

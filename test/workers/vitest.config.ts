@@ -52,6 +52,9 @@ export default defineProject({
         bindings: {
           TEST_MIGRATIONS: await readD1Migrations(`${root}adapters/db/migrations`),
           WIDGET_IDENTITY_SECRET: 'worker-test-secret',
+          // The events stream's heartbeat, quick enough to be seen in a test.
+          CHAT_EVENTS_POLL_MS: '100',
+          CHAT_EVENTS_HEARTBEAT_MS: '500',
           SLACK_TRIAGE_CHANNEL: 'C0TRIAGE',
           SUPPORT_INBOX: 'support@prismposter.com',
           SUPPORT_FROM: 'help@prismposter.com',

@@ -26,6 +26,11 @@ export interface WidgetUser {
 
 export type UserInput = { text: string } | { option: string };
 
+/** The headers that say who is signed in (none: anonymous). */
+export function identityHeaders(user: WidgetUser | null): Record<string, string> {
+  return user ? { 'X-User-Email': user.email, 'X-User-Hash': user.hash } : {};
+}
+
 /** A turn waits on the platform for up to 20 s on the server; past this the call counts as failed. */
 const TIMEOUT_MS = 30_000;
 
@@ -35,12 +40,8 @@ const TIMEOUT_MS = 30_000;
  */
 export function createApi(apiBase: string, user: WidgetUser | null) {
   async function call(method: 'GET' | 'POST', path: string, body?: unknown): Promise<ApiResult> {
-    const headers: Record<string, string> = {};
+    const headers = identityHeaders(user);
     if (body !== undefined) headers['Content-Type'] = 'application/json';
-    if (user) {
-      headers['X-User-Email'] = user.email;
-      headers['X-User-Hash'] = user.hash;
-    }
     let response: Response;
     let data: unknown;
     try {

@@ -101,14 +101,29 @@ export function createView(shadow: ShadowRoot, css: string, on: ViewEvents, init
     close(true);
   });
   launcher.addEventListener('click', () => (panel.hidden ? open(true) : close(true)));
+  // Staff replies that came while the panel was closed; the count is the launcher's description, not its name.
+  const badge = h('span', { class: 'badge', id: 'unread', hidden: true });
+  launcher.setAttribute('aria-describedby', 'unread');
+  root.insertBefore(badge, panel);
   shadow.append(h('style', {}, css), root);
+  /** The ids of the messages shown: a message comes by its turn, the stream and polling, and shows once. */
+  const shown = new Set<string>();
+  let unread = 0;
 
   let refocus = false;
   const scrollDown = () => body.scrollTo({ top: body.scrollHeight });
   const item = (from: string, ...content: (Node | string)[]) => h('li', { class: `msg ${from}` }, ...content);
   const who = (from: string) => h('span', { class: 'sr' }, from === 'user' ? t.you : t.support);
 
+  function markUnread(count: number) {
+    unread = count;
+    badge.hidden = count === 0;
+    badge.textContent = String(count);
+    badge.setAttribute('aria-label', `${count} new ${count === 1 ? 'reply' : 'replies'}`);
+  }
+
   function open(focus: boolean) {
+    markUnread(0);
     panel.hidden = false;
     launcher.setAttribute('aria-expanded', 'true');
     if (focus) input.focus();
@@ -149,10 +164,26 @@ export function createView(shadow: ShadowRoot, css: string, on: ViewEvents, init
     setLocale,
     strings: () => t,
     isOpen: () => !panel.hidden,
-    clear: () => log.replaceChildren(),
-    append(messages: readonly ChatMessage[]) {
-      log.append(...messages.map((m) => item(m.from, who(m.from), m.text)));
+    clear: () => {
+      shown.clear();
+      log.replaceChildren();
+    },
+    /** Appends the messages not shown yet; answers those. Staff's carry their name. */
+    append(messages: readonly ChatMessage[]): ChatMessage[] {
+      const fresh = messages.filter((m) => !shown.has(m.id));
+      for (const m of fresh) {
+        shown.add(m.id);
+        const name = m.from === 'agent' && m.author;
+        // The text starts with "Name: " for clients without the author field; the name shows above it instead.
+        const text = name && m.text.startsWith(`${name}: `) ? m.text.slice(name.length + 2) : m.text;
+        log.append(name ? item(m.from, h('b', { class: 'author' }, name), h('span', { class: 'sr' }, ': '), text) : item(m.from, who(m.from), text));
+      }
       scrollDown();
+      return fresh;
+    },
+    /** Adds to the launcher's count of replies while the panel is closed. */
+    unread(count: number) {
+      if (panel.hidden && count > 0) markUnread(unread + count);
     },
     /** The user's words shown at once, until the desk's answer replaces them or the call fails. */
     pending(text: string) {

@@ -1,5 +1,7 @@
+import type { ChatMessage } from '../../chat/conversation-service.ts';
 import { DEFAULT_LOCALE, type Locale, isLocale } from '../../i18n/locales.ts';
 import { type ApiResult, type ConversationView, type UserInput, type WidgetUser, createApi } from './api.ts';
+import { type Follower, follow } from './live.ts';
 import type { WidgetStrings } from './strings.ts';
 import { createView } from './view.ts';
 
@@ -34,6 +36,9 @@ export function mountWidget(options: { apiBase: string; user: WidgetUser | null;
   const saved = stored();
   /** The language asked for at the next start: the user's own pick, else the host's or the browser's. */
   let wanted = saved.locale ?? options.locale;
+  /** The conversation's messages are in the view: live ones can follow them. */
+  let ready = false;
+  let follower: Follower | null = null;
 
   const view = createView(shadow, css, {
     opened: () => {
@@ -56,6 +61,7 @@ export function mountWidget(options: { apiBase: string; user: WidgetUser | null;
     },
     restart: () => {
       if (busy) return;
+      unfollow();
       conversationId = null;
       view.clear();
       view.options([], false);
@@ -68,6 +74,26 @@ export function mountWidget(options: { apiBase: string; user: WidgetUser | null;
       if (conversationId) void switchTo(conversationId, locale);
     },
   }, wanted ?? DEFAULT_LOCALE);
+
+  /** Follows the conversation live (staff's replies) from the last message known, if any. */
+  function following(id: string, lastId: string | null) {
+    if (follower) return;
+    follower = follow(options.apiBase, options.user, api, id, lastId, arrived);
+  }
+
+  function unfollow() {
+    follower?.stop();
+    follower = null;
+    ready = false;
+  }
+
+  /** New messages from the stream or polling. During a turn its answer brings the user's and the bot's. */
+  function arrived(messages: ChatMessage[]) {
+    const list = busy ? messages.filter((m) => m.from === 'agent') : messages;
+    // Before the conversation is shown, only counted: the first open shows them with the rest.
+    const fresh = ready ? view.append(list) : list;
+    view.unread(fresh.filter((m) => m.from === 'agent').length);
+  }
 
   function save() {
     try {
@@ -90,7 +116,7 @@ export function mountWidget(options: { apiBase: string; user: WidgetUser | null;
   /** Tells the desk the user's language (serialized with the conversation's turns there). */
   async function switchTo(id: string, locale: Locale) {
     const result = await api.switchLocale(id, locale);
-    if (result.ok) return follow(result.view);
+    if (result.ok) return followLocale(result.view);
     // Gone: the next start asks for it anyway. Else the notice, with Retry when that can help.
     if (result.kind === 'http' && result.status === 404) return;
     const { text, retry } = explain(result, view.strings());
@@ -99,7 +125,7 @@ export function mountWidget(options: { apiBase: string; user: WidgetUser | null;
   }
 
   /** The frame follows the conversation's language (set by the server, from the user's first words too). */
-  function follow(conversation: ConversationView) {
+  function followLocale(conversation: ConversationView) {
     if (isLocale(conversation.locale)) view.setLocale(conversation.locale);
   }
 
@@ -120,7 +146,7 @@ export function mountWidget(options: { apiBase: string; user: WidgetUser | null;
   }
 
   function show(conversation: ConversationView) {
-    follow(conversation);
+    followLocale(conversation);
     view.append(conversation.messages);
     const packet = conversation.packet;
     if (packet && packet.ref !== packetShown) {
@@ -139,6 +165,8 @@ export function mountWidget(options: { apiBase: string; user: WidgetUser | null;
     conversationId = started.conversationId;
     save();
     show(started);
+    ready = true;
+    following(started.conversationId, started.messages.at(-1)?.id ?? null);
   }
 
   async function load() {
@@ -148,10 +176,15 @@ export function mountWidget(options: { apiBase: string; user: WidgetUser | null;
     const conversation = await call(() => api.get(id), () => void load());
     if (conversation === 'gone') {
       // Expired, or started by someone else signed in on this browser: start afresh.
+      unfollow();
       conversationId = null;
       return begin();
     }
-    if (conversation) show(conversation);
+    if (conversation) {
+      show(conversation);
+      ready = true;
+      following(id, conversation.messages.at(-1)?.id ?? null);
+    }
   }
 
   async function turn(input: UserInput, label: string) {
@@ -165,6 +198,7 @@ export function mountWidget(options: { apiBase: string; user: WidgetUser | null;
     if (result === null) return shown.fail();
     shown.remove();
     if (result === 'gone') {
+      unfollow();
       conversationId = null;
       view.clear();
       return begin();
@@ -174,11 +208,16 @@ export function mountWidget(options: { apiBase: string; user: WidgetUser | null;
 
   conversationId = saved.id;
   if (saved.open) view.open(false);
+  // A conversation under way is followed with the panel closed too: a reply shows on the launcher.
+  else if (saved.id) following(saved.id, null);
 
   return {
     open: () => view.open(true),
     close: () => view.close(false),
-    destroy: () => host.remove(),
+    destroy: () => {
+      unfollow();
+      host.remove();
+    },
   };
 }
 
