@@ -34,6 +34,8 @@ export interface WidgetStrings {
   signedIn: string;
   notSignedIn: string;
   missing: { accountEmail: string; studio: string; prompt: string; timestamp: string };
+  /** The launcher's badge, read out: staff replies that came while the panel was closed. */
+  newReplies: (n: number) => string;
   /** Which language support staff answer in; empty in English. */
   staffLanguage: string;
   network: string;
@@ -76,6 +78,7 @@ export const STRINGS: Record<Locale, WidgetStrings> = {
     signedIn: 'signed in',
     notSignedIn: 'not signed in',
     missing: { accountEmail: 'your account email', studio: 'the studio', prompt: 'the prompt', timestamp: 'when it happened' },
+    newReplies: (n) => `${n} new ${n === 1 ? 'reply' : 'replies'}`,
     staffLanguage: '',
     network: 'We can’t reach support right now. Check your connection, then try again.',
     rateLimited: (s) => `Too many messages at once. Please wait ${s} ${s === 1 ? 'second' : 'seconds'}, then try again.`,
@@ -112,6 +115,7 @@ export const STRINGS: Record<Locale, WidgetStrings> = {
     signedIn: 'connecté',
     notSignedIn: 'non connecté',
     missing: { accountEmail: 'l’e-mail de votre compte', studio: 'le studio', prompt: 'le prompt', timestamp: 'le moment où c’est arrivé' },
+    newReplies: (n) => `${n} ${n > 1 ? 'nouvelles réponses' : 'nouvelle réponse'}`,
     staffLanguage: 'Notre équipe vous répondra en anglais.',
     network: 'Impossible de joindre l’assistance pour le moment. Vérifiez votre connexion, puis réessayez.',
     rateLimited: (s) => `Trop de messages d’un coup. Patientez ${s} seconde${s > 1 ? 's' : ''}, puis réessayez.`,
@@ -148,6 +152,7 @@ export const STRINGS: Record<Locale, WidgetStrings> = {
     signedIn: 'sesión iniciada',
     notSignedIn: 'sin iniciar sesión',
     missing: { accountEmail: 'el correo de tu cuenta', studio: 'el estudio', prompt: 'el prompt', timestamp: 'cuándo pasó' },
+    newReplies: (n) => `${n} ${n === 1 ? 'respuesta nueva' : 'respuestas nuevas'}`,
     staffLanguage: 'Nuestro equipo te responderá en inglés.',
     network: 'Ahora mismo no podemos conectar con soporte. Revisa tu conexión y vuelve a intentarlo.',
     rateLimited: (s) => `Demasiados mensajes seguidos. Espera ${s} ${s === 1 ? 'segundo' : 'segundos'} y vuelve a intentarlo.`,
@@ -184,6 +189,7 @@ export const STRINGS: Record<Locale, WidgetStrings> = {
     signedIn: 'angemeldet',
     notSignedIn: 'nicht angemeldet',
     missing: { accountEmail: 'die E-Mail-Adresse Ihres Kontos', studio: 'das Studio', prompt: 'der Prompt', timestamp: 'wann es passiert ist' },
+    newReplies: (n) => `${n} ${n === 1 ? 'neue Antwort' : 'neue Antworten'}`,
     staffLanguage: 'Unser Team antwortet Ihnen auf Englisch.',
     network: 'Der Support ist gerade nicht erreichbar. Prüfen Sie Ihre Verbindung und versuchen Sie es dann erneut.',
     rateLimited: (s) => `Zu viele Nachrichten auf einmal. Bitte warten Sie ${s} ${s === 1 ? 'Sekunde' : 'Sekunden'} und versuchen Sie es dann erneut.`,
@@ -220,6 +226,7 @@ export const STRINGS: Record<Locale, WidgetStrings> = {
     signedIn: 'conectado',
     notSignedIn: 'não conectado',
     missing: { accountEmail: 'o e-mail da sua conta', studio: 'o estúdio', prompt: 'o prompt', timestamp: 'quando aconteceu' },
+    newReplies: (n) => `${n} ${n === 1 ? 'resposta nova' : 'respostas novas'}`,
     staffLanguage: 'Nossa equipe vai responder em inglês.',
     network: 'Não conseguimos falar com o suporte agora. Verifique sua conexão e tente de novo.',
     rateLimited: (s) => `Muitas mensagens de uma vez. Aguarde ${s} ${s === 1 ? 'segundo' : 'segundos'} e tente de novo.`,

@@ -119,7 +119,7 @@ export function createView(shadow: ShadowRoot, css: string, on: ViewEvents, init
     unread = count;
     badge.hidden = count === 0;
     badge.textContent = String(count);
-    badge.setAttribute('aria-label', `${count} new ${count === 1 ? 'reply' : 'replies'}`);
+    badge.setAttribute('aria-label', t.newReplies(count));
   }
 
   function open(focus: boolean) {
