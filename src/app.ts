@@ -7,6 +7,7 @@ import { type ChatRoutesDeps, chatRoutes } from './chat/chat-routes.ts';
 import { DeskError, type DeskErrorCode } from './core/errors.ts';
 import type { Clock } from './core/ports.ts';
 import type { SupportStore } from './core/support-store.ts';
+import { type MetricsRouteDeps, metricsRoutes } from './metrics/metrics-route.ts';
 import { type WidgetRoutesDeps, widgetRoutes } from './widget/widget-routes.ts';
 
 /** What the HTTP app is built from; the composition roots (Node, Workers) fill it in. */
@@ -21,6 +22,8 @@ export interface AppDeps {
   slack?: { handle(request: Request): Promise<Response> } | null;
   /** The inbound email route (`POST /email/inbound`, `inboundEmailRoutes`), mounted under `/api`. */
   email?: Hono | null;
+  /** `GET /metrics` (metrics-route.ts); absent without METRICS_TOKEN, so the path answers 404. */
+  metrics?: MetricsRouteDeps | null;
 }
 
 const statusOf: Record<DeskErrorCode, ContentfulStatusCode> = {
@@ -67,6 +70,7 @@ export function createApp(deps: AppDeps) {
   const slack = deps.slack;
   // The raw request goes to the Slack channel untouched: its signature is over the exact bytes.
   if (slack) app.post('/slack/events', (c) => slack.handle(c.req.raw));
+  if (deps.metrics) app.route('/', metricsRoutes(deps.metrics));
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
     info: {

@@ -7,6 +7,8 @@ import type { ChatSide } from './desk.ts';
 import type { EmailIntake } from './email/email-intake.ts';
 import { createRateLimiter } from './http/rate-limiter.ts';
 import { createKnowledgeBase } from './knowledge/knowledge-base.ts';
+import type { ProcessMetrics } from './metrics/process-metrics.ts';
+import { timedConversations } from './metrics/timed-conversations.ts';
 import type { WidgetRoutesDeps } from './widget/widget-routes.ts';
 
 /** The inbound mail route (`inboundEmailRoutes`), as the chat side mounts it under `/api`. */
@@ -22,6 +24,8 @@ export interface ChatParts {
   demoIdentity: WidgetRoutesDeps['demo'];
   /** The inbound mail route, mounted under `/api` when INBOUND_EMAIL_SECRET is set and mail comes in (Node). */
   emailRoute?: EmailRoute;
+  /** This process's own figures for `/metrics` (Node); none on a Worker, whose isolates come and go. */
+  processMetrics?: ProcessMetrics | null;
 }
 
 /**
@@ -30,8 +34,8 @@ export interface ChatParts {
  * carries none of it.
  */
 export function chatSide(parts: ChatParts): ChatSide {
-  return ({ config, now, store, platform, packets }, mail) => {
-    const conversations = createConversationService({
+  return ({ config, now, store, platform, metrics, packets }, mail) => {
+    const service = createConversationService({
       store,
       platform,
       packets,
@@ -42,6 +46,8 @@ export function chatSide(parts: ChatParts): ChatSide {
       autoRefundLimit: config.autoRefundLimit,
       autoRefundWindowMs: config.autoRefundWindowMs,
     });
+    const processMetrics = parts.processMetrics ?? null;
+    const conversations = processMetrics ? timedConversations(service, processMetrics) : service;
     const slack = mail?.slack;
     const intake = mail?.email.intake;
     const inboundSecret = config.email.inboundSecret;
@@ -62,6 +68,7 @@ export function chatSide(parts: ChatParts): ChatSide {
         maxBodyBytes: config.chat.maxBodyBytes,
       },
       widget: { script: parts.widgetScript, demo: parts.demoIdentity, allowedOrigins: config.widget.allowedOrigins },
+      metrics: config.metrics.token ? { token: config.metrics.token, store: metrics, processMetrics } : null,
     });
     return { conversations, app };
   };

@@ -39,7 +39,7 @@ export interface MailParts<S extends SlackPort> extends MailStorePorts {
  * mail Worker hand it to createDesk (src/desk.ts); the chat Worker does not, and carries none of it.
  */
 export function mailSide<S extends SlackPort>(parts: MailParts<S>): MailSide<S> {
-  return ({ config, now, store, platform, packets, notifier }): MailWiring<S> => {
+  return ({ config, now, store, platform, metrics, packets, notifier }): MailWiring<S> => {
     const { emailStore, triageStore } = parts;
     const triage = config.slack
       ? createTriageService({
@@ -55,7 +55,7 @@ export function mailSide<S extends SlackPort>(parts: MailParts<S>): MailSide<S> 
         })
       : null;
     const slack = config.slack && triage ? parts.slack({ settings: config.slack, triage, runRelay: () => relay.runOnce() }) : null;
-    const intake = createEmailIntake({
+    const intakeService = createEmailIntake({
       store,
       emailStore,
       platform,
@@ -68,6 +68,15 @@ export function mailSide<S extends SlackPort>(parts: MailParts<S>): MailSide<S> 
       maxUnverifiedRepliesPerHour: config.email.autoReplyUnverifiedPerHour,
       ...(parts.parse && { parse: parts.parse }),
     });
+    // A duplicate delivery writes no row of its own: counted for /metrics (a count failing loses only the count).
+    const intake: typeof intakeService = {
+      ...intakeService,
+      async receive(raw) {
+        const outcome = await intakeService.receive(raw);
+        if (outcome.status === 'duplicate') await metrics.countEvent('email.duplicate').catch(() => undefined);
+        return outcome;
+      },
+    };
     // Mail goes out only from SUPPORT_FROM; without it (or a sender) it waits in the outbox.
     const from = config.email.from;
     const send = from ? parts.sendMail : null;

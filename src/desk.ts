@@ -9,6 +9,7 @@ import type { SupportStore } from './core/support-store.ts';
 import { type UserNotifier, createUserNotifier } from './core/user-notifier.ts';
 import type { EmailIntake } from './email/email-intake.ts';
 import type { EmailStore } from './email/email-store.ts';
+import type { MetricsStore } from './metrics/metrics-store.ts';
 import type { DeliveryHandler, OutboxRelay } from './outbox/outbox-relay.ts';
 import type { TriageService } from './triage/triage-service.ts';
 
@@ -29,6 +30,8 @@ import type { TriageService } from './triage/triage-service.ts';
 export interface StorePorts {
   store: SupportStore;
   platform: PlatformData;
+  /** The figures of `/metrics` and the console, as aggregates over the same database. */
+  metrics: MetricsStore;
 }
 
 /** What every side of the desk is built on. */
@@ -98,7 +101,7 @@ export interface Desk<S extends SlackPort = SlackPort> extends DeskCore {
 }
 
 export function createDesk<S extends SlackPort>(parts: DeskParts<S>): Desk<S> {
-  const { config, now, store, platform } = parts;
+  const { config, now, store, platform, metrics } = parts;
   const packets = createPacketService({
     platform,
     store,
@@ -108,7 +111,7 @@ export function createDesk<S extends SlackPort>(parts: DeskParts<S>): Desk<S> {
     destinations: config.destinations,
   });
   const notifier = createUserNotifier({ store, now, newId, ttlMs: config.chat.ttlMs });
-  const core: DeskCore = { config, now, store, platform, packets, notifier };
+  const core: DeskCore = { config, now, store, platform, metrics, packets, notifier };
   // Mail first: the chat side's app serves Slack's events and inbound mail when there are any.
   const mail = parts.mail ? parts.mail(core) : null;
   const chat = parts.chat ? parts.chat(core, mail) : null;

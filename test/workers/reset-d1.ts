@@ -13,6 +13,10 @@ export async function emptyD1(): Promise<DeskDb> {
     [
       schema.messages,
       schema.conversations,
+      schema.conversationLog,
+      schema.deskCounters,
+      schema.incidentWatchers,
+      schema.incidents,
       schema.outbox,
       schema.auditLog,
       schema.slackMessages,

@@ -52,6 +52,7 @@ export default defineProject({
         bindings: {
           TEST_MIGRATIONS: await readD1Migrations(`${root}adapters/db/migrations`),
           WIDGET_IDENTITY_SECRET: 'worker-test-secret',
+          METRICS_TOKEN: 'worker-metrics-token-3e8a1f',
           SLACK_TRIAGE_CHANNEL: 'C0TRIAGE',
           SUPPORT_INBOX: 'support@prismposter.com',
           SUPPORT_FROM: 'help@prismposter.com',
