@@ -7,6 +7,8 @@ import { type ChatRoutesDeps, chatRoutes } from './chat/chat-routes.ts';
 import { DeskError, type DeskErrorCode } from './core/errors.ts';
 import type { Clock } from './core/ports.ts';
 import type { SupportStore } from './core/support-store.ts';
+import type { IncidentService } from './incidents/incident-service.ts';
+import { statusRoutes } from './incidents/status-route.ts';
 import { type MetricsRouteDeps, metricsRoutes } from './metrics/metrics-route.ts';
 import { type WidgetRoutesDeps, widgetRoutes } from './widget/widget-routes.ts';
 
@@ -24,6 +26,8 @@ export interface AppDeps {
   email?: Hono | null;
   /** `GET /metrics` (metrics-route.ts); absent without METRICS_TOKEN, so the path answers 404. */
   metrics?: MetricsRouteDeps | null;
+  /** `GET /api/status`: the incidents open now, public. */
+  incidents?: Pick<IncidentService, 'status'> | null;
 }
 
 const statusOf: Record<DeskErrorCode, ContentfulStatusCode> = {
@@ -65,6 +69,7 @@ export function createApp(deps: AppDeps) {
   );
   // Before the chat API: its body limit, identity check and rate limit are the widget's, not the mail gateway's.
   if (deps.email) app.route('/api', deps.email);
+  if (deps.incidents) app.route('/api', statusRoutes(deps.incidents));
   app.route('/api', chatRoutes(deps.chat));
   if (deps.widget) app.route('/', widgetRoutes(deps.widget));
   const slack = deps.slack;

@@ -34,7 +34,7 @@ export interface ChatParts {
  * carries none of it.
  */
 export function chatSide(parts: ChatParts): ChatSide {
-  return ({ config, now, store, platform, metrics, packets }, mail) => {
+  return ({ config, now, store, platform, metrics, packets, incidents }, mail) => {
     const service = createConversationService({
       store,
       platform,
@@ -69,6 +69,7 @@ export function chatSide(parts: ChatParts): ChatSide {
       },
       widget: { script: parts.widgetScript, demo: parts.demoIdentity, allowedOrigins: config.widget.allowedOrigins },
       metrics: config.metrics.token ? { token: config.metrics.token, store: metrics, processMetrics } : null,
+      incidents,
     });
     return { conversations, app };
   };

@@ -4,6 +4,7 @@ import type { MailSide, MailWiring, SlackPort } from './desk.ts';
 import { type SendMail, createEmailDelivery } from './email/email-delivery.ts';
 import { type EmailIntakeDeps, createEmailIntake } from './email/email-intake.ts';
 import type { EmailStore } from './email/email-store.ts';
+import type { IncidentService } from './incidents/incident-service.ts';
 import { type RelayRun, createOutboxRelay } from './outbox/outbox-relay.ts';
 import { type TriageService, createTriageService } from './triage/triage-service.ts';
 import type { TriageStore } from './triage/triage-store.ts';
@@ -15,6 +16,8 @@ export interface SlackMaking {
   triage: TriageService;
   /** Delivers what the outbox holds now (rather than at the relay's next run). */
   runRelay: () => Promise<RelayRun>;
+  /** Incidents: their Slack message and its Resolve button. */
+  incidents: IncidentService;
 }
 
 /** The mail side's ports over the desk's database (`mailStorePorts`, beside the drizzle stores). */
@@ -39,7 +42,7 @@ export interface MailParts<S extends SlackPort> extends MailStorePorts {
  * mail Worker hand it to createDesk (src/desk.ts); the chat Worker does not, and carries none of it.
  */
 export function mailSide<S extends SlackPort>(parts: MailParts<S>): MailSide<S> {
-  return ({ config, now, store, platform, metrics, packets, notifier }): MailWiring<S> => {
+  return ({ config, now, store, platform, metrics, packets, notifier, incidents }): MailWiring<S> => {
     const { emailStore, triageStore } = parts;
     const triage = config.slack
       ? createTriageService({
@@ -54,7 +57,7 @@ export function mailSide<S extends SlackPort>(parts: MailParts<S>): MailSide<S> 
           onQueued: () => void relay.runOnce().catch(() => undefined),
         })
       : null;
-    const slack = config.slack && triage ? parts.slack({ settings: config.slack, triage, runRelay: () => relay.runOnce() }) : null;
+    const slack = config.slack && triage ? parts.slack({ settings: config.slack, triage, runRelay: () => relay.runOnce(), incidents }) : null;
     const intakeService = createEmailIntake({
       store,
       emailStore,

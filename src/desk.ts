@@ -9,6 +9,8 @@ import type { SupportStore } from './core/support-store.ts';
 import { type UserNotifier, createUserNotifier } from './core/user-notifier.ts';
 import type { EmailIntake } from './email/email-intake.ts';
 import type { EmailStore } from './email/email-store.ts';
+import { type IncidentService, createIncidentService } from './incidents/incident-service.ts';
+import type { IncidentStore } from './incidents/incident-types.ts';
 import type { MetricsStore } from './metrics/metrics-store.ts';
 import type { DeliveryHandler, OutboxRelay } from './outbox/outbox-relay.ts';
 import type { TriageService } from './triage/triage-service.ts';
@@ -32,6 +34,8 @@ export interface StorePorts {
   platform: PlatformData;
   /** The figures of `/metrics` and the console, as aggregates over the same database. */
   metrics: MetricsStore;
+  /** The incidents found in the platform's records, and who asked to hear of their end. */
+  incidentStore: IncidentStore;
 }
 
 /** What every side of the desk is built on. */
@@ -41,6 +45,8 @@ export interface DeskCore extends StorePorts {
   packets: PacketService;
   /** Tells users about their case by the channel they came through (staff's decisions, replies). */
   notifier: UserNotifier;
+  /** Incidents: the sweep (Node's interval, the mail Worker's cron), `/api/status`, staff's resolve. */
+  incidents: IncidentService;
 }
 
 /** Keeps work running after a response is sent, where the runtime must be told (a Worker's `waitUntil`). */
@@ -101,7 +107,7 @@ export interface Desk<S extends SlackPort = SlackPort> extends DeskCore {
 }
 
 export function createDesk<S extends SlackPort>(parts: DeskParts<S>): Desk<S> {
-  const { config, now, store, platform, metrics } = parts;
+  const { config, now, store, platform, metrics, incidentStore } = parts;
   const packets = createPacketService({
     platform,
     store,
@@ -111,7 +117,15 @@ export function createDesk<S extends SlackPort>(parts: DeskParts<S>): Desk<S> {
     destinations: config.destinations,
   });
   const notifier = createUserNotifier({ store, now, newId, ttlMs: config.chat.ttlMs });
-  const core: DeskCore = { config, now, store, platform, metrics, packets, notifier };
+  const incidents = createIncidentService({
+    incidents: incidentStore,
+    platform,
+    now,
+    newId,
+    settings: config.incidents,
+    slackChannel: config.destinations.slackChannel,
+  });
+  const core: DeskCore = { config, now, store, platform, metrics, incidentStore, packets, notifier, incidents };
   // Mail first: the chat side's app serves Slack's events and inbound mail when there are any.
   const mail = parts.mail ? parts.mail(core) : null;
   const chat = parts.chat ? parts.chat(core, mail) : null;

@@ -7,6 +7,7 @@ import { createHttpPlatformData } from '../platform-http/http-platform-data.ts';
 import { createDrizzleTriageStore } from '../slack/drizzle-triage-store.ts';
 import type { DeskDb } from './desk-db.ts';
 import { createDrizzleEmailStore } from './drizzle-email-store.ts';
+import { createDrizzleIncidentStore } from './drizzle-incident-store.ts';
 import { createDrizzleMetricsStore } from './drizzle-metrics-store.ts';
 import { createDrizzlePlatformData } from './drizzle-platform-data.ts';
 import { createDrizzleSupportStore } from './drizzle-support-store.ts';
@@ -22,7 +23,12 @@ export function storePorts(database: DeskDb, config: DeskConfig, now: Clock): St
     config.platform.kind === 'http'
       ? createHttpPlatformData({ baseUrl: config.platform.baseUrl, token: config.platform.token, timeoutMs: config.platform.timeoutMs })
       : createDrizzlePlatformData(database, { now, newId });
-  return { store: createDrizzleSupportStore(database), platform, metrics: createDrizzleMetricsStore(database) };
+  return {
+    store: createDrizzleSupportStore(database),
+    platform,
+    metrics: createDrizzleMetricsStore(database),
+    incidentStore: createDrizzleIncidentStore(database),
+  };
 }
 
 /** What the mail side keeps: the messages read and their auto-replies, and the triage messages in Slack. */

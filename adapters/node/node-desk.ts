@@ -67,8 +67,8 @@ export function openNodeDesk(
       ...mailPorts,
       sendMail: smtp?.send ?? null,
       ...(parser && { parse: parser.parse }),
-      slack: ({ settings, triage }) =>
-        createSlackChannel({ ...settings, ...options.slack, triage, triageStore: mailPorts.triageStore, store: ports.store, now }),
+      slack: ({ settings, triage, incidents, runRelay }) =>
+        createSlackChannel({ ...settings, ...options.slack, triage, triageStore: mailPorts.triageStore, store: ports.store, now, incidents, runRelay }),
     }),
   });
   const { conversations, app, relay, email } = desk;
