@@ -1,16 +1,15 @@
 import type { GenerationError } from '../core/platform-types.ts';
 
 /**
- * A message with what differs between two occurrences of one failure taken out: ids (uuids, long
- * hex or digit runs), numbers and quoted values become `#`; case and spacing are ignored.
+ * A message with what differs between two occurrences of one failure taken out: every word with a
+ * digit in it (ids, numbers, durations, worker names) and quoted values become `#`; case, spacing
+ * and the closing punctuation are ignored.
  */
 export function normaliseMessage(message: string): string {
   return message
     .toLowerCase()
-    .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, '#')
     .replace(/"[^"]*"|'[^']*'|`[^`]*`/g, '#')
-    .replace(/\b(?=[0-9a-z_-]*\d)[0-9a-z_-]{4,}\b/g, '#')
-    .replace(/\d+(?:[.,]\d+)?/g, '#')
+    .replace(/[\w-]*\d[\w.-]*/g, '#')
     .replace(/\s+/g, ' ')
     .replace(/[\s.!:;]+$/, '')
     .trim();

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemoIfEmpty } from '../../adapters/db/seed-demo.ts';
 import { type NodeDesk, openNodeDesk } from '../../adapters/node/node-desk.ts';
 import { loadConfig } from '../../src/config.ts';
+import { dashboardFigures } from '../../src/metrics/dashboard-figures.ts';
 import { buildEml } from '../email/build-eml.ts';
 import { WIDGET_SECRET, chatClient, identityHeaders } from '../support/chat-desk.ts';
 import { type ServedApp, serveApp } from '../support/serve-app.ts';
@@ -193,6 +194,20 @@ describe('GET /metrics', () => {
     const turns = before.get('desk_chat_turn_seconds')?.metrics[0];
     expect(Number(turns?.count)).toBe(4 + 5 + 5 + 2 + 1);
     expect(turns?.buckets?.['+Inf']).toBe(turns?.count);
+  });
+
+  it('gives the console the same day in its figures for the last 7 days, read with SQL from the same file', async () => {
+    const { week, month } = await dashboardFigures(first.desk.metrics, clock.now);
+    expect(week.conversations).toEqual({ started: 4, ended: 4, selfServed: 1 });
+    expect(week.selfServiceRate).toBe(0.25);
+    // The widget packets' failed runs, both charged (Leo's mail names no run: its packet has none).
+    expect(week.failedRuns).toEqual({ total: 2, charged: 2 });
+    expect(week.chargedForFailureRate).toBe(1);
+    expect(week.refunds).toEqual({ auto: { count: 1, credits: 12 }, staff: { count: 1, credits: 40 }, total: { count: 2, credits: 52 } });
+    expect(week.medianFirstStaffResponseSeconds).toBe(7200);
+    expect(week.medianResolutionSeconds).toBe(600);
+    expect(week.topFailureClusters.map((c) => `${c.studio}/${c.error}/${c.runs}`).sort()).toEqual(['music/model_timeout/1', 'video/model_timeout/1']);
+    expect(month.refunds.total).toEqual(week.refunds.total);
   });
 
   it('answers the same store figures after a restart on the same file; the process figures start again', async () => {
