@@ -10,6 +10,7 @@ export const benches: readonly [name: string, run: () => Promise<BenchSection>][
   ['slack-ack', async () => (await import('./slack-ack-bench.ts')).slackAckBench()],
   ['email-intake', async () => (await import('./email-intake-bench.ts')).emailIntakeBench()],
   ['soak', async () => (await import('./soak-bench.ts')).soakBench()],
+  ['metrics', async () => (await import('./metrics-bench.ts')).metricsBench()],
 ];
 
 /** The refusal of names that are not benchmarks, listing those there are. */

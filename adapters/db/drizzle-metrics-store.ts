@@ -1,4 +1,4 @@
-import { type SQL, and, gte, inArray, lt, sql } from 'drizzle-orm';
+import { type SQL, and, gte, inArray, isNotNull, lt, sql } from 'drizzle-orm';
 import { TriageAction } from '../../src/triage/triage-types.ts';
 import type { BucketedDurations, CaseActivity, ConversationOutcome, MetricsStore, RefundedBy } from '../../src/metrics/metrics-store.ts';
 import type { DeskDb } from './desk-db.ts';
@@ -14,78 +14,98 @@ const RESOLVING_ACTIONS = [AUTO_REFUND, TriageAction.refundApproved, TriageActio
 /** The credits of a refund's audit entry: staff's approval names its amount, the policy its refund due. */
 const refundCredits = sql<number>`coalesce(json_extract(${auditLog.evidence}, '$.amount'), json_extract(${auditLog.evidence}, '$.refundDue'), 0)`;
 
-const firstAt = (actions: readonly string[]) =>
-  sql`(SELECT ${auditLog.packetRef} AS ref, min(${auditLog.at}) AS at FROM ${auditLog} WHERE ${inArray(auditLog.action, [...actions])} AND ${auditLog.packetRef} IS NOT NULL GROUP BY ${auditLog.packetRef})`;
+/** Both moments of each packet's timeline in one pass over the audit log: staff's first response, its resolution. */
+const timelines = sql`(SELECT ${auditLog.packetRef} AS ref,
+  min(CASE WHEN ${inArray(auditLog.action, RESPONSE_ACTIONS)} THEN ${auditLog.at} END) AS responded,
+  min(CASE WHEN ${inArray(auditLog.action, RESOLVING_ACTIONS)} THEN ${auditLog.at} END) AS resolved
+  FROM ${auditLog} WHERE ${inArray(auditLog.action, [...new Set([...RESPONSE_ACTIONS, ...RESOLVING_ACTIONS])])} AND ${auditLog.packetRef} IS NOT NULL
+  GROUP BY ${auditLog.packetRef})`;
+
+/** Counts per bucket (not cumulative) from the cumulative counts the database answers. */
+function bucketed(row: Record<string, unknown> | undefined, prefix: string, bounds: readonly number[]): BucketedDurations {
+  let below = 0;
+  const buckets = bounds.map((le, i) => {
+    const cumulative = Number(row?.[`${prefix}${i}`] ?? 0);
+    const count = cumulative - below;
+    below = cumulative;
+    return { le, count };
+  });
+  return { buckets, over: Number(row?.[`${prefix}Total`] ?? 0) - below, sum: Number(row?.[`${prefix}Sum`] ?? 0) };
+}
 
 /**
  * The desk's figures over drizzle, the same SQL on better-sqlite3 and D1: every count, sum and
- * histogram bucket is an aggregate in the database, so a scrape reads a handful of numbers.
+ * histogram bucket is an aggregate in the database, so a scrape reads a handful of rows. Each
+ * table is read once a scrape (grouped), the counts by outcome and channel from their indexes.
  */
 export function createDrizzleMetricsStore({ db }: DeskDb): MetricsStore {
-  const scalar = (query: SQL) => sql<number>`(${query})`;
-
-  /** A histogram of (later − packet filed) over packets that have a `later`, bucketed in the database. */
-  async function durations(actions: readonly string[], bounds: readonly number[]): Promise<BucketedDurations> {
-    const seconds = sql`((f.at - ${packets.createdAt}) / 1000.0)`;
-    const columns: Record<string, SQL<number>> = {
-      total: sql<number>`count(*)`,
-      sum: sql<number>`coalesce(sum(${seconds}), 0)`,
-    };
-    bounds.forEach((le, i) => {
-      columns[`b${i}`] = sql<number>`coalesce(sum(CASE WHEN ${seconds} <= ${le} THEN 1 ELSE 0 END), 0)`;
-    });
+  /** Both histograms of the packets' timelines, bucketed in the database. */
+  async function durations(bounds: { firstStaffResponse: readonly number[]; resolution: readonly number[] }) {
+    const columns: Record<string, SQL<number>> = {};
+    for (const [prefix, moment, list] of [
+      ['r', sql`t.responded`, bounds.firstStaffResponse],
+      ['s', sql`t.resolved`, bounds.resolution],
+    ] as const) {
+      const seconds = sql`((${moment} - ${packets.createdAt}) / 1000.0)`;
+      columns[`${prefix}Total`] = sql<number>`count(${moment})`;
+      columns[`${prefix}Sum`] = sql<number>`coalesce(sum(${seconds}), 0)`;
+      list.forEach((le, i) => {
+        columns[`${prefix}${i}`] = sql<number>`coalesce(sum(CASE WHEN ${seconds} <= ${le} THEN 1 ELSE 0 END), 0)`;
+      });
+    }
     const [row] = await db
       .select(columns)
       .from(packets)
-      .innerJoin(sql`${firstAt(actions)} AS f`, sql`f.ref = ${packets.ref}`);
-    let below = 0;
-    const buckets = bounds.map((le, i) => {
-      const cumulative = Number(row?.[`b${i}`] ?? 0);
-      const count = cumulative - below;
-      below = cumulative;
-      return { le, count };
-    });
-    return { buckets, over: Number(row?.total ?? 0) - below, sum: Number(row?.sum ?? 0) };
+      .innerJoin(sql`${timelines} AS t`, sql`t.ref = ${packets.ref}`);
+    return { firstStaffResponse: bucketed(row, 'r', bounds.firstStaffResponse), resolution: bucketed(row, 's', bounds.resolution) };
   }
 
   return {
     async caseFigures(bounds) {
-      const count = (from: SQL, where?: SQL) => scalar(sql`SELECT count(*) FROM ${from}${where ? sql` WHERE ${where}` : sql``}`);
-      const auto = sql`${auditLog.action} = ${AUTO_REFUND}`;
-      const staff = sql`${auditLog.action} = ${TriageAction.refundApproved}`;
-      const [row] = await db
-        .select({
-          started: count(sql`${conversationLog}`),
-          resolved: count(sql`${conversationLog}`, sql`${conversationLog.outcome} = 'resolved'`),
-          handedOff: count(sql`${conversationLog}`, sql`${conversationLog.outcome} = 'handed_off'`),
-          expired: count(sql`${conversationLog}`, sql`${conversationLog.outcome} = 'expired'`),
-          widget: count(sql`${packets}`, sql`${packets.channel} = 'widget'`),
-          email: count(sql`${packets}`, sql`${packets.channel} = 'email'`),
-          slack: count(sql`${packets}`, sql`${packets.channel} = 'slack'`),
-          autoRefunds: count(sql`${auditLog}`, auto),
-          autoCredits: scalar(sql`SELECT coalesce(sum(${refundCredits}), 0) FROM ${auditLog} WHERE ${auto}`),
-          staffRefunds: count(sql`${auditLog}`, staff),
-          staffCredits: scalar(sql`SELECT coalesce(sum(${refundCredits}), 0) FROM ${auditLog} WHERE ${staff}`),
-          accepted: count(sql`${emailMessages}`, sql`${emailMessages.status} = 'accepted'`),
-          ignored: count(sql`${emailMessages}`, sql`${emailMessages.status} = 'ignored'`),
-          rejected: count(sql`${emailDeadLetters}`),
-          duplicate: scalar(sql`SELECT coalesce(max(${deskCounters.value}), 0) FROM ${deskCounters} WHERE ${deskCounters.key} = 'email.duplicate'`),
-          pending: count(sql`${outbox}`, sql`${outbox.status} = 'pending'`),
-          dead: count(sql`${outbox}`, sql`${outbox.status} = 'dead'`),
-          incidentsOpen: count(sql`${incidents}`, sql`${incidents.status} = 'open'`),
-        })
-        .from(sql`(SELECT 1)`);
+      const scalar = (query: SQL) => sql<number>`(${query})`;
+      const count = (from: SQL, where: SQL) => scalar(sql`SELECT count(*) FROM ${from} WHERE ${where}`);
+      const [[row], outcomes, channels, refunds, timing] = await Promise.all([
+        db
+          .select({
+            started: scalar(sql`SELECT count(*) FROM ${conversationLog}`),
+            accepted: count(sql`${emailMessages}`, sql`${emailMessages.status} = 'accepted'`),
+            ignored: count(sql`${emailMessages}`, sql`${emailMessages.status} = 'ignored'`),
+            rejected: scalar(sql`SELECT count(*) FROM ${emailDeadLetters}`),
+            duplicate: scalar(sql`SELECT coalesce(max(${deskCounters.value}), 0) FROM ${deskCounters} WHERE ${deskCounters.key} = 'email.duplicate'`),
+            pending: count(sql`${outbox}`, sql`${outbox.status} = 'pending'`),
+            dead: count(sql`${outbox}`, sql`${outbox.status} = 'dead'`),
+            incidentsOpen: count(sql`${incidents}`, sql`${incidents.status} = 'open'`),
+          })
+          .from(sql`(SELECT 1)`),
+        db
+          .select({ outcome: conversationLog.outcome, n: sql<number>`count(*)` })
+          .from(conversationLog)
+          .where(isNotNull(conversationLog.outcome))
+          .groupBy(conversationLog.outcome),
+        db.select({ channel: packets.channel, n: sql<number>`count(*)` }).from(packets).groupBy(packets.channel),
+        db
+          .select({ action: auditLog.action, n: sql<number>`count(*)`, credits: sql<number>`coalesce(sum(${refundCredits}), 0)` })
+          .from(auditLog)
+          .where(inArray(auditLog.action, [AUTO_REFUND, TriageAction.refundApproved]))
+          .groupBy(auditLog.action),
+        durations(bounds),
+      ]);
       const n = (key: keyof NonNullable<typeof row>) => Number(row?.[key] ?? 0);
+      const outcome = (o: string) => Number(outcomes.find((r) => r.outcome === o)?.n ?? 0);
+      const channel = (c: string) => Number(channels.find((r) => r.channel === c)?.n ?? 0);
+      const refund = (action: string) => {
+        const found = refunds.find((r) => r.action === action);
+        return { count: Number(found?.n ?? 0), credits: Number(found?.credits ?? 0) };
+      };
       return {
         conversationsStarted: n('started'),
-        conversationsEnded: { resolved: n('resolved'), handed_off: n('handedOff'), expired: n('expired') },
-        packetsFiled: { widget: n('widget'), email: n('email'), slack: n('slack') },
-        refunds: { auto: { count: n('autoRefunds'), credits: n('autoCredits') }, staff: { count: n('staffRefunds'), credits: n('staffCredits') } },
+        conversationsEnded: { resolved: outcome('resolved'), handed_off: outcome('handed_off'), expired: outcome('expired') },
+        packetsFiled: { widget: channel('widget'), email: channel('email'), slack: channel('slack') },
+        refunds: { auto: refund(AUTO_REFUND), staff: refund(TriageAction.refundApproved) },
         emailIntake: { accepted: n('accepted'), duplicate: n('duplicate'), ignored: n('ignored'), rejected: n('rejected') },
         outbox: { pending: n('pending'), dead: n('dead') },
         incidentsOpen: n('incidentsOpen'),
-        firstStaffResponse: await durations(RESPONSE_ACTIONS, bounds.firstStaffResponse),
-        resolution: await durations(RESOLVING_ACTIONS, bounds.resolution),
+        ...timing,
       };
     },
 
@@ -101,13 +121,10 @@ export function createDrizzleMetricsStore({ db }: DeskDb): MetricsStore {
         .select({ startedAt: conversationLog.startedAt, outcome: conversationLog.outcome, packetRef: conversationLog.packetRef })
         .from(conversationLog)
         .where(and(gte(conversationLog.startedAt, since), lt(conversationLog.startedAt, until)));
-      const response = sql`${firstAt(RESPONSE_ACTIONS)}`;
-      const resolved = sql`${firstAt(RESOLVING_ACTIONS)}`;
       const timings = await db
-        .select({ ref: packets.ref, createdAt: packets.createdAt, firstStaffResponseAt: sql<number | null>`r.at`, resolvedAt: sql<number | null>`s.at` })
+        .select({ ref: packets.ref, createdAt: packets.createdAt, firstStaffResponseAt: sql<number | null>`t.responded`, resolvedAt: sql<number | null>`t.resolved` })
         .from(packets)
-        .leftJoin(sql`${response} AS r`, sql`r.ref = ${packets.ref}`)
-        .leftJoin(sql`${resolved} AS s`, sql`s.ref = ${packets.ref}`)
+        .leftJoin(sql`${timelines} AS t`, sql`t.ref = ${packets.ref}`)
         .where(and(gte(packets.createdAt, since), lt(packets.createdAt, until)));
       // The failed runs each packet's reconciliation looked at, read out of the packet's JSON in the database.
       const failures = await db

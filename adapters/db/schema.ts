@@ -156,6 +156,8 @@ export const packets = sqliteTable(
     uniqueIndex('packets_account_runs')
       .on(t.accountKey, t.runsKey)
       .where(sql`${t.runsKey} <> '' AND ${t.accountKey} <> ''`),
+    // The metrics count packets by channel, and the console reads a period's, without reading their data.
+    index('packets_channel_created').on(t.channel, t.createdAt),
   ],
 );
 
@@ -285,7 +287,8 @@ export const conversationLog = sqliteTable(
     endedAt: integer('ended_at'),
     packetRef: text('packet_ref'),
   },
-  (t) => [index('conversation_log_started').on(t.startedAt), index('conversation_log_ended').on(t.endedAt)],
+  // By outcome: each scrape counts the outcomes from the index alone.
+  (t) => [index('conversation_log_started').on(t.startedAt), index('conversation_log_outcome').on(t.outcome)],
 );
 
 /** Counts of events that leave no row of their own (a duplicate delivery of an email): `key` → count. */

@@ -8,7 +8,7 @@ CREATE TABLE `conversation_log` (
 );
 --> statement-breakpoint
 CREATE INDEX `conversation_log_started` ON `conversation_log` (`started_at`);--> statement-breakpoint
-CREATE INDEX `conversation_log_ended` ON `conversation_log` (`ended_at`);--> statement-breakpoint
+CREATE INDEX `conversation_log_outcome` ON `conversation_log` (`outcome`);--> statement-breakpoint
 CREATE TABLE `desk_counters` (
 	`key` text PRIMARY KEY NOT NULL,
 	`value` integer DEFAULT 0 NOT NULL
@@ -45,6 +45,7 @@ CREATE TABLE `incidents` (
 CREATE UNIQUE INDEX `incidents_open_cluster` ON `incidents` (`studio`,`error_key`) WHERE "incidents"."status" = 'open';--> statement-breakpoint
 CREATE INDEX `incidents_status` ON `incidents` (`status`,`since`);--> statement-breakpoint
 CREATE INDEX `generations_failed_created` ON `generations` (`created_at_ms`) WHERE "generations"."status" = 'failed';--> statement-breakpoint
+CREATE INDEX `packets_channel_created` ON `packets` (`channel`,`created_at`);--> statement-breakpoint
 -- Written by hand (drizzle-kit writes no triggers): the log follows every write to `conversations`.
 CREATE TRIGGER `conversation_log_started` AFTER INSERT ON `conversations` BEGIN
 	INSERT OR IGNORE INTO `conversation_log` (`id`, `channel`, `started_at`) VALUES (NEW.`id`, NEW.`channel`, NEW.`created_at`);
