@@ -108,15 +108,6 @@ export interface Desk<S extends SlackPort = SlackPort> extends DeskCore {
 
 export function createDesk<S extends SlackPort>(parts: DeskParts<S>): Desk<S> {
   const { config, now, store, platform, metrics, incidentStore } = parts;
-  const packets = createPacketService({
-    platform,
-    store,
-    now,
-    newRef: () => newPacketRef(),
-    newId,
-    destinations: config.destinations,
-  });
-  const notifier = createUserNotifier({ store, now, newId, ttlMs: config.chat.ttlMs });
   const incidents = createIncidentService({
     incidents: incidentStore,
     platform,
@@ -125,6 +116,16 @@ export function createDesk<S extends SlackPort>(parts: DeskParts<S>): Desk<S> {
     settings: config.incidents,
     slackChannel: config.destinations.slackChannel,
   });
+  const packets = createPacketService({
+    platform,
+    store,
+    now,
+    newRef: () => newPacketRef(),
+    newId,
+    destinations: config.destinations,
+    incidentOf: (packet) => incidents.packetIncident(packet),
+  });
+  const notifier = createUserNotifier({ store, now, newId, ttlMs: config.chat.ttlMs });
   const core: DeskCore = { config, now, store, platform, metrics, incidentStore, packets, notifier, incidents };
   // Mail first: the chat side's app serves Slack's events and inbound mail when there are any.
   const mail = parts.mail ? parts.mail(core) : null;

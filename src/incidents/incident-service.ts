@@ -1,6 +1,7 @@
 import { pooledRandomBytes } from '../core/ids.ts';
 import type { FailedRun, GenerationError, Studio } from '../core/platform-types.ts';
 import type { Clock, IdGenerator, PlatformData } from '../core/ports.ts';
+import type { Packet } from '../core/support-packet.ts';
 import type { OutboxItem } from '../core/support-store.ts';
 import { type Detection, type IncidentSettings, detectIncidents } from './detect-incidents.ts';
 import { errorKey } from './error-key.ts';
@@ -137,6 +138,21 @@ export function createIncidentService(deps: IncidentServiceDeps) {
     async matching(run: { studio: Studio; error: GenerationError | null } | FailedRun): Promise<Incident | null> {
       const key = errorKey(run.error);
       return (await incidents.listOpen()).find((i) => i.studio === run.studio && i.errorKey === key) ?? null;
+    },
+
+    /** The open incident one of a packet's failed runs belongs to, if any (its findings, else its studio and error message). */
+    async packetIncident(packet: Packet): Promise<Incident | null> {
+      const failures: { studio: Studio; error: GenerationError | null }[] = (packet.findings?.runs ?? []).filter((r) => r.status === 'failed');
+      if (failures.length === 0 && packet.studio && packet.errorMessage) failures.push({ studio: packet.studio, error: { message: packet.errorMessage } });
+      if (failures.length === 0) return null;
+      const open = await incidents.listOpen();
+      if (open.length === 0) return null;
+      for (const run of failures) {
+        const key = errorKey(run.error);
+        const found = open.find((i) => i.studio === run.studio && i.errorKey === key);
+        if (found) return found;
+      }
+      return null;
     },
 
     /** A user asks to be told when the incident is resolved: in their conversation, else by mail (verified users only). */

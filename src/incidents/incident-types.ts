@@ -1,6 +1,9 @@
 import type { Studio } from '../core/platform-types.ts';
 import type { OutboxItem, StoredMessage } from '../core/support-store.ts';
 
+/** The audit action of a packet filed about a failure of an open incident (its evidence: `incidentId`). */
+export const INCIDENT_LINKED = 'incident.linked';
+
 export interface Incident {
   /** `INC-…` */
   id: string;

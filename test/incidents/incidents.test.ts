@@ -114,13 +114,25 @@ describe('incidents', () => {
     expect((await desk.incidents.sweep()).grow).toEqual([{ id, accounts: 7, lastFailureAt: clock.now }]);
     await desk.relay.runOnce();
     expect(slack.callsOf('chat.postMessage')).toHaveLength(1);
+    // The incident's message only, then its update (the packet below is posted separately).
     const updates = slack.callsOf('chat.update');
     expect(updates).toHaveLength(1);
     expect(String(updates[0]?.args.text)).toContain('7 accounts');
 
-    // Two users ask to be told: one in their conversation, one (verified, conversation gone) by mail.
+    // An affected user files their case: the packet names the incident, and its Slack message says so.
     const user1 = chatClient(server.url, identityHeaders('user1@example.com'));
     const conversation = await user1.start();
+    const run = conversation.messages[0]?.options?.find((o) => o.id.startsWith('run:'))?.id ?? '';
+    expect(run).toBe('run:gen_video_1_10');
+    for (const option of [run, 'still_failing', 'still_failing', 'send_to_support']) await user1.send(conversation.conversationId, { option });
+    const sent = await user1.send(conversation.conversationId, { option: 'send' });
+    const ref = sent.packet?.ref ?? '';
+    expect((await desk.store.listAudit(ref)).filter((e) => e.action === 'incident.linked').map((e) => e.evidence)).toEqual([{ incidentId: id }]);
+    await desk.relay.runOnce();
+    const packetPost = slack.callsOf('chat.postMessage').find((c) => String(c.args.text).startsWith(ref));
+    expect(JSON.stringify(packetPost?.args.blocks)).toContain(`Part of incident \`${id}\``);
+
+    // Two users ask to be told: one in their conversation, one (verified, conversation gone) by mail.
     await desk.incidents.watch(id, { conversationId: conversation.conversationId, email: 'user1@example.com' });
     await desk.incidents.watch(id, { conversationId: 'conv_gone', email: 'User2@example.com' });
     // Asking twice is one ask.
