@@ -11,6 +11,9 @@ import { WIDGET_SECRET, chatClient, identityHeaders } from '../support/chat-desk
 import { type ServedApp, serveApp } from '../support/serve-app.ts';
 import { type SlackApiServer, startSlackApiServer } from '../support/slack-api-server.ts';
 import { type SmtpSink, startSmtpSink } from '../support/smtp-sink.ts';
+import { INCIDENT_RESOLVE } from '../../adapters/slack/blocks/incident-message.ts';
+import { STAFF, buttonClick } from '../slack/slack-payloads.ts';
+import { sign } from '../slack/slack-signing.ts';
 
 /*
  * Incidents from the platform's own records, end to end on the real desk: an import of failed runs,
@@ -139,7 +142,21 @@ describe('incidents', () => {
     await desk.incidents.watch(id, { conversationId: conversation.conversationId, email: 'user1@example.com' });
 
     clock.now = T + 20 * MIN;
-    expect((await desk.incidents.resolve(id, 'slack:U0MARIA'))?.status).toBe('resolved');
+    // Staff click Resolve on the incident's message: a signed interaction, as Slack sends it.
+    const click = buttonClick({ actionId: INCIDENT_RESOLVE, ref: id, channel: 'C0TRIAGE', messageTs: String(posts[0]?.args.ts ?? '1.0') });
+    const timestamp = Math.floor(clock.now / 1000);
+    const acked = await fetch(`${server.url}/slack/events`, {
+      method: 'POST',
+      headers: {
+        'content-type': click.contentType,
+        'x-slack-request-timestamp': String(timestamp),
+        'x-slack-signature': sign('incident-signing-secret', timestamp, click.body),
+      },
+      body: click.body,
+    });
+    expect(acked.status).toBe(200);
+    await desk.slack?.settled();
+    expect(await desk.incidents.get(id)).toMatchObject({ status: 'resolved', resolvedBy: `slack:${STAFF.id}`, resolvedAt: clock.now });
     // Resolving again changes nothing and tells nobody again.
     expect(await desk.incidents.resolve(id, 'slack:U0JON')).toBeNull();
     const told = (await user1.get(conversation.conversationId)).messages.filter((m) => m.text.includes(id));
