@@ -106,7 +106,7 @@ export async function soakBench(): Promise<BenchSection> {
         if (!started) continue;
         const steps = [
           { option: verified ? 'run:gen_maya_video' : 'other' },
-          { text: 'were my credits charged?' },
+          { text: 'why does the same prompt sometimes fail and sometimes work?' },
           { option: 'still_failing' },
           { option: 'still_failing' },
           // Every fifth conversation goes all the way to support.

@@ -1,20 +1,28 @@
 import { describe, expect, it } from 'vitest';
-import type { OtherSpend, ReconciledRun } from '../src/core/reconcile-account.ts';
-import { findingsText, isLongPrompt, lowerResolution, retryAdvice, simplifyAdvice } from './advice.ts';
+import type { OtherSpend, ReconciledRun, ReconciliationResult } from '../src/core/reconcile-account.ts';
+import { isLongPrompt, lowerResolution, nearbySpends, runsToPresent } from './advice.ts';
 import { formatCredits, formatWhen, runLabel, withArticle } from './format.ts';
+import { findingsMore, findingsText as factsText, retryAdvice as retry, retryMore, simplifyAdvice } from './replies.ts';
 import { BERLIN, findings, runs } from './test-fakes.ts';
+
+/** The findings with their details (a tap away in the chat): the runs' facts, the spends around them, the balance. */
+function findingsText(result: ReconciliationResult, ids: readonly string[], zone: string): string {
+  const shown = runsToPresent(result, ids);
+  return `${factsText(shown, zone, result.now)} ${findingsMore(nearbySpends(result, shown), result.balance, zone, result.now)}`;
+}
+const retryAdvice = (run: Parameters<typeof retry>[0]) => retry(run, { stuck: false, due: 0 });
 
 const gen7 = findings.runs[0] as ReconciledRun;
 const withRun = (run: Partial<ReconciledRun>, otherSpends = findings.otherSpends) => ({ ...findings, runs: [{ ...gen7, ...run }], otherSpends });
 
 describe('findings in plain words (Europe/Berlin)', () => {
   it.each<[string, Partial<ReconciledRun>, string]>([
-    ['refund due', {}, 'Your Video Studio run at 14:05 cost 40 credits and failed — you should not have been charged. 40 credits are due back to you.'],
-    ['partly refunded', { refunded: 10, outstanding: 30 }, 'cost 40 credits and failed — you should not have been charged. 10 credits of it came back already, so 30 credits are due back to you.'],
+    ['refund due', {}, 'Your Video Studio run at 14:05 failed and was charged 40 credits: that is due back to you.'],
+    ['partly refunded', { refunded: 10, outstanding: 30 }, 'failed and was charged 40 credits; 10 credits came back already, so 30 credits are due back to you.'],
     ['refunded', { refunded: 40, outstanding: 0, verdict: 'refunded' }, 'Your Video Studio run at 14:05 failed; the 40 credits it cost were already refunded, so nothing is due.'],
     ['not charged', { charged: 0, outstanding: 0, verdict: 'not_charged', chargeEvidence: 'none' }, 'Your Video Studio run at 14:05 failed, and no credits were charged for it.'],
-    ['stuck', { status: 'processing', stuck: true }, 'cost 40 credits and got stuck — you should not have been charged.'],
-    ['canceled, inferred charge', { status: 'canceled', chargeEvidence: 'inferred' }, 'cost 40 credits (the charge isn’t labelled with the run, but it was made when the run ended) and was canceled'],
+    ['stuck', { status: 'processing', stuck: true }, 'got stuck and was charged 40 credits: that is due back to you.'],
+    ['canceled, inferred charge', { status: 'canceled', chargeEvidence: 'inferred' }, 'was canceled and was charged 40 credits (the charge isn’t labelled with the run, but it was made when the run ended): that is due back'],
     ['in progress', { status: 'processing', verdict: 'in_progress', charged: 0, outstanding: 0 }, 'Your Video Studio run at 14:05 is still in progress, so nothing is settled yet; if it completes, it lands in the Library.'],
   ])('%s', (_, run, sentence) => {
     expect(findingsText(withRun(run), ['gen_7'], BERLIN)).toContain(sentence);
@@ -82,7 +90,7 @@ describe('findings in plain words (Europe/Berlin)', () => {
 
   it('says when no problem run was found', () => {
     expect(findingsText({ ...findings, runs: [], otherSpends: [] }, [], BERLIN)).toBe(
-      'I found no failed or stuck run in your account’s history around then. Your balance is 120 credits.',
+      'I found no failed or stuck run in your account’s history around then. One shared credit pool covers every studio, so a run in another tab can change your balance too. Your balance is 120 credits.',
     );
   });
 });
@@ -90,10 +98,24 @@ describe('findings in plain words (Europe/Berlin)', () => {
 describe('retry and simplify advice', () => {
   const facts = (run: (typeof runs)[keyof typeof runs]) => ({ studio: run.studio, prompt: run.prompt, settings: run.settings, errorMessage: run.error?.message ?? null });
 
-  it('tells video and high-resolution runs that they take longer', () => {
-    expect(retryAdvice(facts(runs.failed4k))).toMatch(/take longer/);
-    expect(retryAdvice({ ...facts(runs.withRefs), settings: { resolution: '2048x2048' } })).toMatch(/take longer/);
-    expect(retryAdvice(facts(runs.withRefs))).not.toMatch(/take longer/);
+  it('tells video and high-resolution runs that they take longer, a tap away', () => {
+    expect(retryMore(facts(runs.failed4k))).toMatch(/take longer/);
+    expect(retryMore({ ...facts(runs.withRefs), settings: { resolution: '2048x2048' } })).toMatch(/take longer/);
+    expect(retryMore(facts(runs.withRefs))).not.toMatch(/take longer/);
+  });
+
+  it('says in under 300 characters that a failed run costs nothing, and what a charged one is owed', () => {
+    const plain = retryAdvice(facts(runs.failed4k));
+    expect(plain).toContain('Failed runs cost nothing; you pay only when one completes.');
+    const charged = retry(facts(runs.failed4k), { stuck: false, due: 40 });
+    expect(charged).toContain('This one was charged 40 credits anyway: that is due back to you.');
+    for (const text of [plain, charged]) expect(text.length).toBeLessThan(300);
+  });
+
+  it('never says "failed again" of a stuck run', () => {
+    expect(retry(facts(runs.stuck), { stuck: true, due: 0 })).toMatch(/^Then start it again.*never finishes costs nothing/);
+    expect(simplifyAdvice(facts(runs.stuck), { stuck: true })).toMatch(/^Since it’s still stuck, change one thing/);
+    expect(simplifyAdvice(facts(runs.stuck))).toMatch(/^Since it failed again/);
   });
 
   it.each([

@@ -1,7 +1,7 @@
 import type { GenerationSettings } from '../src/core/platform-types.ts';
 import type { ReconciliationResult } from '../src/core/reconcile-account.ts';
-import { formatClock, studioName } from './format.ts';
-import type { BotMessage, BotOption, CaseDetails, HandOffInput, HandOffResult, RecentRun, StepTried, Studio, Understanding } from './types.ts';
+import type { UnderstoodFields } from '../src/understanding/index.ts';
+import type { BotMessage, BotOption, CaseDetails, HandOffInput, HandOffResult, RecentRun, StepTried, Studio } from './types.ts';
 import { safeZone } from './zoned-time.ts';
 
 /** Messages kept in context: only the latest turns (the store keeps the transcript; a small snapshot keeps turns fast). */
@@ -19,7 +19,15 @@ export interface ProblemDetails {
   /** The sign-in email an anonymous user typed (identified users' email is `identity.email`). */
   email: string | null;
   generationIds: string[];
+  /** The run is still queued or processing, or the user says it is: the waiting path, never "failed again". */
+  stuck: boolean;
 }
+
+/** Advice the bot has given, so that the next step is never the same one again. */
+export type AdvisedStep = 'retry' | 'simplify';
+
+/** The question the bot's last message asked: what a short confirmation asks again. */
+export type Asking = 'which_run' | 'what_happened' | 'arrived' | 'retried' | 'simplified' | 'send_to_support' | 'send';
 
 /** Input of the troubleshooting machine. */
 export interface TroubleshootInput {
@@ -45,7 +53,12 @@ export interface TroubleshootContext {
   /** The run the conversation is about, when one was chosen. */
   runId: string | null;
   details: ProblemDetails;
+  /** Only what the user did or said they did: what the packet's "Already tried" lists. */
   stepsTried: StepTried[];
+  advised: AdvisedStep[];
+  /** Messages in a row the bot could not read: the second one offers a person. */
+  misses: number;
+  asking: Asking | null;
   findings: ReconciliationResult | null;
   handOff: HandOffResult | null;
   /** The options currently offered (those of the last bot message that had any). */
@@ -54,6 +67,24 @@ export interface TroubleshootContext {
   messages: BotMessage[];
   /** How many messages were ever appended: new messages of a turn = the difference. */
   messageCount: number;
+}
+
+const emptyDetails: ProblemDetails = {
+  studio: null, prompt: null, settings: null, errorMessage: null, occurredAt: null, email: null, generationIds: [], stuck: false,
+};
+
+/**
+ * A stored context as this version of the flow reads it: a conversation stored by an earlier
+ * version (without the fields added since) goes on with their defaults.
+ */
+export function upgradeContext(context: TroubleshootContext): TroubleshootContext {
+  return {
+    ...context,
+    details: { ...emptyDetails, ...context.details },
+    advised: context.advised ?? [],
+    misses: context.misses ?? 0,
+    asking: context.asking ?? null,
+  };
 }
 
 /** The context a conversation starts with. */
@@ -65,8 +96,11 @@ export function initialContext(input: TroubleshootInput): TroubleshootContext {
     timezone: input.timezone,
     runs: [],
     runId: null,
-    details: { studio: null, prompt: null, settings: null, errorMessage: null, occurredAt: null, email: null, generationIds: [] },
+    details: emptyDetails,
     stepsTried: [],
+    advised: [],
+    misses: 0,
+    asking: null,
     findings: null,
     handOff: null,
     options: [],
@@ -88,15 +122,23 @@ export function append(context: TroubleshootContext, ...messages: BotMessage[]) 
   };
 }
 
-/** A bot message offering `options` (which become the current options). */
-export function say(context: TroubleshootContext, text: string, options: BotOption[]) {
+/**
+ * A bot message offering `options` (which become the current options); `asking` is the question it
+ * asks, when it asks a new one.
+ */
+export function say(context: TroubleshootContext, text: string, options: BotOption[], asking?: Asking | null) {
   const message: BotMessage = options.length > 0 ? { from: 'bot', text, options } : { from: 'bot', text };
-  return { ...append(context, message), options };
+  return { ...append(context, message), options, ...(asking !== undefined && { asking }) };
 }
 
 /** A run that is still within its expected time (as opposed to stuck, failed or canceled). */
 export function isPending(run: RecentRun): boolean {
-  return (run.status === 'queued' || run.status === 'processing') && !run.stuck;
+  return isRunning(run) && !run.stuck;
+}
+
+/** A run still queued or processing, within its expected time or stuck past it. */
+export function isRunning(run: Pick<RecentRun, 'status'>): boolean {
+  return run.status === 'queued' || run.status === 'processing';
 }
 
 /** The problem details a chosen run gives. */
@@ -109,38 +151,67 @@ export function detailsFromRun(run: RecentRun, email: string | null): ProblemDet
     occurredAt: run.createdAt,
     email,
     generationIds: [run.generationId],
+    stuck: isRunning(run),
   };
 }
 
-/** The recent run that free text points at: same studio, created within 90 minutes of the time. */
-export function matchRun(runs: readonly RecentRun[], u: Understanding): RecentRun | null {
-  if (u.studio === null && u.occurredAt === null) return null;
-  const candidates = runs.filter((r) => u.studio === null || r.studio === u.studio);
-  if (u.occurredAt === null) return candidates.length === 1 ? (candidates[0] ?? null) : null;
-  const at = Date.parse(u.occurredAt);
+/**
+ * The recent run that free text points at: one it names by id, else the same studio created
+ * within 90 minutes of the time it gives (or the only run of that studio).
+ */
+export function matchRun(runs: readonly RecentRun[], fields: UnderstoodFields): RecentRun | null {
+  const named = runs.find((r) => fields.generationIds.includes(r.generationId));
+  if (named) return named;
+  if (fields.studio === null && fields.occurredAt === null) return null;
+  const candidates = runs.filter((r) => fields.studio === null || r.studio === fields.studio);
+  if (fields.occurredAt === null) return candidates.length === 1 ? (candidates[0] ?? null) : null;
+  const at = Date.parse(fields.occurredAt);
   const distance = (r: RecentRun) => Math.abs(Date.parse(r.createdAt) - at);
   const nearest = [...candidates].sort((a, b) => distance(a) - distance(b))[0];
   return nearest && distance(nearest) <= 90 * 60_000 ? nearest : null;
 }
 
+/** What a message added to the case, as replies.notedText names it. */
+export type Noted = 'email' | 'studio' | 'occurredAt' | 'prompt' | 'errorMessage' | 'settings' | 'generationIds' | 'stepsTried';
+
+/** True when the fields say something about the problem itself (not only who the user is). */
+export function describesProblem(fields: UnderstoodFields): boolean {
+  return Boolean(fields.studio || fields.occurredAt || fields.prompt || fields.errorMessage || fields.settings || fields.generationIds.length > 0);
+}
+
 /**
- * Takes what free text says into the details: fills unknown fields, or replaces them when
- * `overwrite` (the packet step, where the user corrects what will be sent). Returns what changed.
+ * Takes what free text says into the case: fills unknown fields, or replaces them when `overwrite`
+ * (the packet step, where the user corrects what will be sent); settings key by key; the steps the
+ * user says they took. Returns the new details and steps, and what changed.
  */
-export function noteDetails(context: TroubleshootContext, u: Understanding, overwrite: boolean) {
+export function noteDetails(context: TroubleshootContext, fields: UnderstoodFields, overwrite: boolean) {
   const details = { ...context.details };
-  const noted: string[] = [];
-  const take = <K extends 'studio' | 'prompt' | 'errorMessage' | 'occurredAt' | 'email'>(key: K, value: ProblemDetails[K], word: string) => {
+  const noted: Noted[] = [];
+  const take = <K extends 'studio' | 'prompt' | 'errorMessage' | 'occurredAt' | 'email'>(key: K, value: ProblemDetails[K]) => {
     if (value === null || value === details[key] || (details[key] !== null && !overwrite)) return;
     details[key] = value;
-    noted.push(word);
+    noted.push(key);
   };
-  if (context.identity === null) take('email', u.email, `your email ${u.email ?? ''}`);
-  take('studio', u.studio, u.studio ? studioName(u.studio) : '');
-  take('occurredAt', u.occurredAt, u.occurredAt ? `${formatClock(u.occurredAt, zoneOf(context))} (${zoneOf(context)})` : '');
-  take('prompt', u.prompt, 'the prompt');
-  take('errorMessage', u.errorMessage, 'the error message');
-  return { details, noted };
+  if (context.identity === null) take('email', fields.accountEmail?.toLowerCase() ?? null);
+  take('studio', fields.studio);
+  take('occurredAt', fields.occurredAt);
+  take('prompt', fields.prompt);
+  take('errorMessage', fields.errorMessage);
+  const typed = Object.entries(fields.settings ?? {}).filter(([key, value]) => {
+    const known = details.settings?.[key];
+    return value !== known && (known === undefined || overwrite);
+  });
+  if (typed.length > 0) {
+    details.settings = { ...details.settings, ...Object.fromEntries(typed) };
+    noted.push('settings');
+  }
+  if (details.generationIds.length === 0 && fields.generationIds.length > 0) {
+    details.generationIds = fields.generationIds.slice(0, 5);
+    noted.push('generationIds');
+  }
+  const steps = fields.stepsTried.filter((step) => !context.stepsTried.includes(step));
+  if (steps.length > 0) noted.push('stepsTried');
+  return { details, stepsTried: [...context.stepsTried, ...steps], noted };
 }
 
 /** The case as it will be handed to support. */
@@ -174,13 +245,15 @@ export function toHandOffInput(context: TroubleshootContext): HandOffInput {
   };
 }
 
-/** What support still needs from the user, in words (only what is unknown). */
-export function missingWords(context: TroubleshootContext): string[] {
+/** What support still needs from the user (only what is unknown), as replies.missingText names it. */
+export type Missing = 'accountEmail' | 'studio' | 'prompt' | 'occurredAt';
+
+export function missingFromCase(context: TroubleshootContext): Missing[] {
   const c = toCaseDetails(context);
-  return [
-    c.accountEmail === null ? 'your account email (the one you sign in with)' : '',
-    c.studio === null ? 'which studio you used' : '',
-    c.prompt === null ? 'the prompt, in quotes' : '',
-    c.occurredAt === null ? 'roughly when it happened' : '',
-  ].filter(Boolean);
+  const missing: Missing[] = [];
+  if (c.accountEmail === null) missing.push('accountEmail');
+  if (c.studio === null) missing.push('studio');
+  if (c.prompt === null) missing.push('prompt');
+  if (c.occurredAt === null) missing.push('occurredAt');
+  return missing;
 }

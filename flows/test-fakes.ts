@@ -6,19 +6,20 @@ import { createActor, fromPromise, waitFor } from 'xstate';
 import type { ReconciliationResult } from '../src/core/reconcile-account.ts';
 import type { TroubleshootInput } from './context.ts';
 import { isBusy, troubleshootMachine, type TroubleshootEvent } from './troubleshoot-machine.ts';
-import type { CaseDetails, CheckFindingsInput, HandOffInput, HandOffResult, KbAnswer, RecentRun, RecentRunsResult } from './types.ts';
-import { understand } from './understand.ts';
+import { understand } from '../src/understanding/index.ts';
+import type { TroubleshootContext } from './context.ts';
+import type { CheckFindingsInput, HandOffInput, HandOffResult, KbAnswer, RecentRun, RecentRunsResult, Understanding } from './types.ts';
 
 /** Tuesday 24 Nov 2026, 14:30 in Berlin. */
 export const NOW = Date.parse('2026-11-24T13:30:00Z');
 export const BERLIN = 'Europe/Berlin';
 
-const base = { finishedAt: null, stuck: false, error: null, verdict: 'not_charged', expectedMinutes: 10 } as const;
+const base = { finishedAt: null, stuck: false, error: null, verdict: 'not_charged', charged: 0, outstanding: 0, expectedMinutes: 10 } as const;
 /** Recent runs of maya@example.com, one of each kind the flow treats differently. */
 export const runs = {
   failed4k: { ...base, generationId: 'gen_7', studio: 'video', status: 'failed', prompt: 'a fox running through snow', settings: { resolution: '4k' },
     error: { code: 'model_timeout', message: 'Model timed out' }, createdAt: '2026-11-24T13:05:00.000Z', finishedAt: '2026-11-24T13:07:00.000Z',
-    verdict: 'refund_due', expectedMinutes: 120 },
+    verdict: 'refund_due', charged: 40, outstanding: 40, expectedMinutes: 120 },
   pending: { ...base, generationId: 'gen_8', studio: 'image', status: 'processing', prompt: 'a red kite', settings: { resolution: '1024x1024' },
     createdAt: '2026-11-24T13:25:00.000Z', verdict: 'in_progress' },
   stuck: { ...base, generationId: 'gen_6', studio: 'music', status: 'processing', prompt: 'calm piano', settings: {},
@@ -115,22 +116,45 @@ export async function send(actor: Actor, event: TroubleshootEvent) {
 /** A `user.chose` event. */
 export const chose = (option: string): TroubleshootEvent => ({ type: 'user.chose', option });
 
-/** A `user.said` event interpreted as the service would (at NOW, in Berlin). */
-export function said(text: string, kb: KbAnswer | null = null): TroubleshootEvent {
-  return { type: 'user.said', text, understood: understand(text, { now: NOW, timezone: BERLIN }), answer: kb };
+const readings = new Map<string, Understanding>();
+
+/** What src/understanding reads in `text` at NOW in Berlin (read once: the path tests send the same texts in every state). */
+export function read(text: string): Understanding {
+  let u = readings.get(text);
+  if (!u) {
+    const { intent, confidence, candidates, fields } = understand(text, { now: NOW, timezone: BERLIN });
+    u = { intent, confidence, candidates, fields };
+    readings.set(text, u);
+  }
+  return u;
 }
 
-/** chat-api.md's table: the option ids each settled state must offer. */
-export function expectedOptionIds(state: string, runIds: readonly string[]): string[] {
+/** A `user.said` event read as the service would (at NOW, in Berlin). */
+export function said(text: string, kb: KbAnswer | null = null): TroubleshootEvent {
+  return { type: 'user.said', text, understood: read(text), answer: kb };
+}
+
+/**
+ * chat-api.md's table: the option ids a settled state offers. `more` where the step has details a
+ * tap away (until shown); `troubleshoot` at the findings while advice remains (after a question
+ * about a charge), else `all_good`; a person offered after two unclear messages in a row.
+ */
+export function expectedOptionIds(state: string, context: Pick<TroubleshootContext, 'runs' | 'options' | 'findings'>): string[] {
+  const offered = new Set(context.options.map((o) => o.id));
+  const more = offered.has('more') ? ['more'] : [];
+  const findingsIds = ['send_to_support', offered.has('troubleshoot') ? 'troubleshoot' : 'all_good', ...(context.findings ? more : [])];
   const table: Record<string, string[]> = {
-    greeting: [...runIds.map((id) => `run:${id}`), 'other'],
+    greeting: [...context.runs.map((r) => `run:${r.generationId}`), 'other'],
     waiting: ['arrived', 'still_stuck'],
-    retry: ['worked', 'still_failing'],
-    simplify: ['worked', 'still_failing'],
-    findings: ['send_to_support', 'all_good'],
-    packet: ['send'],
+    retry: ['worked', 'still_failing', ...more],
+    simplify: ['worked', 'still_failing', ...more],
+    findings: findingsIds,
+    packet: ['send', 'dont_send'],
     handed_off: [],
     resolved: [],
   };
-  return table[state] ?? [];
+  const ids = table[state] ?? [];
+  // Offered on top of a step's own options: a person after two misses, support after an answer the account contradicts.
+  const extra = ['send_to_support', 'human'].filter((id) => offered.has(id) && !ids.includes(id));
+  return [...ids, ...extra];
 }

@@ -1,34 +1,73 @@
-import { not, type SnapshotFrom } from 'xstate';
+import { and, not, or, type SnapshotFrom } from 'xstate';
 import { initialContext, toHandOffInput } from './context.ts';
 import { troubleshootSetup } from './troubleshoot-setup.ts';
+import { type FlowState, flowStates, type Intent } from './types.ts';
 
 export type { TroubleshootEvent } from './troubleshoot-setup.ts';
 export type { TroubleshootContext, TroubleshootInput } from './context.ts';
+export { type FlowState, flowStates } from './types.ts';
 
-/** The top-level states of chat-api.md, in flow order. */
-export const flowStates = ['greeting', 'waiting', 'retry', 'simplify', 'credits', 'findings', 'packet', 'handed_off', 'resolved'] as const;
-export type FlowState = (typeof flowStates)[number];
+/** A confident reading of free text, as said in `state`. */
+const said = (state: FlowState | null, ...intents: Intent[]) => ({ type: 'said', params: { state, intents } }) as const;
+const chose = (...options: string[]) => ({ type: 'chose', params: { options } }) as const;
+const needs = (step: 'retry' | 'simplify') => ({ type: 'needs', params: { step } }) as const;
+const close = (reason: 'worked' | 'fine' | 'declined') => ({ type: 'close', params: { reason } }) as const;
+
+type Guard = ReturnType<typeof said> | ReturnType<typeof chose>;
+type Action = 'recordUser' | 'noteProblem' | 'markStuck' | 'markFailed';
+
+/**
+ * On to the next piece of advice not given yet: retry, then simplify (not for a stuck run), then
+ * the account check and support. Never the same advice twice, so a conversation cannot loop.
+ */
+const nextStep = (guard: Guard, actions: Action[]) =>
+  [
+    { guard: and([guard, needs('retry')]), target: '#troubleshoot.retry', actions },
+    { guard: and([guard, needs('simplify')]), target: '#troubleshoot.simplify', actions },
+    { guard, target: '#troubleshoot.credits', actions },
+  ] as const;
 
 /**
  * The troubleshooting statechart: pure (no I/O, no clock, no knowledge base), JSON-serializable
  * context. Async work is three invoked actors the service provides with `machine.provide`
  * (`loadRecentRuns`, `checkFindings`, `handOff`); states tagged `busy` are waiting on one.
+ *
+ * Free text arrives read (src/understanding): a reading below the confidence threshold never ends
+ * the conversation, sends a packet or withholds one — only a confident reading or a button does;
+ * it is confirmed in one line with the step's buttons, and a second miss in a row offers a person.
+ * A charge or refund concern, a request for a person, small talk and a run described as stuck are
+ * acted on in any state (the root's handlers, reached when a state gives the text no meaning).
  */
 export const troubleshootMachine = troubleshootSetup.createMachine({
   id: 'troubleshoot',
   context: ({ input }) => initialContext(input),
   initial: 'greeting',
   on: {
-    // Reached when the current state gives an event no meaning of its own.
     'user.said': [
-      { guard: 'hasAnswer', actions: ['recordUser', 'answer'] },
-      { guard: 'saysDone', target: '.resolved', actions: 'recordUser' },
+      // A charge: the account is checked at once and its facts stated (anonymous: what signing in would let the bot check).
+      { guard: said(null, 'refund'), target: '.credits', actions: ['recordUser', 'noteProblem'] },
+      { guard: said(null, 'human'), target: '.packet', actions: ['recordUser', 'noteProblem'] },
+      { guard: 'answersAgainstAccount', actions: ['recordUser', 'noteProblem', 'answerAgainstAccount'] },
+      { guard: 'answers', actions: ['recordUser', 'noteProblem', 'answer'] },
+      { guard: said(null, 'worked'), target: '.resolved', actions: ['recordUser', close('worked')] },
+      { guard: said(null, 'all_good'), target: '.resolved', actions: ['recordUser', close('fine')] },
+      // Still queued, processing or "spinning": the waiting path, never "failed again".
+      { guard: said(null, 'still_stuck'), target: '.waiting', actions: ['recordUser', 'noteProblem', 'markStuck'] },
       { guard: 'notesDetails', actions: ['recordUser', 'acknowledge'] },
-      { actions: ['recordUser', 'didntCatch'] },
+      { guard: said(null, 'greeting'), actions: ['recordUser', 'smallTalk'] },
+      { guard: said(null, 'question'), actions: ['recordUser', 'noArticle'] },
+      { guard: 'unclear', actions: ['recordMiss', 'confirm'] },
+      { actions: ['recordMiss', 'didntCatch'] },
     ],
     'user.chose': [
-      { guard: 'saysDone', target: '.resolved', actions: 'recordUser' },
-      { actions: ['recordUser', 'didntCatch'] },
+      { guard: chose('human', 'send_to_support'), target: '.packet', actions: 'recordUser' },
+      { guard: chose('worked', 'arrived'), target: '.resolved', actions: ['recordUser', close('worked')] },
+      { guard: chose('all_good'), target: '.resolved', actions: ['recordUser', close('fine')] },
+      { guard: chose('dont_send'), target: '.resolved', actions: ['recordUser', close('declined')] },
+      { guard: chose('more'), actions: ['recordUser', 'showMore'] },
+      ...nextStep(chose('troubleshoot'), ['recordUser']),
+      // An option not on offer (an old button): the step's question again.
+      { actions: ['recordMiss', 'didntCatch'] },
     ],
   },
   states: {
@@ -50,13 +89,14 @@ export const troubleshootMachine = troubleshootSetup.createMachine({
       },
       on: {
         'user.chose': [
-          { guard: { type: 'pointsAtRun', params: { pending: true } }, target: 'waiting', actions: ['recordUser', 'selectRun'] },
-          { guard: { type: 'pointsAtRun', params: { pending: false } }, target: 'retry', actions: ['recordUser', 'selectRun'] },
-          { guard: { type: 'chose', params: { option: 'other' } }, target: 'retry', actions: 'recordUser' },
+          // A run still queued or processing (within its time or stuck past it) is waited for, not retried as failed.
+          { guard: { type: 'pointsAtRun', params: { running: true } }, target: 'waiting', actions: ['recordUser', 'selectRun'] },
+          { guard: { type: 'pointsAtRun', params: { running: false } }, target: 'retry', actions: ['recordUser', 'selectRun'] },
+          { guard: chose('other'), target: 'retry', actions: 'recordUser' },
         ],
         'user.said': [
-          { guard: { type: 'pointsAtRun', params: { pending: true } }, target: 'waiting', actions: ['recordUser', 'selectRun', 'noteProblem'] },
-          { guard: { type: 'pointsAtRun', params: { pending: false } }, target: 'retry', actions: ['recordUser', 'selectRun', 'noteProblem'] },
+          { guard: { type: 'pointsAtRun', params: { running: true } }, target: 'waiting', actions: ['recordUser', 'selectRun', 'noteProblem'] },
+          { guard: { type: 'pointsAtRun', params: { running: false } }, target: 'retry', actions: ['recordUser', 'selectRun', 'noteProblem'] },
           { guard: 'describes', target: 'retry', actions: ['recordUser', 'noteProblem'] },
         ],
       },
@@ -64,10 +104,11 @@ export const troubleshootMachine = troubleshootSetup.createMachine({
     waiting: {
       entry: 'describeWaiting',
       on: {
-        'user.chose': { guard: { type: 'chose', params: { option: 'still_stuck' } }, target: 'retry', actions: 'recordUser' },
+        'user.chose': [...nextStep(chose('still_stuck'), ['recordUser', 'markStuck'])],
         'user.said': [
-          { guard: { type: 'said', params: { intents: ['still_stuck', 'still_failing', 'no'] } }, target: 'retry', actions: 'recordUser' },
-          { guard: { type: 'said', params: { intents: ['yes'] } }, target: 'resolved', actions: 'recordUser' },
+          { guard: said('waiting', 'yes'), target: 'resolved', actions: ['recordUser', close('worked')] },
+          ...nextStep(said('waiting', 'still_stuck', 'no'), ['recordUser', 'noteProblem', 'markStuck']),
+          ...nextStep(said('waiting', 'still_failing'), ['recordUser', 'noteProblem', 'markFailed']),
         ],
       },
     },
@@ -75,17 +116,17 @@ export const troubleshootMachine = troubleshootSetup.createMachine({
       entry: 'adviseRetry',
       on: {
         'user.chose': {
-          guard: { type: 'chose', params: { option: 'still_failing' } },
+          guard: chose('still_failing'),
           target: 'simplify',
-          actions: ['recordUser', { type: 'markStep', params: { step: 'retry' } }],
+          actions: ['recordUser', { type: 'markStep', params: { step: 'retry' } }, 'markFailed'],
         },
         'user.said': [
           {
-            guard: { type: 'said', params: { intents: ['still_failing', 'still_stuck', 'no'] } },
+            guard: said('retry', 'still_failing', 'no'),
             target: 'simplify',
-            actions: ['recordUser', { type: 'markStep', params: { step: 'retry' } }],
+            actions: ['recordUser', 'noteProblem', { type: 'markStep', params: { step: 'retry' } }, 'markFailed'],
           },
-          { guard: { type: 'said', params: { intents: ['yes'] } }, target: 'resolved', actions: 'recordUser' },
+          { guard: said('retry', 'yes'), target: 'resolved', actions: ['recordUser', close('worked')] },
         ],
       },
     },
@@ -93,22 +134,21 @@ export const troubleshootMachine = troubleshootSetup.createMachine({
       entry: 'adviseSimplify',
       on: {
         'user.chose': {
-          guard: { type: 'chose', params: { option: 'still_failing' } },
+          guard: chose('still_failing'),
           target: 'credits',
           actions: ['recordUser', { type: 'markStep', params: { step: 'simplify' } }],
         },
         'user.said': [
           {
-            guard: { type: 'said', params: { intents: ['still_failing', 'still_stuck', 'no'] } },
+            guard: said('simplify', 'still_failing', 'no'),
             target: 'credits',
-            actions: ['recordUser', { type: 'markStep', params: { step: 'simplify' } }],
+            actions: ['recordUser', 'noteProblem', { type: 'markStep', params: { step: 'simplify' } }],
           },
-          { guard: { type: 'said', params: { intents: ['yes'] } }, target: 'resolved', actions: 'recordUser' },
+          { guard: said('simplify', 'yes'), target: 'resolved', actions: ['recordUser', close('worked')] },
         ],
       },
     },
     credits: {
-      entry: [{ type: 'markStep', params: { step: 'checked_credits' } }, 'explainCredits'],
       initial: 'start',
       states: {
         start: { always: [{ guard: 'identified', target: 'checking' }, { target: '#troubleshoot.findings' }] },
@@ -132,8 +172,14 @@ export const troubleshootMachine = troubleshootSetup.createMachine({
     findings: {
       entry: 'presentFindings',
       on: {
-        'user.chose': { guard: { type: 'chose', params: { option: 'send_to_support' } }, target: 'packet', actions: 'recordUser' },
-        'user.said': { guard: { type: 'said', params: { intents: ['send', 'yes'] } }, target: 'packet', actions: 'recordUser' },
+        'user.said': [
+          { guard: said('findings', 'send', 'yes'), target: 'packet', actions: 'recordUser' },
+          { guard: said('findings', 'dont_send', 'no'), target: 'resolved', actions: ['recordUser', close('declined')] },
+          // Asked again about the charge: the facts again, from the check already made.
+          { guard: said('findings', 'refund'), actions: ['recordUser', 'presentFindings'] },
+          // Still stuck with no advice left: support is the next step (the root's waiting path otherwise).
+          { guard: and([said('findings', 'still_stuck'), not('stepsRemain')]), actions: ['recordUser', 'markStuck', 'confirm'] },
+        ],
       },
     },
     packet: {
@@ -142,9 +188,15 @@ export const troubleshootMachine = troubleshootSetup.createMachine({
       states: {
         ready: {
           on: {
-            'user.chose': { guard: { type: 'chose', params: { option: 'send' } }, target: 'sending', actions: 'recordUser' },
+            'user.chose': { guard: chose('send'), target: 'sending', actions: 'recordUser' },
             'user.said': [
-              { guard: { type: 'said', params: { intents: ['send', 'yes'] } }, target: 'sending', actions: ['recordUser', 'fillPacket'] },
+              { guard: said('packet', 'send', 'yes'), target: 'sending', actions: ['recordUser', 'fillPacket'] },
+              { guard: said('packet', 'dont_send', 'no'), target: '#troubleshoot.resolved', actions: ['recordUser', close('declined')] },
+              { guard: said('packet', 'refund'), actions: ['recordUser', 'chargeInPacket'] },
+              { guard: said('packet', 'human'), actions: ['recordUser', 'showPacket'] },
+              { guard: said('packet', 'still_stuck'), actions: ['recordUser', 'markStuck', 'confirm'] },
+              // "All good" to a report ready to go may mean "looks good" as well as "no need": asked, not guessed.
+              { guard: said('packet', 'all_good'), actions: ['recordMiss', 'confirm'] },
               { guard: 'fillsPacket', actions: ['recordUser', 'fillPacket', 'showPacket'] },
             ],
           },
@@ -164,15 +216,19 @@ export const troubleshootMachine = troubleshootSetup.createMachine({
     },
     handed_off: {
       on: {
-        'user.chose': { guard: not('saysDone'), actions: ['recordUser', 'remindRef'] },
-        'user.said': { guard: 'plainText', actions: ['recordUser', 'remindRef'] },
+        'user.chose': { guard: not(chose('worked', 'arrived', 'all_good')), actions: ['recordUser', 'remindRef'] },
+        'user.said': { actions: ['recordUser', 'remindRef'] },
       },
     },
     resolved: {
-      entry: 'close',
       on: {
         'user.chose': { actions: ['recordUser', 'stillClosed'] },
-        'user.said': { guard: not('hasAnswer'), actions: ['recordUser', 'stillClosed'] },
+        'user.said': [
+          // A new problem after all: the advice starts over.
+          { guard: said('resolved', 'report_problem', 'still_failing'), target: 'retry', actions: ['recordUser', 'startOver', 'noteProblem', 'markFailed'] },
+          // A charge, a person, a stuck run or a question are the root's.
+          { guard: not(or([said(null, 'refund', 'human', 'still_stuck'), 'answers'])), actions: ['recordUser', 'stillClosed'] },
+        ],
       },
     },
   },

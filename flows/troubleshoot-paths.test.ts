@@ -1,4 +1,4 @@
-import { createActor, fromPromise } from 'xstate';
+import { createActor, fromPromise, getNextSnapshot } from 'xstate';
 import { getShortestPaths, getSimplePaths, type StatePath } from 'xstate/graph';
 import { describe, expect, it } from 'vitest';
 import type { TroubleshootInput } from './context.ts';
@@ -31,26 +31,35 @@ function allEvents(s: TroubleshootSnapshot): TroubleshootEvent[] {
     said('still failing'),
     said('yes'),
     said('hmm'),
-    said('were my credits charged?', kbAnswer),
+    said('How do I check my credits?', kbAnswer),
     said('Video Studio at 14:05'),
     said('maya@example.com "a fox"'),
+    // The intents acted on in any state, and readings not to act on.
+    said('I want a refund'),
+    said('can I talk to a human?'),
+    said('its been hours and its still spinning'),
+    said("don't send it, I'll just try again later"),
+    said('go ahead'),
+    said('banana'),
+    said('what?'),
   ];
 }
 
-/** Only the options and "it worked": the routes through the flow. */
+/** Only the options (their details aside) and "it worked": the routes through the flow. */
 function routeEvents(s: TroubleshootSnapshot): TroubleshootEvent[] {
-  return isBusy(s) ? actorEvents(s) : [...s.context.options.map((o) => chose(o.id)), said('it worked')];
+  return isBusy(s) ? actorEvents(s) : [...s.context.options.filter((o) => o.id !== 'more').map((o) => chose(o.id)), said('it worked')];
 }
 
 const lastBotText = (s: TroubleshootSnapshot) => s.context.messages.at(-1)?.text ?? '';
+// What decides where the flow goes next: the state, the options, the advice given, a stuck run, misses in a row.
 const fine = (s: TroubleshootSnapshot) =>
-  JSON.stringify([s.value, s.context.options.map((o) => o.id), s.context.stepsTried, s.context.runId, lastBotText(s)]);
+  JSON.stringify([s.value, s.context.options.map((o) => o.id), s.context.advised, s.context.details.stuck, Math.min(s.context.misses, 2)]);
 const coarse = (s: TroubleshootSnapshot) => JSON.stringify([s.value, s.context.runId, s.context.options.map((o) => o.id)]);
 
 function expectOptionsOfTable(s: TroubleshootSnapshot) {
   const state = flowState(s);
   const ids = s.context.options.map((o) => o.id);
-  expect(ids, `options in ${state}`).toEqual(expectedOptionIds(state, s.context.runs.map((r) => r.generationId)));
+  expect(ids, `options in ${state}`).toEqual(expectedOptionIds(state, s.context));
   const last = s.context.messages.at(-1);
   expect(last?.from, `last message in ${state}`).toBe('bot');
   expect((last?.options ?? []).map((o) => o.id)).toEqual(ids);
@@ -103,7 +112,7 @@ describe.each([
     const reached = new Set(paths.map((p) => flowState(p.state)));
     const expected = input.identity
       ? ['greeting', 'waiting', 'retry', 'simplify', 'credits', 'findings', 'packet', 'handed_off', 'resolved']
-      : ['greeting', 'retry', 'simplify', 'findings', 'packet', 'handed_off', 'resolved'];
+      : ['greeting', 'waiting', 'retry', 'simplify', 'findings', 'packet', 'handed_off', 'resolved'];
     expect([...reached].sort()).toEqual(expected.sort());
     for (const path of paths) {
       // The flow state read from the state value is the one state it matches.
@@ -131,5 +140,93 @@ describe.each([
         : ['findings', 'greeting', 'packet', 'retry', 'simplify'],
     );
     for (const path of paths) await replay(path, input, coarse);
+  });
+});
+
+/** Every settled state the flow reaches (one snapshot per vertex of the graph), with the input it started from. */
+function settledStates(input: TroubleshootInput) {
+  return getShortestPaths(troubleshootMachine, { input, events: allEvents, serializeState: fine })
+    .map((p) => p.state)
+    .filter((s) => !isBusy(s));
+}
+
+const after = (s: TroubleshootSnapshot, event: TroubleshootEvent) => getNextSnapshot(troubleshootMachine, s, event);
+const added = (before: TroubleshootSnapshot, next: TroubleshootSnapshot) => next.context.messages.slice(-(next.context.messageCount - before.context.messageCount));
+
+describe.each([
+  ['identified', maya],
+  ['anonymous', anonymous],
+])('the intents acted on in any state (%s)', (_, input) => {
+  const states = settledStates(input);
+
+  it('a charge or refund concern: the account is checked at once (anonymous: what signing in would let the bot check)', () => {
+    for (const s of states) {
+      const next = after(s, said('I want a refund'));
+      const where = flowState(s);
+      if (where === 'handed_off') expect(lastBotText(next)).toMatch(/is with support/);
+      else if (where === 'findings' || where === 'packet') expect(flowState(next), where).toBe(where);
+      else expect(flowState(next), where).toBe(input.identity ? 'credits' : 'findings');
+      if (!input.identity && flowState(next) === 'findings' && where !== 'findings') expect(lastBotText(next)).toMatch(/Sign in to PrismPoster/);
+    }
+  });
+
+  it('a person: the packet is prepared and offered (after the hand-off, the reference again)', () => {
+    for (const s of states) {
+      const next = after(s, said('can I talk to a human?'));
+      expect(flowState(next), flowState(s)).toBe(flowState(s) === 'handed_off' ? 'handed_off' : 'packet');
+      if (flowState(next) === 'packet') expect(next.context.options.map((o) => o.id)).toEqual(['send', 'dont_send']);
+    }
+  });
+
+  it('small talk: one short line of what the bot can do, the step’s buttons kept', () => {
+    for (const s of states) {
+      if (['handed_off', 'resolved'].includes(flowState(s))) continue;
+      const next = after(s, said('hello?'));
+      expect(next.value).toEqual(s.value);
+      expect(lastBotText(next)).toMatch(/^Hi! I can help when a run fails or gets stuck/);
+      expect(lastBotText(next).length).toBeLessThan(220);
+      expect(next.context.options).toEqual(s.context.options);
+    }
+  });
+
+  it('a run described as stuck follows the waiting path, never "failed again"', () => {
+    for (const s of states) {
+      if (flowState(s) === 'handed_off') continue;
+      const next = after(s, said('its been hours and its still spinning'));
+      // From the findings with no advice left, or the packet, support is the next step: the flow stays there.
+      expect(['waiting', 'retry', 'credits', 'findings', 'packet'], flowState(s)).toContain(flowState(next));
+      if (flowState(next) === 'packet') expect(flowState(s)).toBe('packet');
+      expect(next.context.details.stuck).toBe(true);
+      for (const m of added(s, next)) expect(m.text).not.toMatch(/failed again/);
+    }
+  });
+
+  it('no reading, or one below the threshold: the step’s question in one line with its buttons; the second miss offers a person', () => {
+    for (const s of states) {
+      if (['handed_off', 'resolved'].includes(flowState(s))) continue;
+      for (const text of ['banana', 'what?']) {
+        const once = after(s, said(text));
+        expect(once.value, `${flowState(s)}: ${text}`).toEqual(s.value);
+        expect(added(s, once).map((m) => m.from)).toEqual(['user', 'bot']);
+        expect(once.context.options.length).toBeGreaterThan(0);
+        expect(lastBotText(once).startsWith('Sorry, I didn’t catch that.')).toBe(text === 'banana' && s.context.misses === 0);
+        const twice = after(once, said(text));
+        expect(twice.value).toEqual(s.value);
+        expect(twice.context.options.map((o) => o.id)).toContain(flowState(s) === 'packet' ? 'send' : 'human');
+        expect(lastBotText(twice)).toMatch(/a person on the support team/);
+      }
+    }
+  });
+
+  it('resolves, sends or withholds only on a confident reading or a button', () => {
+    const costly = ['resolved', 'handed_off'];
+    for (const s of states) {
+      if (costly.includes(flowState(s))) continue;
+      for (const text of ['banana', 'what?', 'i thought it worked but it failed again', 'hmm']) {
+        const next = after(s, said(text));
+        expect(costly, `${flowState(s)}: ${text}`).not.toContain(flowState(next));
+        expect(next.matches({ packet: 'sending' })).toBe(false);
+      }
+    }
   });
 });

@@ -1,6 +1,6 @@
 import { createActor } from 'xstate';
 import { describe, expect, it } from 'vitest';
-import type { TroubleshootInput } from './context.ts';
+import { type TroubleshootContext, type TroubleshootInput, upgradeContext } from './context.ts';
 import { anonymous, chose, fakeMachine, maya, said, send, settle, startConversation } from './test-fakes.ts';
 import { flowState, isBusy } from './troubleshoot-machine.ts';
 
@@ -42,7 +42,7 @@ describe('persistence', () => {
     const second = storeAndRestore(first.restored);
     s = await send(second.restored, chose('send'));
     expect(flowState(s)).toBe('handed_off');
-    expect(second.calls.handOff[0]).toMatchObject({ generationIds: ['gen_7'], stepsTried: ['retry', 'simplify', 'checked_credits'], verified: true });
+    expect(second.calls.handOff[0]).toMatchObject({ generationIds: ['gen_7'], stepsTried: ['retry', 'simplify'], verified: true });
     expect(s.context.messages.at(-1)?.text).toMatch(/PKT-7QX2M9/);
     // Nothing was lost or repeated across the two restores.
     const userTexts = s.context.messages.filter((m) => m.from === 'user').map((m) => m.text);
@@ -59,5 +59,23 @@ describe('persistence', () => {
     const s = await send(restored, chose('send'));
     expect(flowState(s)).toBe('handed_off');
     expect(calls.handOff[0]).toMatchObject({ accountEmail: 'maya@example.com', verified: false });
+  });
+
+  it('a conversation stored before the flow knew the advice given, misses and stuck runs goes on from where it stood', async () => {
+    const { actor } = await startConversation(maya);
+    await send(actor, chose('run:gen_7'));
+    const stored = JSON.parse(JSON.stringify(actor.getPersistedSnapshot())) as Persisted & { context: Partial<TroubleshootContext> & Record<string, unknown> };
+    actor.stop();
+    // As an earlier version stored it: none of the fields added since.
+    const { advised: _a, misses: _m, asking: _k, ...older } = stored.context;
+    const { stuck: _s, ...details } = stored.context.details as TroubleshootContext['details'];
+    const context = upgradeContext({ ...older, details } as TroubleshootContext);
+    expect(context).toMatchObject({ advised: [], misses: 0, asking: null, details: { stuck: false, generationIds: ['gen_7'] } });
+    const { machine } = fakeMachine();
+    const snapshot = JSON.parse(JSON.stringify({ ...stored, context })) as Persisted; // our own JSON, as stored
+    const restored = createActor(machine, { snapshot, input: ignoredInput }).start();
+    const s = await send(restored, said('still failing'));
+    expect(flowState(s)).toBe('simplify');
+    expect(s.context.stepsTried).toEqual(['retry']);
   });
 });

@@ -1,38 +1,81 @@
 import { assign, fromPromise, setup } from 'xstate';
 import type { ReconciliationResult } from '../src/core/reconcile-account.ts';
-import { creditsExplanation, findingsText, generalFindingsText, retryAdvice, simplifyAdvice } from './advice.ts';
+import { inState } from '../src/understanding/intents.ts';
+import { dueOn, nearbySpends, runsToPresent } from './advice.ts';
 import {
-  append, detailsFromRun, initialContext, isPending, matchRun, MAX_RUNS, missingWords, noteDetails, say, toCaseDetails, zoneOf,
-  type TroubleshootContext, type TroubleshootInput,
+  type AdvisedStep, append, describesProblem, detailsFromRun, isRunning, matchRun, MAX_RUNS, missingFromCase,
+  noteDetails, say, toCaseDetails, type TroubleshootContext, type TroubleshootInput, zoneOf,
 } from './context.ts';
 import { runLabel } from './format.ts';
 import * as reply from './replies.ts';
+import type { Closing } from './replies.ts';
 import { HandOffTakenError, NoAccountError } from './types.ts';
-import type { CaseDetails, CheckFindingsInput, HandOffInput, HandOffResult, Intent, KbAnswer, RecentRun, RecentRunsResult, StepTried, Understanding } from './types.ts';
+import type {
+  BotOption, CheckFindingsInput, FlowState, HandOffInput, HandOffResult, Intent, KbAnswer, RecentRun, RecentRunsResult, StepTried, Understanding,
+} from './types.ts';
 
-/** Events the conversation service sends: a chosen option, or free text it already interpreted. */
+
+/** Events the conversation service sends: a chosen option, or free text it already read (src/understanding) and looked up. */
 export type TroubleshootEvent =
   | { type: 'user.chose'; option: string }
   | { type: 'user.said'; text: string; understood: Understanding; answer: KbAnswer | null };
 
-const notProvided = (name: string) => () => Promise.reject(new Error(`${name} not provided`));
-const doneWords: ReadonlySet<string> = new Set(['worked', 'arrived', 'all_good']);
+type Said = Extract<TroubleshootEvent, { type: 'user.said' }>;
 
-/** Free text without a knowledge answer and not saying "it worked": state-specific meaning applies. */
-function plain(event: TroubleshootEvent): event is Extract<TroubleshootEvent, { type: 'user.said' }> {
-  return event.type === 'user.said' && event.answer === null && !doneWords.has(event.understood.intent ?? '');
+const notProvided = (name: string) => () => Promise.reject(new Error(`${name} not provided`));
+const isSaid = (event: TroubleshootEvent): event is Said => event.type === 'user.said';
+
+/** The confident reading of a message as said in `state` (null: below the threshold, or none). */
+function meaning(event: TroubleshootEvent, state: FlowState | null): Intent | null {
+  if (!isSaid(event) || event.understood.intent === null) return null;
+  return inState(event.understood.intent, state);
 }
 
-/** The recent run an event points at: a `run:<id>` option, or free text naming its studio/time. */
+/** Readings that say something about the run itself, which free text at the greeting may point at a run with. */
+const aboutTheRun: ReadonlyArray<Intent | null> = ['report_problem', 'still_stuck', 'other', null];
+
+/** Help articles about credits: a signed-in user's account may say otherwise. */
+const creditArticles: ReadonlySet<string> = new Set(['how-credits-work', 'credits-page']);
+
+/** The recent run an event points at: a `run:<id>` option, or free text naming its id, studio or time. */
 function runOf(context: TroubleshootContext, event: TroubleshootEvent): RecentRun | null {
   if (event.type === 'user.chose') return context.runs.find((r) => `run:${r.generationId}` === event.option) ?? null;
-  return plain(event) ? matchRun(context.runs, event.understood) : null;
+  return matchRun(context.runs, event.understood.fields);
 }
 
-function describes(event: TroubleshootEvent): boolean {
-  if (!plain(event)) return false;
-  const u = event.understood;
-  return Boolean(u.studio || u.occurredAt || u.prompt || u.errorMessage) || ['still_failing', 'still_stuck', 'other'].includes(u.intent ?? '');
+/** The case's run, when one was chosen. */
+function caseRun(context: TroubleshootContext): RecentRun | null {
+  return context.runs.find((r) => r.generationId === context.runId) ?? null;
+}
+
+/** Whether the advice has a step left that was not given yet (a stuck run is not simplified: it is retried, then reported). */
+function needs(context: TroubleshootContext, step: AdvisedStep): boolean {
+  if (context.advised.includes(step)) return false;
+  return step === 'retry' || !context.details.stuck;
+}
+
+/** Runs of the case with credits due back, from the account check if it ran, else from the recent runs. */
+function chargesDue(context: TroubleshootContext): reply.ChargedRun[] {
+  const ids = context.details.generationIds;
+  const ofCase = (r: { generationId: string; outstanding?: number }) => (r.outstanding ?? 0) > 0 && (ids.length === 0 || ids.includes(r.generationId));
+  const runs: reply.ChargedRun[] = context.findings ? context.findings.runs.filter(ofCase) : context.runs.filter(ofCase);
+  return runs.slice(0, 3);
+}
+
+function chargeSentences(context: TroubleshootContext): string[] {
+  return chargesDue(context).map((run) => reply.runSentence(run, zoneOf(context), context.findings?.now ?? null));
+}
+
+/** The options offered now, with `extra` added (once). */
+const withOption = (current: readonly BotOption[], ...extra: reply.OptionId[]) => [
+  ...current,
+  ...reply.options(...extra).filter((o) => !current.some((c) => c.id === o.id)),
+];
+
+/** The second miss in a row: a person, with the step's buttons (at the packet, Send is the way to one). */
+function offerPerson(context: TroubleshootContext) {
+  const options = context.asking === 'send' ? context.options : withOption(context.options, 'human');
+  return say(context, reply.offerPerson(context.asking), options);
 }
 
 /**
@@ -48,38 +91,75 @@ export const troubleshootSetup = setup({
   },
   guards: {
     identified: ({ context }) => context.identity !== null,
-    hasAnswer: ({ event }) => event.type === 'user.said' && event.answer !== null,
-    chose: ({ event }, params: { option: string }) => event.type === 'user.chose' && event.option === params.option,
-    said: ({ event }, params: { intents: Intent[] }) =>
-      plain(event) && event.understood.intent !== null && params.intents.includes(event.understood.intent),
-    saysDone: ({ event }) =>
-      event.type === 'user.chose' ? doneWords.has(event.option) : event.answer === null && doneWords.has(event.understood.intent ?? ''),
-    pointsAtRun: ({ context, event }, params: { pending: boolean }) => {
-      const run = runOf(context, event);
-      return run !== null && isPending(run) === params.pending;
+    chose: ({ event }, params: { options: string[] }) => event.type === 'user.chose' && params.options.includes(event.option),
+    /** A confident reading, as said in `state` (inState: "it failed" after advice is still_failing). */
+    said: ({ event }, params: { state: FlowState | null; intents: Intent[] }) => {
+      const intent = meaning(event, params.state);
+      return intent !== null && params.intents.includes(intent);
     },
-    describes: ({ event }) => describes(event),
-    notesDetails: ({ context, event }) => plain(event) && noteDetails(context, event.understood, false).noted.length > 0,
-    fillsPacket: ({ context, event }) => plain(event) && noteDetails(context, event.understood, true).noted.length > 0,
-    plainText: ({ event }) => plain(event),
+    /** A question the help articles answer (a confident "question", or no confident reading at all). */
+    answers: ({ event }) => isSaid(event) && event.answer !== null && [null, 'question'].includes(event.understood.intent),
+    /** …about credits, while the signed-in account shows credits due back. */
+    answersAgainstAccount: ({ context, event }) =>
+      isSaid(event) && event.answer !== null && creditArticles.has(event.answer.articleId) && context.identity !== null && chargesDue(context).length > 0,
+    pointsAtRun: ({ context, event }, params: { running: boolean }) => {
+      if (isSaid(event) && !aboutTheRun.includes(meaning(event, 'greeting'))) return false;
+      const run = runOf(context, event);
+      return run !== null && isRunning(run) === params.running;
+    },
+    describes: ({ event }) => {
+      if (!isSaid(event)) return false;
+      const intent = meaning(event, 'greeting');
+      return intent === 'report_problem' || intent === 'other' || (intent === null && describesProblem(event.understood.fields));
+    },
+    needs: ({ context }, params: { step: AdvisedStep }) => needs(context, params.step),
+    stepsRemain: ({ context }) => needs(context, 'retry') || needs(context, 'simplify'),
+    notesDetails: ({ context, event }) => isSaid(event) && noteDetails(context, event.understood.fields, false).noted.length > 0,
+    fillsPacket: ({ context, event }) => isSaid(event) && noteDetails(context, event.understood.fields, true).noted.length > 0,
+    /** Some reading, just not one to act on here: confirmed with the step's buttons. */
+    unclear: ({ event }) => isSaid(event) && (event.understood.intent !== null || event.understood.candidates.some((c) => c.score >= 0.2)),
     handOffTaken: ({ event }) => 'error' in event && event.error instanceof HandOffTakenError,
   },
   actions: {
     recordUser: assign(({ context, event }) => {
       const text = event.type === 'user.said' ? event.text : (context.options.find((o) => o.id === event.option)?.label ?? event.option);
-      return append(context, { from: 'user', text });
+      return { ...append(context, { from: 'user', text }), misses: 0 };
     }),
-    answer: assign(({ context, event }) =>
-      event.type === 'user.said' && event.answer ? say(context, reply.kbAnswerText(event.answer), context.options) : {},
+    /** The user's message, which the bot could not act on: the second in a row offers a person. */
+    recordMiss: assign(({ context, event }) => {
+      const text = event.type === 'user.said' ? event.text : (context.options.find((o) => o.id === event.option)?.label ?? event.option);
+      return { ...append(context, { from: 'user', text }), misses: context.misses + 1 };
+    }),
+    answer: assign(({ context, event }) => (isSaid(event) && event.answer ? say(context, reply.kbAnswerText(event.answer), context.options) : {})),
+    answerAgainstAccount: assign(({ context, event }) => {
+      if (!isSaid(event) || !event.answer) return {};
+      const answered = { ...context, ...say(context, reply.kbAnswerText(event.answer), []) };
+      return say(answered, reply.accountSaysOtherwise(chargeSentences(context)), withOption(context.options, 'send_to_support'));
+    }),
+    confirm: assign(({ context }) =>
+      context.misses >= 2 ? offerPerson(context) : say(context, reply.confirm(context.asking), context.options),
     ),
-    didntCatch: assign(({ context }) => say(context, reply.didntCatch, context.options)),
+    didntCatch: assign(({ context }) =>
+      context.misses >= 2 ? offerPerson(context) : say(context, reply.didntCatch(context.asking), context.options),
+    ),
+    noArticle: assign(({ context }) => say(context, reply.noArticle, withOption(context.options, 'human'))),
+    smallTalk: assign(({ context }) => say(context, reply.smallTalk(context.asking), context.options)),
     acknowledge: assign(({ context, event }) => {
-      if (event.type !== 'user.said') return {};
-      const { details, noted } = noteDetails(context, event.understood, false);
-      return { details, ...say(context, reply.notedText(noted), context.options) };
+      if (!isSaid(event)) return {};
+      const { details, stepsTried, noted } = noteDetails(context, event.understood.fields, false);
+      return { details, stepsTried, ...say(context, reply.notedText(noted, details, zoneOf(context), context.asking), context.options) };
     }),
-    fillPacket: assign(({ context, event }) => (event.type === 'user.said' ? { details: noteDetails(context, event.understood, true).details } : {})),
-    greetAnonymous: assign(({ context }) => say(context, reply.greetings.anonymous, reply.options('other'))),
+    noteProblem: assign(({ context, event }) => {
+      if (!isSaid(event)) return {};
+      const { details, stepsTried } = noteDetails(context, event.understood.fields, false);
+      return { details, stepsTried };
+    }),
+    fillPacket: assign(({ context, event }) => {
+      if (!isSaid(event)) return {};
+      const { details, stepsTried } = noteDetails(context, event.understood.fields, true);
+      return { details, stepsTried };
+    }),
+    greetAnonymous: assign(({ context }) => say(context, reply.greetings.anonymous, reply.options('other'), 'what_happened')),
     storeRuns: assign(({ context }, output: RecentRunsResult) => {
       const runs = output.runs
         .filter((r) => r.status !== 'completed')
@@ -88,45 +168,107 @@ export const troubleshootSetup = setup({
       const next = { ...context, runs, timezone: context.timezone ?? output.timezone };
       const newest = runs[0]?.createdAt ?? null;
       const choices = runs.map((r) => ({ id: `run:${r.generationId}`, label: runLabel(r, zoneOf(next), newest) }));
-      const text = runs.length > 0 ? reply.greetings.runs : reply.greetings.noRuns;
-      return { runs, timezone: next.timezone, ...say(next, text, [...choices, ...reply.options('other')]) };
+      const [text, asking] = runs.length > 0 ? [reply.greetings.runs, 'which_run' as const] : [reply.greetings.noRuns, 'what_happened' as const];
+      return { runs, timezone: next.timezone, ...say(next, text, [...choices, ...reply.options('other')], asking) };
     }),
-    runsUnavailable: assign(({ context }) => say(context, reply.greetings.unavailable, reply.options('other'))),
+    runsUnavailable: assign(({ context }) => say(context, reply.greetings.unavailable, reply.options('other'), 'what_happened')),
     selectRun: assign(({ context, event }) => {
       const run = runOf(context, event);
       return run ? { runId: run.generationId, details: detailsFromRun(run, context.details.email) } : {};
     }),
-    noteProblem: assign(({ context, event }) => (event.type === 'user.said' ? { details: noteDetails(context, event.understood, false).details } : {})),
     markStep: assign(({ context }, params: { step: StepTried }) =>
       context.stepsTried.includes(params.step) ? {} : { stepsTried: [...context.stepsTried, params.step] },
     ),
+    markStuck: assign(({ context }) => ({ details: { ...context.details, stuck: true } })),
+    markFailed: assign(({ context }) => ({ details: { ...context.details, stuck: false } })),
+    /** A new problem after the conversation was closed: the advice starts over. */
+    startOver: assign({ advised: [], findings: null }),
     describeWaiting: assign(({ context }) => {
-      const run = context.runs.find((r) => r.generationId === context.runId);
-      return run ? say(context, reply.waitingText(run, zoneOf(context)), reply.options('arrived', 'still_stuck')) : {};
+      const restarted = context.advised.includes('retry');
+      // The chosen run as the greeting saw it, until the user was told to start it again.
+      const chosen = caseRun(context);
+      const run = chosen && isRunning(chosen) && !restarted ? chosen : null;
+      // A run past its time (or one only described as stuck) is told to be started again: that advice is given.
+      const restart = !restarted && (run === null || run.stuck);
+      return {
+        ...(restart && { advised: [...context.advised, 'retry' as const] }),
+        ...say(context, reply.waitingText(run, zoneOf(context), restarted), reply.options('arrived', 'still_stuck'), 'arrived'),
+      };
     }),
-    adviseRetry: assign(({ context }) => say(context, retryAdvice(context.details), reply.options('worked', 'still_failing'))),
-    adviseSimplify: assign(({ context }) => say(context, simplifyAdvice(context.details), reply.options('worked', 'still_failing'))),
-    explainCredits: assign(({ context }) => say(context, creditsExplanation(context.identity !== null), [])),
-    storeFindings: assign((_, result: ReconciliationResult) => ({
-      // Only what the conversation can talk about, so that the context stays small.
-      findings: { ...result, runs: result.runs.slice(0, 20), otherSpends: result.otherSpends.slice(0, 20) },
+    adviseRetry: assign(({ context }) => ({
+      advised: context.advised.includes('retry') ? context.advised : [...context.advised, 'retry' as const],
+      ...say(
+        context,
+        reply.retryAdvice(context.details, { stuck: context.details.stuck, due: dueOn(chargesDue(context)) }),
+        reply.options('worked', 'still_failing', 'more'),
+        'retried',
+      ),
     })),
+    adviseSimplify: assign(({ context }) => ({
+      advised: context.advised.includes('simplify') ? context.advised : [...context.advised, 'simplify' as const],
+      ...say(context, reply.simplifyAdvice(context.details, { stuck: context.details.stuck }), reply.options('worked', 'still_failing', 'more'), 'simplified'),
+    })),
+    /** The details of the step, a tap away; the option goes once they are shown. */
+    showMore: assign(({ context }) => {
+      const rest = context.options.filter((o) => o.id !== 'more');
+      const { findings } = context;
+      const text =
+        context.asking === 'retried'
+          ? reply.retryMore(context.details)
+          : context.asking === 'simplified'
+            ? reply.simplifyMore
+            : context.asking === 'send_to_support' && findings
+              ? reply.findingsMore(nearbySpends(findings, runsToPresent(findings, context.details.generationIds)), findings.balance, zoneOf(context), findings.now)
+              : reply.confirm(context.asking);
+      return say(context, text, rest);
+    }),
+    storeFindings: assign(({ context }, result: ReconciliationResult) => {
+      // Only what the conversation can talk about, so that the context stays small.
+      const findings = { ...result, runs: result.runs.slice(0, 20), otherSpends: result.otherSpends.slice(0, 20) };
+      if (context.details.generationIds.length > 0) return { findings };
+      // A case about no run yet (a question about a charge): the runs with credits due back are the case.
+      const due = findings.runs.filter((r) => r.outstanding > 0).slice(0, 3);
+      const first = due[0];
+      if (!first) return { findings };
+      const recent = context.runs.find((r) => r.generationId === first.generationId);
+      const details = due.length === 1 && recent
+        ? detailsFromRun(recent, context.details.email)
+        : {
+          ...context.details,
+          studio: context.details.studio ?? first.studio,
+          occurredAt: context.details.occurredAt ?? first.createdAt,
+          errorMessage: context.details.errorMessage ?? first.error?.message ?? null,
+          generationIds: due.map((r) => r.generationId),
+        };
+      return { findings, details, runId: due.length === 1 ? first.generationId : context.runId };
+    }),
     findingsUnavailable: assign(({ context, event }) => {
       const error = 'error' in event ? event.error : null;
       return say(context, error instanceof NoAccountError ? reply.findingsNoAccount(error.email) : reply.findingsUnavailable, []);
     }),
     presentFindings: assign(({ context }) => {
-      const found = context.findings ? findingsText(context.findings, context.details.generationIds, zoneOf(context)) : generalFindingsText();
-      return say(context, `${found} ${reply.askToSend}`, reply.options('send_to_support', 'all_good'));
+      const { findings } = context;
+      const remain = needs(context, 'retry') || needs(context, 'simplify');
+      const facts = findings
+        ? reply.findingsText(runsToPresent(findings, context.details.generationIds), zoneOf(context), findings.now)
+        : context.identity === null
+          ? reply.anonymousFindings
+          : '';
+      const text = [facts, reply.askToSend(remain)].filter(Boolean).join(' ');
+      const ids: reply.OptionId[] = ['send_to_support', remain ? 'troubleshoot' : 'all_good', ...(findings ? ['more' as const] : [])];
+      return say(context, text, reply.options(...ids), 'send_to_support');
     }),
-    showPacket: assign(({ context }) => say(context, reply.packetText(toCaseDetails(context), missingWords(context)), reply.options('send'))),
-    handOffFailed: assign(({ context }) => say(context, reply.handOffFailed, reply.options('send'))),
-    storeHandOff: assign(({ context }, result: HandOffResult) => ({
-      handOff: result,
-      ...say(context, reply.handedOffText(result, context.findings, context.details.generationIds), []),
-    })),
+    chargeInPacket: assign(({ context }) => say(context, reply.chargeInPacket(chargeSentences(context)), context.options)),
+    showPacket: assign(({ context }) => say(context, reply.packetText(toCaseDetails(context), missingFromCase(context)), reply.options('send', 'dont_send'), 'send')),
+    handOffFailed: assign(({ context }) => say(context, reply.handOffFailed, reply.options('send', 'dont_send'))),
+    storeHandOff: assign(({ context }, result: HandOffResult) => {
+      const ids = context.details.generationIds;
+      const runs = context.findings?.runs.filter((r) => ids.length === 0 || ids.includes(r.generationId)) ?? [];
+      const found = context.findings ? { due: dueOn(runs.filter((r) => r.verdict === 'refund_due')) } : null;
+      return { handOff: result, ...say(context, reply.handedOffText(result, found), [], null) };
+    }),
     remindRef: assign(({ context }) => say(context, reply.afterHandOffText(context.handOff?.ref ?? ''), [])),
-    close: assign(({ context }) => say(context, reply.closing, [])),
+    close: assign(({ context }, params: { reason: Closing }) => say(context, reply.closing(params.reason), [], null)),
     stillClosed: assign(({ context }) => say(context, reply.stillClosed, [])),
   },
 });

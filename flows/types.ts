@@ -1,7 +1,13 @@
 import type { Verdict } from '../src/core/reconcile-account.ts';
 import type { GenerationSettings, GenerationStatus, Studio } from '../src/core/platform-types.ts';
+import type { Understanding as FullUnderstanding } from '../src/understanding/index.ts';
 
 export type { Studio } from '../src/core/platform-types.ts';
+export type { Intent } from '../src/understanding/index.ts';
+
+/** The top-level states of chat-api.md, in flow order. */
+export const flowStates = ['greeting', 'waiting', 'retry', 'simplify', 'credits', 'findings', 'packet', 'handed_off', 'resolved'] as const;
+export type FlowState = (typeof flowStates)[number];
 
 /**
  * One recent run of the signed-in account, as the conversation service hands it to the flow
@@ -20,25 +26,19 @@ export interface RecentRun {
   /** Queued or processing for longer than `expectedMinutes`. */
   stuck: boolean;
   verdict: Verdict;
+  /** Credits charged for it, and how many of them are still due back (0 unless `refund_due`). */
+  charged: number;
+  outstanding: number;
   /** The stuck limit of this run (its studio's limit, doubled for high resolution), in minutes. */
   expectedMinutes: number;
 }
 
-/** What the user's intent was, as far as `understand()` can tell. */
-export type Intent = 'yes' | 'no' | 'worked' | 'still_failing' | 'arrived' | 'still_stuck' | 'send' | 'all_good' | 'other';
-
-/** What `understand()` made of one free-text message; every field is null when absent. */
-export interface Understanding {
-  intent: Intent | null;
-  studio: Studio | null;
-  /** When the problem happened, resolved to a UTC ISO string. */
-  occurredAt: string | null;
-  email: string | null;
-  /** A quoted prompt. */
-  prompt: string | null;
-  /** A quoted error message. */
-  errorMessage: string | null;
-}
+/**
+ * What src/understanding made of one free-text message, as the flow reads it: the intent to act on
+ * (null below the confidence threshold), the readings to confirm with buttons otherwise, and the
+ * report's fields the message gives.
+ */
+export type Understanding = Pick<FullUnderstanding, 'intent' | 'confidence' | 'candidates' | 'fields'>;
 
 /** An answer from the knowledge base, with the article it came from. */
 export interface KbAnswer {

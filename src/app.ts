@@ -4,6 +4,7 @@ import { cors } from 'hono/cors';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { type ChatRoutesDeps, chatRoutes } from './chat/chat-routes.ts';
+import type { ConsoleEnv } from './console/require-staff.tsx';
 import { DeskError, type DeskErrorCode } from './core/errors.ts';
 import type { Clock } from './core/ports.ts';
 import type { SupportStore } from './core/support-store.ts';
@@ -28,6 +29,8 @@ export interface AppDeps {
   metrics?: MetricsRouteDeps | null;
   /** `GET /api/status`: the incidents open now, public. */
   incidents?: Pick<IncidentService, 'status'> | null;
+  /** The staff console (`consoleRoutes`), mounted at `/desk`. */
+  console?: Hono<ConsoleEnv> | null;
 }
 
 const statusOf: Record<DeskErrorCode, ContentfulStatusCode> = {
@@ -72,6 +75,7 @@ export function createApp(deps: AppDeps) {
   if (deps.incidents) app.route('/api', statusRoutes(deps.incidents));
   app.route('/api', chatRoutes(deps.chat));
   if (deps.widget) app.route('/', widgetRoutes(deps.widget));
+  if (deps.console) app.route('/desk', deps.console);
   const slack = deps.slack;
   // The raw request goes to the Slack channel untouched: its signature is over the exact bytes.
   if (slack) app.post('/slack/events', (c) => slack.handle(c.req.raw));

@@ -36,3 +36,17 @@ describe('email configuration', () => {
     }
   });
 });
+
+describe('staff console configuration', () => {
+  it('starts sign-in links with PUBLIC_URL, by default http://localhost:PORT', () => {
+    expect(loadConfig({}).console.publicUrl).toBe('http://localhost:8787');
+    expect(loadConfig({ PORT: '9000' }).console.publicUrl).toBe('http://localhost:9000');
+    expect(loadConfig({ PUBLIC_URL: 'https://support.prismposter.com/' }).console.publicUrl).toBe('https://support.prismposter.com');
+  });
+
+  it('refuses a PUBLIC_URL that is no http(s) origin, naming it', () => {
+    for (const bad of ['support.prismposter.com', 'ftp://support.prismposter.com', 'https://prismposter.com/support']) {
+      expect(() => loadConfig({ PUBLIC_URL: bad })).toThrow(/^configuration: PUBLIC_URL: /);
+    }
+  });
+});

@@ -50,6 +50,7 @@ const Env = z.object({
   INCIDENT_WINDOW_MINUTES: int(15, 1),
   INCIDENT_QUIET_MINUTES: int(30, 1),
   INCIDENT_SWEEP_SECONDS: int(30, 1),
+  PUBLIC_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
 });
 
 export interface DeskConfig {
@@ -94,6 +95,11 @@ export interface DeskConfig {
    * (Workers on their cron trigger, each minute).
    */
   incidents: { minAccounts: number; windowMs: number; quietMs: number; sweepMs: number };
+  /**
+   * The staff console at /desk: the address staff open it at (PUBLIC_URL, default
+   * http://localhost:PORT), which sign-in links start with and whose origin its forms may come from.
+   */
+  console: { publicUrl: string };
 }
 
 /** The default database file of the server and the CLI. */
@@ -143,7 +149,16 @@ export function loadConfig(env: Record<string, string | undefined>): DeskConfig 
       quietMs: e.INCIDENT_QUIET_MINUTES * 60_000,
       sweepMs: e.INCIDENT_SWEEP_SECONDS * 1000,
     },
+    console: { publicUrl: publicUrl(e.PUBLIC_URL, e.PORT) },
   };
+}
+
+/** `PUBLIC_URL`: an origin (the console is served at its /desk), without a path. */
+function publicUrl(value: string | undefined, port: number): string {
+  if (value === undefined) return `http://localhost:${port}`;
+  const url = new URL(value);
+  if (url.pathname !== '/' || url.search || url.hash) throw new Error(`configuration: PUBLIC_URL: give the origin only (as https://support.example.com), not ${value}`);
+  return url.origin;
 }
 
 /** `WIDGET_ALLOWED_ORIGINS`: `*` (the default) or a comma-separated list of origins. */

@@ -2,6 +2,8 @@ import type { Context, Hono } from 'hono';
 import { articles } from '../knowledge/articles.generated.ts';
 import { createApp } from './app.ts';
 import { createConversationService } from './chat/conversation-service.ts';
+import { consoleRoutes } from './console/console-routes.tsx';
+import { createStaffAuth } from './console/staff-auth.ts';
 import { newId } from './core/ids.ts';
 import type { ChatSide } from './desk.ts';
 import type { EmailIntake } from './email/email-intake.ts';
@@ -30,11 +32,11 @@ export interface ChatParts {
 
 /**
  * The chat side of the desk — the troubleshooting flow (xstate), the knowledge base and the HTTP
- * app. Node and the chat Worker hand it to createDesk (src/desk.ts); the mail Worker does not, and
+ * app, with the staff console at /desk. Node and the chat Worker hand it to createDesk (src/desk.ts); the mail Worker does not, and
  * carries none of it.
  */
 export function chatSide(parts: ChatParts): ChatSide {
-  return ({ config, now, store, platform, metrics, packets, incidents }, mail) => {
+  return ({ config, now, store, platform, metrics, packets, incidents, triage, staffStore }, mail) => {
     const service = createConversationService({
       store,
       platform,
@@ -70,6 +72,15 @@ export function chatSide(parts: ChatParts): ChatSide {
       widget: { script: parts.widgetScript, demo: parts.demoIdentity, allowedOrigins: config.widget.allowedOrigins },
       metrics: config.metrics.token ? { token: config.metrics.token, store: metrics, processMetrics } : null,
       incidents,
+      // Staff decide here as in Slack, through the same triage service.
+      console: consoleRoutes({
+        auth: createStaffAuth({ staff: staffStore, now, newId }),
+        triage,
+        store,
+        now,
+        newId,
+        publicUrl: config.console.publicUrl,
+      }),
     });
     return { conversations, app };
   };

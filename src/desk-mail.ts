@@ -6,8 +6,7 @@ import { type EmailIntakeDeps, createEmailIntake } from './email/email-intake.ts
 import type { EmailStore } from './email/email-store.ts';
 import type { IncidentService } from './incidents/incident-service.ts';
 import { type RelayRun, createOutboxRelay } from './outbox/outbox-relay.ts';
-import { type TriageService, createTriageService } from './triage/triage-service.ts';
-import type { TriageStore } from './triage/triage-store.ts';
+import type { TriageService } from './triage/triage-service.ts';
 
 /** What the desk gives the runtime's Slack channel to build it around. */
 export interface SlackMaking {
@@ -23,7 +22,6 @@ export interface SlackMaking {
 /** The mail side's ports over the desk's database (`mailStorePorts`, beside the drizzle stores). */
 export interface MailStorePorts {
   emailStore: EmailStore;
-  triageStore: TriageStore;
 }
 
 /** What the runtime gives the mail side. */
@@ -42,22 +40,9 @@ export interface MailParts<S extends SlackPort> extends MailStorePorts {
  * mail Worker hand it to createDesk (src/desk.ts); the chat Worker does not, and carries none of it.
  */
 export function mailSide<S extends SlackPort>(parts: MailParts<S>): MailSide<S> {
-  return ({ config, now, store, platform, metrics, packets, notifier, incidents }): MailWiring<S> => {
-    const { emailStore, triageStore } = parts;
-    const triage = config.slack
-      ? createTriageService({
-          store,
-          triage: triageStore,
-          platform,
-          notifier,
-          now,
-          newId,
-          slackChannel: config.slack.triageChannel,
-          // A decision's message update goes out now rather than at the relay's next run.
-          onQueued: () => void relay.runOnce().catch(() => undefined),
-        })
-      : null;
-    const slack = config.slack && triage ? parts.slack({ settings: config.slack, triage, runRelay: () => relay.runOnce(), incidents }) : null;
+  return ({ config, now, store, platform, metrics, packets, triage, incidents }): MailWiring<S> => {
+    const { emailStore } = parts;
+    const slack = config.slack ? parts.slack({ settings: config.slack, triage, runRelay: () => relay.runOnce(), incidents }) : null;
     const intakeService = createEmailIntake({
       store,
       emailStore,
@@ -85,6 +70,6 @@ export function mailSide<S extends SlackPort>(parts: MailParts<S>): MailSide<S> 
     const send = from ? parts.sendMail : null;
     const mailHandlers = send && from ? createEmailDelivery({ store, emailStore, send, from }) : {};
     const relay = createOutboxRelay({ store, handlers: { ...slack?.outboxHandlers, ...mailHandlers }, now, leaseMs: config.leaseMs });
-    return { triage, slack, relay, email: { intake, store: emailStore, sending: send !== null } };
+    return { slack, relay, email: { intake, store: emailStore, sending: send !== null } };
   };
 }

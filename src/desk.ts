@@ -13,7 +13,9 @@ import { type IncidentService, createIncidentService } from './incidents/inciden
 import type { IncidentStore } from './incidents/incident-types.ts';
 import type { MetricsStore } from './metrics/metrics-store.ts';
 import type { DeliveryHandler, OutboxRelay } from './outbox/outbox-relay.ts';
-import type { TriageService } from './triage/triage-service.ts';
+import type { StaffStore } from './console/staff-store.ts';
+import { type TriageService, createTriageService } from './triage/triage-service.ts';
+import type { TriageStore } from './triage/triage-store.ts';
 
 /*
  * The desk, wired once from its parts. Each runtime makes the parts it has — the ports over its
@@ -36,6 +38,10 @@ export interface StorePorts {
   metrics: MetricsStore;
   /** The incidents found in the platform's records, and who asked to hear of their end. */
   incidentStore: IncidentStore;
+  /** The effects staff's decisions had (one each), and the packets' Slack messages. */
+  triageStore: TriageStore;
+  /** The staff console's members, sign-in links and sessions. */
+  staffStore: StaffStore;
 }
 
 /** What every side of the desk is built on. */
@@ -47,6 +53,8 @@ export interface DeskCore extends StorePorts {
   notifier: UserNotifier;
   /** Incidents: the sweep (Node's interval, the mail Worker's cron), `/api/status`, staff's resolve. */
   incidents: IncidentService;
+  /** Staff's decisions on packets, whichever tool they click in: Slack or the console at /desk. */
+  triage: TriageService;
 }
 
 /** Keeps work running after a response is sent, where the runtime must be told (a Worker's `waitUntil`). */
@@ -62,8 +70,6 @@ export interface SlackPort {
 
 /** The mail side, wired (src/desk-mail.ts). */
 export interface MailWiring<S extends SlackPort> {
-  /** Staff's decisions on packets; null without the Slack app. */
-  triage: TriageService | null;
   slack: S | null;
   /** Delivers the outbox: packets to Slack and the support inbox, replies and auto-replies to users. */
   relay: OutboxRelay;
@@ -98,7 +104,6 @@ export interface Desk<S extends SlackPort = SlackPort> extends DeskCore {
   conversations: ConversationService | null;
   /** The HTTP app; null without the chat side. */
   app: DeskApp | null;
-  triage: TriageService | null;
   slack: S | null;
   /** Null without the mail side. */
   relay: OutboxRelay | null;
@@ -107,7 +112,7 @@ export interface Desk<S extends SlackPort = SlackPort> extends DeskCore {
 }
 
 export function createDesk<S extends SlackPort>(parts: DeskParts<S>): Desk<S> {
-  const { config, now, store, platform, metrics, incidentStore } = parts;
+  const { config, now, store, platform, metrics, incidentStore, triageStore, staffStore } = parts;
   const incidents = createIncidentService({
     incidents: incidentStore,
     platform,
@@ -126,7 +131,21 @@ export function createDesk<S extends SlackPort>(parts: DeskParts<S>): Desk<S> {
     incidentOf: (packet) => incidents.packetIncident(packet),
   });
   const notifier = createUserNotifier({ store, now, newId, ttlMs: config.chat.ttlMs });
-  const core: DeskCore = { config, now, store, platform, metrics, incidentStore, packets, notifier, incidents };
+  const triage = createTriageService({
+    store,
+    triage: triageStore,
+    platform,
+    notifier,
+    now,
+    newId,
+    // The Slack message of the packet is updated after every decision, from Slack or the console.
+    slackChannel: config.destinations.slackChannel,
+    // The update (and the user's mail) go out now rather than at the relay's next run, where there is a relay delivering.
+    onQueued: () => {
+      if (mail && (mail.slack || mail.email.sending)) void mail.relay.runOnce().catch(() => undefined);
+    },
+  });
+  const core: DeskCore = { config, now, store, platform, metrics, incidentStore, triageStore, staffStore, packets, notifier, triage, incidents };
   // Mail first: the chat side's app serves Slack's events and inbound mail when there are any.
   const mail = parts.mail ? parts.mail(core) : null;
   const chat = parts.chat ? parts.chat(core, mail) : null;
@@ -134,7 +153,6 @@ export function createDesk<S extends SlackPort>(parts: DeskParts<S>): Desk<S> {
     ...core,
     conversations: chat?.conversations ?? null,
     app: chat?.app ?? null,
-    triage: mail?.triage ?? null,
     slack: mail?.slack ?? null,
     relay: mail?.relay ?? null,
     email: mail?.email ?? null,

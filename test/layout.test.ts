@@ -6,10 +6,10 @@ import { expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
-/** Every TypeScript file under `dir` (relative to the root), tests included. */
+/** Every TypeScript file under `dir` (relative to the root), tests and JSX pages included. */
 function filesUnder(dir: string): string[] {
   return readdirSync(join(root, dir), { recursive: true, encoding: 'utf8' })
-    .filter((f) => f.endsWith('.ts'))
+    .filter((f) => f.endsWith('.ts') || f.endsWith('.tsx'))
     .map((f) => join(dir, f));
 }
 

@@ -125,6 +125,30 @@ describe('npm start on a fresh database', () => {
     expect(listed.stdout).toContain('no packets');
   }, 60_000);
 
+  it('says that packets land in the staff console and how to create the first sign-in; that command signs staff in', async () => {
+    const out = desk.stdout();
+    const deskUrl = `http://localhost:${desk.port}/desk`;
+    expect(out).toContain(`they land in the staff console at ${deskUrl}`);
+    const command = new RegExp(`staff console: ${deskUrl} \\(no staff yet\\); the first sign-in link: PUBLIC_URL=(\\S+) npm run cli -- staff add NAME EMAIL --db (\\S+)`).exec(out);
+    expect(command?.[1]).toBe(`http://localhost:${desk.port}`);
+    expect(command?.[2]).toBe(db);
+    const added = await runCliProcess(['staff', 'add', 'Ops Lead', 'ops@prismposter.test', '--db', db], children, { env: { PUBLIC_URL: command?.[1] ?? '' } });
+    expect(added.code).toBe(0);
+    const link = new URL(/^http\S+$/m.exec(added.stdout)?.[0] ?? '');
+    expect(link.origin).toBe(`http://localhost:${desk.port}`);
+    const signIn = await fetch(`http://127.0.0.1:${desk.port}/desk/sign-in`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: `http://127.0.0.1:${desk.port}` },
+      body: new URLSearchParams({ token: link.searchParams.get('token') ?? '' }).toString(),
+    });
+    expect(signIn.status).toBe(303);
+    const cookie = (signIn.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    const queue = await fetch(`http://127.0.0.1:${desk.port}/desk`, { headers: { cookie } });
+    expect(queue.status).toBe(200);
+    expect(await queue.text()).toContain('Signed in as Ops Lead');
+  }, 60_000);
+
   it('gives the CLI, on the same file, every verdict the demo guide promises', async () => {
     const [maya, leo, ana, sam] = await Promise.all(DEMO_EMAILS.map((email) => reconcile(db, email)));
     if (!maya || !leo || !ana || !sam) throw new Error('a reconciliation is missing');
@@ -181,6 +205,28 @@ describe('npm start on a fresh database', () => {
       expect(await demoPageUser(again)).toBeNull();
       expect(await stop(again)).toEqual({ code: 0, signal: null });
     }
+  }, 60_000);
+});
+
+describe('npm start with Slack and SMTP set up', () => {
+  it('says where packets go: the Slack channel and the support inbox, and the console beside them', async () => {
+    const db = join(dir, 'integrations', 'support.db');
+    const desk = await startDesk(db, {
+      SLACK_BOT_TOKEN: 'xoxb-start-test',
+      SLACK_SIGNING_SECRET: 'start-test-signing-secret',
+      SLACK_TRIAGE_CHANNEL: 'C0TRIAGE',
+      SLACK_API_URL: 'http://127.0.0.1:9/api/',
+      SMTP_URL: 'smtp://127.0.0.1:9',
+      SUPPORT_FROM: 'help@prismposter.test',
+      SUPPORT_INBOX: 'support@prismposter.test',
+    });
+    const out = desk.stdout();
+    expect(out).toContain(
+      `packets: sent to Slack channel C0TRIAGE and mail to support@prismposter.test, and listed in the staff console at http://localhost:${desk.port}/desk`,
+    );
+    expect(out).not.toContain('sent nowhere');
+    expect(out).toContain('the first sign-in link: PUBLIC_URL=');
+    expect(await stop(desk)).toEqual({ code: 0, signal: null });
   }, 60_000);
 });
 

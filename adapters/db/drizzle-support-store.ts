@@ -176,6 +176,16 @@ export function createDrizzleSupportStore({ db, atomic, sync }: DeskDb): Support
       return row ? Packet.parse(row.data) : null;
     },
 
+    async listPackets({ statuses, limit }) {
+      const rows = await db
+        .select({ data: packets.data })
+        .from(packets)
+        .where(statuses && statuses.length > 0 ? inArray(packets.status, [...statuses]) : undefined)
+        .orderBy(desc(packets.createdAt), desc(packets.ref))
+        .limit(limit);
+      return rows.map((r) => Packet.parse(r.data));
+    },
+
     async findPacketByCase(accountKey, runsKey) {
       if (!accountKey || !runsKey) return null;
       const [row] = await packetByCaseQuery.all({ accountKey, runsKey });

@@ -273,7 +273,7 @@ export const emailDeadLetters = sqliteTable(
 /**
  * One row per conversation, kept after the conversation itself expires and is deleted: what the
  * metrics count (started, how each ended) without keeping its messages. Written by triggers on
- * `conversations` (migration 0010), so every write path (drizzle's batch, the prepared turn writer)
+ * `conversations` (migration 0011), so every write path (drizzle's batch, the prepared turn writer)
  * records it in the same statement.
  */
 export const conversationLog = sqliteTable(
@@ -350,4 +350,46 @@ export const incidentWatchers = sqliteTable(
     notifiedAt: integer('notified_at'),
   },
   (t) => [primaryKey({ columns: [t.incidentId, t.watcher] })],
+);
+
+// --- The staff console at /desk (src/console) ---
+
+export const staff = sqliteTable('staff', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  /** lowercase: one member of staff per address. */
+  email: text('email').notNull().unique(),
+  createdAt: integer('created_at').notNull(),
+});
+
+export const staffSignInLinks = sqliteTable(
+  'staff_sign_in_links',
+  {
+    /** SHA-256 (hex) of the link's token: the token itself is only ever in the link. */
+    tokenHash: text('token_hash').primaryKey(),
+    staffId: text('staff_id')
+      .notNull()
+      .references(() => staff.id, { onDelete: 'cascade' }),
+    createdAt: integer('created_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+    /** Set by the one sign-in the link allows. */
+    usedAt: integer('used_at'),
+  },
+  (t) => [index('staff_sign_in_links_staff').on(t.staffId)],
+);
+
+export const staffSessions = sqliteTable(
+  'staff_sessions',
+  {
+    /** SHA-256 (hex) of the session id the cookie holds. */
+    idHash: text('id_hash').primaryKey(),
+    staffId: text('staff_id')
+      .notNull()
+      .references(() => staff.id, { onDelete: 'cascade' }),
+    /** The token every form of the session carries (CSRF): useless without the cookie. */
+    csrfToken: text('csrf_token').notNull(),
+    createdAt: integer('created_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+  },
+  (t) => [index('staff_sessions_staff').on(t.staffId)],
 );

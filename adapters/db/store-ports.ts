@@ -9,6 +9,7 @@ import type { DeskDb } from './desk-db.ts';
 import { createDrizzleEmailStore } from './drizzle-email-store.ts';
 import { createDrizzleIncidentStore } from './drizzle-incident-store.ts';
 import { createDrizzleMetricsStore } from './drizzle-metrics-store.ts';
+import { createDrizzleStaffStore } from './drizzle-staff-store.ts';
 import { createDrizzlePlatformData } from './drizzle-platform-data.ts';
 import { createDrizzleSupportStore } from './drizzle-support-store.ts';
 
@@ -17,7 +18,10 @@ import { createDrizzleSupportStore } from './drizzle-support-store.ts';
  * on Workers. Both runtimes make them here.
  */
 
-/** The support store, and the platform's records: in the same database (embedded) or from PLATFORM_API_URL. */
+/**
+ * The support store, triage's and the console's records, and the platform's records: in the same
+ * database (embedded) or from PLATFORM_API_URL.
+ */
 export function storePorts(database: DeskDb, config: DeskConfig, now: Clock): StorePorts {
   const platform =
     config.platform.kind === 'http'
@@ -28,10 +32,12 @@ export function storePorts(database: DeskDb, config: DeskConfig, now: Clock): St
     platform,
     metrics: createDrizzleMetricsStore(database),
     incidentStore: createDrizzleIncidentStore(database),
+    triageStore: createDrizzleTriageStore(database),
+    staffStore: createDrizzleStaffStore(database),
   };
 }
 
-/** What the mail side keeps: the messages read and their auto-replies, and the triage messages in Slack. */
+/** What the mail side keeps: the messages read and their auto-replies. */
 export function mailStorePorts(database: DeskDb): MailStorePorts {
-  return { emailStore: createDrizzleEmailStore(database), triageStore: createDrizzleTriageStore(database) };
+  return { emailStore: createDrizzleEmailStore(database) };
 }

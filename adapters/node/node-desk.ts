@@ -68,7 +68,7 @@ export function openNodeDesk(
       sendMail: smtp?.send ?? null,
       ...(parser && { parse: parser.parse }),
       slack: ({ settings, triage, incidents, runRelay }) =>
-        createSlackChannel({ ...settings, ...options.slack, triage, triageStore: mailPorts.triageStore, store: ports.store, now, incidents, runRelay }),
+        createSlackChannel({ ...settings, ...options.slack, triage, triageStore: ports.triageStore, store: ports.store, now, incidents, runRelay }),
     }),
   });
   const { conversations, app, relay, email } = desk;

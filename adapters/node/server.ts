@@ -29,6 +29,7 @@ async function main() {
 
   const demo = deps.embedded ? await seedDemoIfEmpty(deps.sqlite, deps.now()) : null;
   const demoPage = await demoPageState(deps.sqlite, config);
+  const staffCount = (await deps.staffStore.listStaff()).length;
   // The email parse thread loads meanwhile: the first message after a start does not wait for it.
   await deps.emailParserReady;
   const server = serve({ fetch: deps.app.fetch, port: config.port, hostname: process.env.HOST ?? '0.0.0.0' }, (info) => {
@@ -46,7 +47,11 @@ async function main() {
       lines.push(`  platform: ${config.platform.kind === 'http' ? config.platform.baseUrl : 'embedded'}`);
     }
     lines.push(widgetPageLine(base, demoPage));
-    lines.push(...packetLines(config, deps.email.sending));
+    // Staff open the console at PUBLIC_URL when it is set (a proxy in front), else here.
+    const publicSet = Boolean(process.env.PUBLIC_URL?.trim());
+    const desk = `${publicSet ? config.console.publicUrl : base}/desk`;
+    lines.push(...packetLines(config, deps.email.sending, desk));
+    lines.push(consoleLine(config, desk, staffCount, publicSet || base === 'http://localhost:8787' ? '' : `PUBLIC_URL=${base} `));
     if (config.slack) lines.push(`  slack: POST ${base}/slack/events (triage channel ${config.slack.triageChannel})`);
     if (config.email.inboundSecret) lines.push(`  email intake: POST ${base}/api/email/inbound (raw message, X-Inbound-Secret header)`);
     if (deps.email.sending) lines.push(`  email: sending from ${config.email.from} over SMTP`);
@@ -93,14 +98,28 @@ function widgetPageLine(base: string, state: DemoPageState): string {
  * Where packets go. Each is kept in the database; it is sent only to Slack (the app configured) and
  * SUPPORT_INBOX (with SMTP): otherwise nobody hears of it unless they look, so say how to look.
  */
-function packetLines(config: DeskConfig, mailing: boolean): string[] {
+function packetLines(config: DeskConfig, mailing: boolean, desk: string): string[] {
   const { slackChannel, supportInbox } = config.destinations;
   const to = [config.slack && `Slack channel ${config.slack.triageChannel}`, supportInbox && mailing && `mail to ${supportInbox}`].filter(Boolean);
-  const lines = to.length > 0 ? [`  packets: sent to ${to.join(' and ')}`] : ['  packets: kept in the database and sent nowhere (no Slack app, no SMTP mail to SUPPORT_INBOX is set up)'];
+  const lines =
+    to.length > 0
+      ? [`  packets: sent to ${to.join(' and ')}, and listed in the staff console at ${desk}`]
+      : [`  packets: kept in the database and sent nowhere (no Slack app, no SMTP mail to SUPPORT_INBOX is set up): they land in the staff console at ${desk}`];
   if (slackChannel && !config.slack) lines.push(`  packets for ${slackChannel} wait in the outbox until SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are set`);
   if (supportInbox && !mailing) lines.push(`  packets for ${supportInbox} wait in the outbox until SMTP_URL and SUPPORT_FROM are set`);
   lines.push(`  see them: npm run cli -- packets --db ${config.dbPath}`);
   return lines;
+}
+
+/**
+ * The staff console and how to get in: the first sign-in when there are no staff yet. The link
+ * the CLI prints starts with PUBLIC_URL (default http://localhost:8787): `env` sets it where the
+ * server listens elsewhere.
+ */
+function consoleLine(config: DeskConfig, desk: string, staffCount: number, env: string): string {
+  return staffCount === 0
+    ? `  staff console: ${desk} (no staff yet); the first sign-in link: ${env}npm run cli -- staff add NAME EMAIL --db ${config.dbPath}`
+    : `  staff console: ${desk} (${staffCount} staff); a new sign-in link: ${env}npm run cli -- staff link EMAIL --db ${config.dbPath}`;
 }
 
 main().catch((error: unknown) => {

@@ -44,7 +44,7 @@ function mailDeskFor(env: WorkerEnv): Desk<SlackOnWorkers> {
           ...settings,
           triage,
           incidents,
-          triageStore: mailPorts.triageStore,
+          triageStore: ports.triageStore,
           store: ports.store,
           now,
           // A decision's message update (and the user's notice) go out now rather than at the next cron.

@@ -39,6 +39,8 @@ export async function loadRecentRuns(
       finishedAt: r.finishedAt ? new Date(r.finishedAt).toISOString() : null,
       stuck: r.stuck,
       verdict: r.verdict,
+      charged: r.charged,
+      outstanding: r.outstanding,
       expectedMinutes: stuckLimitMs(g, stuckLimits) / 60_000,
     });
   }

@@ -8,14 +8,15 @@ import {
   isBusy,
   troubleshootMachine,
 } from '../../flows/troubleshoot-machine.ts';
+import { upgradeContext } from '../../flows/context.ts';
 import type { HandOffInput, HandOffResult } from '../../flows/types.ts';
-import { understand } from '../../flows/understand.ts';
 import { DeskError } from '../core/errors.ts';
 import { maskSecrets } from '../core/mask-secrets.ts';
 import type { Clock, PlatformData } from '../core/ports.ts';
 import type { StuckLimits } from '../core/reconcile-account.ts';
 import type { ConversationRecord, StoredMessage, SupportStore } from '../core/support-store.ts';
 import type { KnowledgeBase } from '../knowledge/knowledge-base.ts';
+import { understand } from '../understanding/index.ts';
 import { checkFindings, loadRecentRuns } from './account-lookups.ts';
 import type { Identity } from './identity.ts';
 
@@ -42,6 +43,9 @@ export interface TurnOutcome {
   messages: StoredMessage[];
   packetRef: string | null;
 }
+
+/** What maskSecrets puts in place of a card number or a password. */
+const MASKS = /\[card ending \d{4}\]|\[masked\]/g;
 
 /** When a turn ended: its last message's time (messages are stamped one millisecond apart). */
 const lastAt = (messages: readonly StoredMessage[], now: number) => messages.at(-1)?.at ?? now;
@@ -116,12 +120,12 @@ export function createTurnRunner(deps: TurnRunnerDeps) {
     if ('option' in input) return { type: 'user.chose', option: input.option };
     // Card numbers and passwords never reach the snapshot, the stored messages or the packet.
     const text = maskSecrets(input.text);
-    return {
-      type: 'user.said',
-      text,
-      understood: understand(text, { now: deps.now(), timezone: context.timezone ?? 'UTC' }),
-      answer: deps.kb.isQuestion(text) ? deps.kb.answer(text) : null,
-    };
+    // The masks are the desk's own words, not the user's: "[card ending 1111]" must not read as "all good".
+    const readable = text.replace(MASKS, ' ');
+    const { intent, confidence, candidates, fields } = understand(readable, { now: deps.now(), timezone: context.timezone ?? 'UTC' });
+    // The articles are searched for a question, or for text read as nothing else that looks like one.
+    const asks = intent === 'question' || (intent === null && deps.kb.isQuestion(text));
+    return { type: 'user.said', text, understood: { intent, confidence, candidates, fields }, answer: asks ? deps.kb.answer(text) : null };
   }
 
   return {
@@ -160,7 +164,7 @@ export function createTurnRunner(deps: TurnRunnerDeps) {
     async run(record: ConversationRecord, input: UserInput): Promise<TurnOutcome | 'conflict'> {
       // Our own snapshot, written by this runner; its context is told the version read, for the hand-off's claim.
       const stored = record.snapshot as Snapshot<unknown> & { context: TroubleshootContext };
-      const context = { ...stored.context, version: record.version };
+      const context = { ...upgradeContext(stored.context), version: record.version };
       const snapshot: typeof stored = { ...stored, context };
       const actor = createActor(machine, { snapshot, input: { identity: null, timezone: null } });
       const played = await play(actor, eventOf(input, context));

@@ -1,4 +1,4 @@
-import type { Channel, Packet } from './support-packet.ts';
+import type { Channel, Packet, PacketStatus } from './support-packet.ts';
 
 /** A message of a conversation, as the chat API shows it. */
 export interface StoredMessage {
@@ -94,6 +94,8 @@ export interface SupportStore {
 
   // packets
   getPacket(ref: string): Promise<Packet | null>;
+  /** The newest packets first (the staff console's queue), of the given statuses (all when none). */
+  listPackets(filter: { statuses?: readonly PacketStatus[]; limit: number }): Promise<Packet[]>;
   findPacketByCase(accountKey: string, runsKey: string): Promise<Packet | null>;
   /**
    * Writes a packet (new, or an update of the same ref) together with its outbox rows and audit

@@ -5,12 +5,11 @@ import type { Step } from '../core/support-packet.ts';
 import { isAutoSubmitted } from './auto-submitted.ts';
 import { boundMime } from './bound-mime.ts';
 import { DEFAULT_EMAIL_LIMITS, type EmailLimits, type EmailReport, EmailRejectedError } from './email-report.ts';
-import { type ReportFields, extractFields } from './extract-fields.ts';
-import { findOccurredAt, toUtcString } from './extract-time.ts';
+import { understandEmail } from '../understanding/index.ts';
+import { dateHeaderOffset } from '../understanding/time-zones.ts';
 import { htmlToText } from './html-to-text.ts';
 import { repairC1 } from './repair-c1.ts';
 import { splitBody } from './split-body.ts';
-import { dateHeaderOffset, findNamedZone, formatOffset } from './time-zones.ts';
 
 export interface ParseOptions {
   limits?: Partial<EmailLimits>;
@@ -78,23 +77,6 @@ async function fallbackMessageId(bytes: Uint8Array): Promise<string> {
 }
 
 const messageIds = (value: string | undefined) => value?.match(/<[^<>\s]+>/g) ?? [];
-const cleanSubject = (subject: string) => subject.replace(PACKET_REF, ' ').replace(/^\s*(?:(?:re|fwd?|fw|aw|wg|sv|tr)\s*:\s*|\[\s*\]\s*)+/gi, '').trim();
-
-/** Merges the user's own words with what they forwarded: their own words win field by field. */
-function merge(own: ReportFields, forwarded: ReportFields | null): ReportFields {
-  if (!forwarded) return own;
-  return {
-    accountEmail: own.accountEmail ?? forwarded.accountEmail,
-    studio: own.studio ?? forwarded.studio,
-    prompt: own.prompt ?? forwarded.prompt,
-    settings: own.settings ?? forwarded.settings,
-    errorMessage: own.errorMessage ?? forwarded.errorMessage,
-    generationIds: [...new Set([...own.generationIds, ...forwarded.generationIds])],
-    stepsTried: [...new Set([...own.stepsTried, ...forwarded.stepsTried])],
-    rest: own.rest,
-  };
-}
-
 /**
  * Parses a raw message into the report of email-report.md, plus what the intake needs. Throws
  * `EmailRejectedError` (with its reason) for a message that cannot be a report: empty, over the
@@ -122,19 +104,20 @@ async function readEmail(bytes: Uint8Array, options: ParseOptions): Promise<Pars
   const html = repairC1(email.html);
   const body = (repairC1(email.text) ?? (html ? htmlToText(html) : '')).slice(0, MAX_TEXT);
   const parts = splitBody(body, /^\s*(?:\[[^\]]*\]\s*)?(?:re:\s*)*(?:fwd?|wg|tr)\s*:/i.test(subject));
-  const own = extractFields(`${cleanSubject(subject)}\n${parts.own}`);
-  const forwarded = parts.forwarded ? extractFields(parts.forwarded.text) : null;
-  const fields = merge(own, forwarded);
-
   const dateHeader = email.headers.find((h) => h.key === 'date')?.value;
   const parsedDate = email.date ? Date.parse(email.date) : Number.NaN;
   const date = Number.isNaN(parsedDate) ? null : parsedDate;
-  const headerOffset = dateHeaderOffset(dateHeader);
-  const zone = findNamedZone(own.rest) ?? (forwarded ? findNamedZone(forwarded.rest) : null);
-  const instant = date ?? options.receivedAt ?? null;
-  const occurred =
-    findOccurredAt(own.rest, { instant: instant === null ? null : new Date(instant), zone, headerOffset }) ??
-    (forwarded ? findOccurredAt(forwarded.rest, { instant: instant === null ? null : new Date(instant), zone, headerOffset }) : null);
+  // The sender's own words first, a forwarded message (a platform notification) filling the gaps: src/understanding.
+  const understood = understandEmail({
+    subject,
+    own: parts.own,
+    forwarded: parts.forwarded?.text ?? null,
+    sentAt: date ?? options.receivedAt ?? null,
+    headerOffset: dateHeaderOffset(dateHeader),
+  });
+  const fields = understood.fields;
+  // Without a readable Date header its offset says nothing of the sender's zone.
+  const timezone = understood.zoneNamed || date !== null ? understood.timezone : null;
 
   const refIn = [subject, parts.own, parts.forwarded?.text ?? '', parts.quoted].map((t) => PACKET_REF.exec(t)?.[0]).find(Boolean);
   const report: EmailReport = {
@@ -146,8 +129,8 @@ async function readEmail(bytes: Uint8Array, options: ParseOptions): Promise<Pars
     prompt: fields.prompt,
     settings: fields.settings,
     errorMessage: fields.errorMessage,
-    occurredAt: occurred ? toUtcString(occurred) : null,
-    timezone: zone?.name ?? (headerOffset !== null && date !== null ? formatOffset(headerOffset) : null),
+    occurredAt: fields.occurredAt,
+    timezone,
     generationIds: fields.generationIds,
     packetRef: refIn ?? null,
     autoSubmitted: isAutoSubmitted(email.headers, from),
@@ -170,7 +153,7 @@ async function readEmail(bytes: Uint8Array, options: ParseOptions): Promise<Pars
     date,
     references: [...new Set([...messageIds(email.references), ...messageIds(email.inReplyTo)])],
     stepsTried: fields.stepsTried,
-    zoneNamed: zone !== null,
+    zoneNamed: understood.zoneNamed,
     attachments,
     size: bytes.byteLength,
   };

@@ -72,6 +72,15 @@ describe('answer', () => {
     expect(kb.get(id)?.body).toContain(answer?.text);
   });
 
+  it('answers the issue’s questions with the passage that answers them', () => {
+    const samePrompt = kb.answer('why does the same prompt sometimes fail and sometimes work?');
+    expect(samePrompt?.articleId).toBe('retrying');
+    expect(samePrompt?.text).toMatch(/same prompt can fail once and work the next time/);
+    const include = kb.answer('what should I include if I email support?');
+    expect(include?.articleId).toBe('contact-support');
+    expect(include?.text).toMatch(/The email address you use to sign in[\s\S]*error message word for word[\s\S]*time zone/);
+  });
+
   it('picks the relevant part of the article', () => {
     expect(kb.answer('how do I contact support')?.text).toContain('support@prismposter.com');
     expect(kb.answer('what should I send support')?.text).toContain('time zone');

@@ -11,8 +11,8 @@ export interface DecideDeps {
   notifier: Pick<UserNotifier, 'notify'>;
   now: Clock;
   newId: IdGenerator;
-  /** Where the packet's triage message lives: the destination of its update. */
-  slackChannel: string;
+  /** Where the packet's triage message lives: the destination of its update; null: no Slack, no update. */
+  slackChannel: string | null;
   /** Called once a decision has queued the update of the triage message. */
   onQueued?: () => void;
   /** How long a claim holds while its effect is under way. */
@@ -102,17 +102,11 @@ async function decideAlone(deps: DecideDeps, decision: Decision): Promise<Decisi
       return { status: 'refused', summary: plan.summary };
     }
     const now = deps.now();
+    const channel = deps.slackChannel;
     await deps.store.savePacket(plan.packet, {
-      outbox: [
-        {
-          id: deps.newId('out'),
-          kind: 'slack.packet_update',
-          destination: deps.slackChannel,
-          payload: { ref },
-          dedupeKey: `${ref}:slack:${key}`,
-          packetRef: ref,
-        },
-      ],
+      outbox: channel
+        ? [{ id: deps.newId('out'), kind: 'slack.packet_update', destination: channel, payload: { ref }, dedupeKey: `${ref}:slack:${key}`, packetRef: ref }]
+        : [],
       audit: plan.audited ? [] : [decisionAudit(staff, decision.action, ref, plan.evidence, now)],
       now,
     });

@@ -5,7 +5,7 @@ import { type StaffMember, TriageAction } from './triage-types.ts';
 
 /** What every triage audit entry carries in its evidence, beside the decision's own evidence. */
 const StaffEvidence = z.object({
-  staff: z.object({ id: z.string(), name: z.string().nullable() }),
+  staff: z.object({ id: z.string(), name: z.string().nullable(), via: z.enum(['slack', 'desk']).optional() }),
   amount: z.number().optional(),
 });
 
@@ -58,4 +58,19 @@ export function verdictOf(packet: Packet): string {
   if (findings.runs.some((r) => r.verdict === 'in_progress')) return 'In progress';
   if (findings.runs.some((r) => r.verdict === 'refunded')) return 'Already refunded';
   return 'Not charged';
+}
+
+/** The verdicts of packets, as the console's queue filters them (the same reading as `verdictOf`). */
+export const verdictKinds = ['refund_due', 'refunded', 'in_progress', 'already_refunded', 'not_charged', 'no_runs', 'unverified'] as const;
+export type VerdictKind = (typeof verdictKinds)[number];
+
+export function verdictKindOf(packet: Packet): VerdictKind {
+  if (packet.status === 'refunded') return 'refunded';
+  if (!packet.verified) return 'unverified';
+  const findings = packet.findings;
+  if (!findings || findings.runs.length === 0) return 'no_runs';
+  if (findings.refundDue > 0) return 'refund_due';
+  if (findings.runs.some((r) => r.verdict === 'in_progress')) return 'in_progress';
+  if (findings.runs.some((r) => r.verdict === 'refunded')) return 'already_refunded';
+  return 'not_charged';
 }

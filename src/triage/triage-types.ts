@@ -1,13 +1,15 @@
 import type { Packet } from '../core/support-packet.ts';
 
-/** A member of staff as the chat tool names them (a Slack user). */
+/** A member of staff as the tool they decide in names them: a Slack user, or a member of staff of the console. */
 export interface StaffMember {
   id: string;
   name: string | null;
+  /** Where they decided: Slack (the default) or the staff console at /desk. */
+  via?: 'slack' | 'desk';
 }
 
-/** The audit actor of a member of staff: `slack:U123`. */
-export const staffActor = (staff: StaffMember) => `slack:${staff.id}`;
+/** The audit actor of a member of staff: `slack:U123`, or `desk:stf_…` for the console. */
+export const staffActor = (staff: StaffMember) => `${staff.via ?? 'slack'}:${staff.id}`;
 
 /** What a decision came to. Refusals and duplicates change nothing and write nothing. */
 export type DecisionOutcome =

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { extractFields as extract } from './extract-fields.ts';
 import { en } from './locales/en.ts';
 
-/** The email intake's reading (the expectations of src/email/extract-fields.test.ts, kept). */
+/** The email intake's reading (moved here with src/email/extract-fields.ts). */
 const extractFields = (text: string) => extract(text, en, 'email');
 
 describe('extractFields', () => {

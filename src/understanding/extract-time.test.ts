@@ -3,7 +3,7 @@ import { findOccurredAt as find, type TimeReference } from './extract-time.ts';
 import { en } from './locales/en.ts';
 import { findNamedZone } from './time-zones.ts';
 
-/** The email intake's times (the expectations of src/email/extract-time.test.ts, kept). */
+/** The email intake's times (moved here with src/email/extract-time.ts). */
 const findOccurredAt = (text: string, ref: TimeReference) => find(text, ref, en);
 
 /** Written Saturday 21 Nov 2026, 10:12 in Berlin (+01:00). */

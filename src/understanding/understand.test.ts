@@ -82,7 +82,41 @@ describe('understand: language', () => {
   });
 });
 
-// The old chat reader's expectations (flows/understand.test.ts), kept.
+// The old chat reader's expectations (flows/understand.test.ts), kept. Its "arrived" is read as
+// worked, "contact support" as asking for a person, and a question about a charge as refund.
+describe('understand: the intents the flow used to read', () => {
+  it.each<[string, Intent]>([
+    ['yes', 'yes'],
+    ['Yep, please', 'yes'],
+    ['ok', 'yes'],
+    ['no', 'no'],
+    ['Nope.', 'no'],
+    ['it worked!', 'worked'],
+    ['Works now, thanks', 'worked'],
+    ['fixed', 'worked'],
+    ['That did it', 'worked'],
+    ['still failing', 'still_failing'],
+    ['It didn’t work', 'still_failing'],
+    ['did not work either', 'still_failing'],
+    ['same error as before', 'still_failing'],
+    ['no, it failed again', 'still_failing'],
+    ['not fixed', 'still_failing'],
+    ['it arrived', 'worked'],
+    ['It’s in the library now', 'worked'],
+    ['still stuck', 'still_stuck'],
+    ['it hasn’t arrived yet', 'still_stuck'],
+    ['still processing…', 'still_stuck'],
+    ['send it to support', 'send'],
+    ['please contact support', 'human'],
+    ['all good now', 'all_good'],
+    ['everything is fine', 'all_good'],
+    ['something else', 'other'],
+    ['were my credits charged?', 'refund'],
+  ])('%s → %s', (text, intent) => {
+    expect(read(text).intent).toBe(intent);
+  });
+});
+
 describe('understand: studios', () => {
   it.each([
     ['video', 'video'],

@@ -306,6 +306,19 @@ export function supportStoreContract(name: string, make: MakeSupportStore): void
         expect(await store.getPacket('PKT-NONE00')).toBeNull();
       });
 
+      it('lists packets newest first, of the statuses asked for, at most the limit', async () => {
+        const at = (minutes: number) => new Date(T0 + minutes * 60_000).toISOString();
+        await store.savePacket(packet('PKT-OLD001', { createdAt: at(0), generationIds: ['g1'] }), { outbox: [], audit: [], now: T0 });
+        await store.savePacket(packet('PKT-NEW001', { createdAt: at(2), generationIds: ['g2'], status: 'refunded' }), { outbox: [], audit: [], now: T0 });
+        await store.savePacket(packet('PKT-MID001', { createdAt: at(1), generationIds: ['g3'], status: 'needs_info' }), { outbox: [], audit: [], now: T0 });
+        const refs = (list: Packet[]) => list.map((p) => p.ref);
+        expect(refs(await store.listPackets({ limit: 10 }))).toEqual(['PKT-NEW001', 'PKT-MID001', 'PKT-OLD001']);
+        expect(refs(await store.listPackets({ limit: 2 }))).toEqual(['PKT-NEW001', 'PKT-MID001']);
+        expect(refs(await store.listPackets({ statuses: ['open', 'needs_info'], limit: 10 }))).toEqual(['PKT-MID001', 'PKT-OLD001']);
+        expect(refs(await store.listPackets({ statuses: ['resolved'], limit: 10 }))).toEqual([]);
+        expect(await store.listPackets({ statuses: ['refunded'], limit: 10 })).toEqual([packet('PKT-NEW001', { createdAt: at(2), generationIds: ['g2'], status: 'refunded' })]);
+      });
+
       it('finds a packet by its case: the lowercase account and the sorted runs', async () => {
         const p = packet('PKT-ABC123');
         await store.savePacket(p, { outbox: [], audit: [], now: T0 });

@@ -51,6 +51,28 @@ describe('help widget: from greeting to a support packet', () => {
     await page.screenshot({ path: screenshotPath('handed-off-desktop') });
   }, 60_000);
 
+  it('answers Maya’s first message, a charge question, with her account’s facts in one reply', async () => {
+    const { page } = await harness.open('/');
+    const w = widget(page);
+    await w.launcher.click();
+    await w.settled(0);
+    const before = await w.messages.count();
+    await w.input.fill('where did my 40 credits go??');
+    await w.input.press('Enter');
+    await w.settled(before + 1);
+
+    const texts = await w.texts();
+    expect(texts.at(-2)).toContain('where did my 40 credits go??');
+    // The first reply: the run, the 40 credits, due back; then support or more troubleshooting.
+    expect(texts.at(-1)).toMatch(/Your Video Studio run at \d{2}:\d{2} failed and was charged 40 credits: that is due back to you\./);
+    expect(texts).toHaveLength(before + 2);
+    const buttons = await w.replies.getByRole('button').allInnerTexts();
+    expect(buttons.map((b) => b.trim())).toEqual(['Send to support', 'Keep troubleshooting', 'Tell me more']);
+    const id = await storedConversationId(page);
+    expect((await chatClient(harness.desk.url, identityHeaders('maya@example.com')).get(id ?? 'missing')).state).toBe('findings');
+    await page.screenshot({ path: screenshotPath('charge-question-facts') });
+  }, 60_000);
+
   it('brings the open conversation back after a reload, with the same messages', async () => {
     const { page } = await harness.open('/');
     const w = widget(page);

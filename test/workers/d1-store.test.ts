@@ -1,16 +1,19 @@
 import { createDrizzleEmailStore } from '../../adapters/db/drizzle-email-store.ts';
 import { createDrizzlePlatformData, refreshBalance } from '../../adapters/db/drizzle-platform-data.ts';
+import { createDrizzleStaffStore } from '../../adapters/db/drizzle-staff-store.ts';
 import { createDrizzleSupportStore } from '../../adapters/db/drizzle-support-store.ts';
 import { accountToRow, generationToRow, ledgerToRow } from '../../adapters/db/platform-rows.ts';
 import * as schema from '../../adapters/db/schema.ts';
 import { emailStoreContract } from '../contracts/email-store-contract.ts';
 import { type PlatformFixture, platformDataContract } from '../contracts/platform-data-contract.ts';
+import { staffStoreContract } from '../contracts/staff-store-contract.ts';
 import { refundAuditContract } from '../contracts/refund-audit-contract.ts';
 import { supportStoreContract } from '../contracts/support-store-contract.ts';
 import { emptyD1 } from './reset-d1.ts';
 
 // The same contract suites as on better-sqlite3, here on D1 inside workerd.
 supportStoreContract('D1', async () => ({ store: createDrizzleSupportStore(await emptyD1()) }));
+staffStoreContract('D1', async () => ({ store: createDrizzleStaffStore(await emptyD1()) }));
 emailStoreContract('D1', async () => {
   const database = await emptyD1();
   return { store: createDrizzleEmailStore(database), supportStore: createDrizzleSupportStore(database) };

@@ -11,6 +11,9 @@ export async function emptyD1(): Promise<DeskDb> {
   await database.atomic(
     // Children before parents (foreign keys).
     [
+      schema.staffSessions,
+      schema.staffSignInLinks,
+      schema.staff,
       schema.messages,
       schema.conversations,
       schema.conversationLog,

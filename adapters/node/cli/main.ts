@@ -2,10 +2,13 @@ import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { z } from 'zod';
 import { backupSqlite } from '../../db/backup-sqlite.ts';
 import { importPlatformData } from '../../db/import-platform-data.ts';
 import { type DeskConfig, loadConfig } from '../../../src/config.ts';
+import { SIGN_IN_LINK_TTL_MS, createStaffAuth, randomSecret, sha256Hex } from '../../../src/console/staff-auth.ts';
 import { DeskError } from '../../../src/core/errors.ts';
+import { newId } from '../../../src/core/ids.ts';
 import { reconcileWithPlatform, requireAccount } from '../../../src/core/reconcile-service.ts';
 import { EmailRejectedError } from '../../../src/email/email-report.ts';
 import { parseEmailReport } from '../../../src/email/parse-email.ts';
@@ -27,6 +30,13 @@ commands:
   email parse FILE.eml [--json]       what the email intake reads in a message (email-report.md)
   backup FILE                         copy the live database to FILE (online, checked; FILE's folder
                                       must exist); safe while the server runs
+  staff add NAME EMAIL [--sql]        add a member of staff to the console at /desk and print their
+                                      one-time sign-in link (15 minutes; starts with $PUBLIC_URL);
+                                      --sql: write nothing, print the SQL that does it on D1
+                                      (wrangler d1 execute) and the link it makes
+  staff link EMAIL                    print a new sign-in link for a member of staff
+  staff list                          the staff, with their open sessions
+  staff remove EMAIL                  remove a member of staff and end their sessions
 
 every command takes --db PATH (default: $SUPPORT_DB_PATH or data/support.db)`;
 
@@ -86,6 +96,7 @@ export async function runCli(
         now: { type: 'string' },
         json: { type: 'boolean', default: false },
         'allow-rewrite': { type: 'boolean', default: false },
+        sql: { type: 'boolean', default: false },
         limit: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -205,6 +216,16 @@ export async function runCli(
         else for (const l of listed) io.out(l.line);
         return 0;
       }
+      case 'staff': {
+        if (values.sql) {
+          const [sub, name, email, ...extra] = rest;
+          if (sub !== 'add' || !name || !email || extra.length > 0) throw new UsageError('--sql goes with staff add NAME EMAIL');
+          for (const line of await staffSql(checked('NAME', StaffName, name), checked('EMAIL', StaffEmail, email), config)) io.out(line);
+          return 0;
+        }
+        deps = openDeps(config);
+        return await runStaffCommand(rest, deps, config, io);
+      }
       default:
         throw new UsageError(`unknown command: ${command}`);
     }
@@ -217,6 +238,85 @@ export async function runCli(
     return 1;
   } finally {
     deps?.close();
+  }
+}
+
+const StaffName = z.string().trim().min(1, 'is empty').max(100, 'is longer than 100 characters');
+const StaffEmail = z.email('is not an email address');
+
+/** A field of `staff`, checked: the message names it. */
+function checked<T>(field: string, schema: z.ZodType<T>, value: string | undefined): T {
+  const parsed = schema.safeParse(value ?? '');
+  if (!parsed.success) throw new UsageError(`${field}: ${parsed.error.issues[0]?.message ?? 'invalid'}: ${value ?? ''}`);
+  return parsed.data;
+}
+
+/** A string as an SQL literal. */
+const sqlText = (value: string) => `'${value.replace(/'/g, "''")}'`;
+
+/**
+ * `staff add --sql`: for the desk on Workers, whose staff are in D1. The statements add the member
+ * of staff (unless the address is there) and a sign-in link for whoever has the address; the link
+ * works once the SQL has run, for 15 minutes from now.
+ */
+async function staffSql(name: string, email: string, config: DeskConfig): Promise<string[]> {
+  const token = randomSecret();
+  const now = Date.now();
+  const address = sqlText(email.toLowerCase());
+  const statements = [
+    `INSERT INTO staff (id, name, email, created_at) VALUES (${sqlText(newId('stf'))}, ${sqlText(name)}, ${address}, ${now}) ON CONFLICT (email) DO NOTHING;`,
+    `INSERT INTO staff_sign_in_links (token_hash, staff_id, created_at, expires_at) SELECT ${sqlText(await sha256Hex(token))}, id, ${now}, ${now + SIGN_IN_LINK_TTL_MS} FROM staff WHERE email = ${address} ON CONFLICT (token_hash) DO NOTHING;`,
+  ];
+  return [
+    '-- run on the desk\'s D1 database, e.g. npx wrangler d1 execute prismposter-support --remote --file staff.sql',
+    ...statements,
+    `-- then sign in (works once, until ${new Date(now + SIGN_IN_LINK_TTL_MS).toISOString()}):`,
+    `-- ${config.console.publicUrl}/desk/sign-in?token=${token}`,
+  ];
+}
+
+/** `staff add|link|list|remove`: the console's members of staff and their sign-in links. */
+async function runStaffCommand(args: string[], deps: NodeDesk, config: DeskConfig, io: { out: (s: string) => void }): Promise<number> {
+  const [sub, ...rest] = args;
+  const auth = createStaffAuth({ staff: deps.staffStore, now: deps.now, newId });
+  const printLink = async (staffId: string, who: string) => {
+    const link = await auth.issueSignInLink(staffId, config.console.publicUrl);
+    io.out(`sign-in link for ${who} (works once, until ${new Date(link.expiresAt).toISOString()}):`);
+    io.out(link.url);
+  };
+  switch (sub) {
+    case 'add': {
+      if (rest.length !== 2) throw new UsageError('staff add needs NAME and EMAIL (quote a NAME with spaces)');
+      const name = checked('NAME', StaffName, rest[0]);
+      const email = checked('EMAIL', StaffEmail, rest[1]);
+      const { staff, created } = await auth.addStaff(name, email);
+      io.out(created ? `added ${staff.name} <${staff.email}> to the console` : `${staff.email} is on the staff already (as ${staff.name}): a new link`);
+      await printLink(staff.id, staff.email);
+      return 0;
+    }
+    case 'link':
+    case 'remove': {
+      if (rest.length !== 1) throw new UsageError(`staff ${sub} needs exactly one EMAIL`);
+      const email = checked('EMAIL', StaffEmail, rest[0]);
+      const staff = await deps.staffStore.findStaffByEmail(email);
+      if (!staff) throw new DeskError('not_found', `no member of staff with the address ${email}; add them: npm run cli -- staff add NAME EMAIL`);
+      if (sub === 'link') await printLink(staff.id, staff.email);
+      else {
+        await deps.staffStore.removeStaff(staff.id);
+        io.out(`removed ${staff.name} <${staff.email}>: their sessions are ended and their links void`);
+      }
+      return 0;
+    }
+    case 'list': {
+      if (rest.length > 0) throw new UsageError('staff list takes nothing more');
+      const list = await deps.staffStore.listStaff();
+      const sessions = await deps.staffStore.countSessions(deps.now());
+      if (list.length === 0) io.out('no staff yet; add someone: npm run cli -- staff add NAME EMAIL');
+      for (const s of list) io.out(`${s.name}  <${s.email}>  added ${new Date(s.createdAt).toISOString()}  sessions ${sessions.get(s.id) ?? 0}`);
+      return 0;
+    }
+    default:
+      throw new UsageError('staff needs add, link, list or remove');
   }
 }
 

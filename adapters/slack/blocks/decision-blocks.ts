@@ -2,7 +2,7 @@ import type { ActionsBlock, Button } from '@slack/types';
 import type { Packet } from '../../../src/core/support-packet.ts';
 import { refundRefusal } from '../../../src/triage/approve-refund.ts';
 import type { PacketDecision } from '../../../src/triage/packet-history.ts';
-import { TriageAction } from '../../../src/triage/triage-types.ts';
+import { type StaffMember, TriageAction } from '../../../src/triage/triage-types.ts';
 import { LIMITS, escapeSlack, formatWhen, mrkdwn, plain, userText } from './slack-text.ts';
 
 /** The action ids of the triage buttons; each button's value is the packet's ref. */
@@ -53,9 +53,14 @@ const actionWords: Record<string, (d: PacketDecision) => string> = {
   [TriageAction.replySent]: () => 'Replied to the user',
 };
 
+/** Who decided, in the message: a Slack user by mention; a member of staff of the console by name. */
+export function staffMention(staff: StaffMember): string {
+  return staff.via === 'desk' ? `${escapeSlack(staff.name ?? staff.id)} (console)` : `<@${escapeSlack(staff.id)}>`;
+}
+
 /** One decision for the message's history: `Refund of 40 credits approved by <@U1> · 2026-11-24 10:02 UTC`. */
 export function decisionLine(decision: PacketDecision): string {
-  const who = `<@${escapeSlack(decision.staff.id)}>`;
+  const who = staffMention(decision.staff);
   if (decision.action === TriageAction.assigned) return `Assigned to ${who} · ${formatWhen(decision.at)}`;
   const words = actionWords[decision.action]?.(decision) ?? escapeSlack(decision.action);
   return `${words} by ${who} · ${formatWhen(decision.at)}`;

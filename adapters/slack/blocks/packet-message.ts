@@ -3,7 +3,7 @@ import type { Packet } from '../../../src/core/support-packet.ts';
 import type { AuditEntry } from '../../../src/core/support-store.ts';
 import { INCIDENT_LINKED } from '../../../src/incidents/incident-types.ts';
 import { assigneeOf, decisionsOf, verdictOf } from '../../../src/triage/packet-history.ts';
-import { decisionLine, triageActions } from './decision-blocks.ts';
+import { decisionLine, staffMention, triageActions } from './decision-blocks.ts';
 import { findingsText } from './findings-text.ts';
 import { LIMITS, escapeSlack, formatWhen, mrkdwn, plain, userText } from './slack-text.ts';
 import { transcriptBlocks } from './transcript-blocks.ts';
@@ -43,7 +43,7 @@ export function packetMessage(packet: Packet, audit: readonly AuditEntry[], opti
       type: 'section',
       fields: [
         field('Account', account && (packet.verified ? account : `${account} (unverified)`)),
-        field('Status', `${statusWords[packet.status]}${assignee ? ` · assigned to <@${escapeSlack(assignee.id)}>` : ''}`),
+        field('Status', `${statusWords[packet.status]}${assignee ? ` · assigned to ${staffMention(assignee)}` : ''}`),
         field('Studio', packet.studio ?? ''),
         field('When', packet.occurredAt ? escapeSlack(formatWhen(packet.occurredAt, packet.timezone)) : ''),
         field('Prompt', packet.prompt ? userText(packet.prompt, 600) : ''),
