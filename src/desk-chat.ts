@@ -80,6 +80,7 @@ export function chatSide(parts: ChatParts): ChatSide {
         now,
         newId,
         publicUrl: config.console.publicUrl,
+        metrics,
       }),
     });
     return { conversations, app };

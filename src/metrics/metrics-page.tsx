@@ -85,9 +85,9 @@ const Period: FC<{ figures: PeriodFigures }> = ({ figures: f }) => (
  * console's layout and staff session wrap it; it reads nothing itself (dashboard-figures.ts does).
  */
 export const MetricsPage: FC<{ week: PeriodFigures; month: PeriodFigures }> = ({ week, month }) => (
-  <main class="metrics">
+  <div class="metrics">
     <h1>Support metrics</h1>
     <Period figures={week} />
     <Period figures={month} />
-  </main>
+  </div>
 );
