@@ -3,13 +3,15 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { buildServer } from '../scripts/server-bundle.ts';
+import { updateBenchmarksFile } from './benchmarks-file.ts';
 import { asSection, benches, unknownBenchmarks } from './sections.ts';
 import type { BenchSection } from './stats.ts';
 
 /**
  * `npm run bench [-- NAME…]`: runs every benchmark (or the named ones), each in a process of its own
  * (bench/run-section.ts), and writes their sections of BENCHMARKS.md, each with the command and the
- * day that made it; sections not run are kept as they were.
+ * day that made it; the rest of the file (sections not run, those `npm run eval` writes) is kept
+ * as it stands (bench/benchmarks-file.ts).
  */
 
 /** Runs one benchmark in a new process (with this one's loader, tsx, and output): the section it sends back. */
@@ -47,22 +49,13 @@ const file = new URL('../BENCHMARKS.md', import.meta.url);
 const machine = `Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}`;
 const day = new Date().toISOString().slice(0, 10);
 
-/** The sections of the file as it stands, by name (the `<!-- bench: NAME -->` mark before each). */
-function existingSections(): Map<string, string> {
-  const sections = new Map<string, string>();
-  if (!existsSync(file)) return sections;
-  const parts = readFileSync(file, 'utf8').split(/^<!-- bench: ([\w-]+) -->\n/m);
-  for (let i = 1; i < parts.length; i += 2) sections.set(parts[i] as string, (parts[i + 1] ?? '').trimEnd());
-  return sections;
-}
-
-const sections = existingSections();
+const fresh = new Map<string, string>();
 for (const [name] of benches) {
   if (only.length > 0 && !only.includes(name)) continue;
   console.log(`running ${name}…`);
   const s = await runInOwnProcess(name);
   console.log(`  ${s.met ? 'met' : 'MISSED'} ${s.target}\n  ${s.lines.join('\n  ')}`);
-  sections.set(
+  fresh.set(
     name,
     [
       `## ${s.title}`,
@@ -76,16 +69,12 @@ for (const [name] of benches) {
   );
 }
 
-const body = [
+const preamble = [
   '# Benchmarks',
   '',
   'Written by `npm run bench` (all of them) or `npm run bench -- NAME…` (those named; the other sections stay).',
   'Figures move by ±50 % with the load of this shared 2-core machine.',
-  '',
-  ...benches.flatMap(([name]) => {
-    const section = sections.get(name);
-    return section ? [`<!-- bench: ${name} -->`, section, ''] : [];
-  }),
 ].join('\n');
-writeFileSync(file, body);
+const existing = existsSync(file) ? readFileSync(file, 'utf8') : null;
+writeFileSync(file, updateBenchmarksFile(existing, preamble, benches.map(([name]) => name), fresh));
 console.log('wrote BENCHMARKS.md');

@@ -7,9 +7,12 @@ import type { BenchSection } from './stats.ts';
 export const benches: readonly [name: string, run: () => Promise<BenchSection>][] = [
   ['reconcile', async () => (await import('./reconcile-bench.ts')).reconcileBench()],
   ['chat', async () => (await import('./chat-turn-bench.ts')).chatTurnBench()],
+  ['realistic', async () => (await import('./realistic-bench.ts')).realisticBench()],
   ['slack-ack', async () => (await import('./slack-ack-bench.ts')).slackAckBench()],
   ['email-intake', async () => (await import('./email-intake-bench.ts')).emailIntakeBench()],
   ['soak', async () => (await import('./soak-bench.ts')).soakBench()],
+  ['turn-write', async () => (await import('./turn-write-bench.ts')).turnWriteBench()],
+  ['before-after', async () => (await import('./before-after-bench.ts')).beforeAfterBench()],
   ['metrics', async () => (await import('./metrics-bench.ts')).metricsBench()],
 ];
 

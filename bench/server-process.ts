@@ -2,7 +2,18 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { npmStartArgs } from '../test/support/desk-process.ts';
+
+/** A server to run: Node's arguments (npm start's) from a checkout's folder. */
+export interface ServerBuild {
+  label: string;
+  cwd: string;
+  args: string[];
+}
+
+/** What `npm start` runs in this checkout. */
+export const thisCheckout = (): ServerBuild => ({ label: 'now', cwd: fileURLToPath(new URL('..', import.meta.url)), args: npmStartArgs() });
 
 export interface ServerProcess {
   url: string;
@@ -23,12 +34,12 @@ function threadCpuMs(pid: number): number | null {
   }
 }
 
-/** Starts what `npm start` runs on a free port and a fresh database; waits until it listens. */
-export async function startServerProcess(env: Record<string, string> = {}): Promise<ServerProcess> {
+/** Starts what `npm start` runs (or `build`) on a free port and a fresh database; waits until it listens. */
+export async function startServerProcess(env: Record<string, string> = {}, build: ServerBuild = thisCheckout()): Promise<ServerProcess> {
   const dir = mkdtempSync(join(tmpdir(), 'desk-bench-server-'));
   const dbPath = join(dir, 'support.db');
-  const child: ChildProcess = spawn(process.execPath, npmStartArgs(), {
-    cwd: new URL('..', import.meta.url).pathname,
+  const child: ChildProcess = spawn(process.execPath, build.args, {
+    cwd: build.cwd,
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', SUPPORT_DB_PATH: dbPath, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { startSlackApiServer } from '../test/support/slack-api-server.ts';
 import { startSmtpSink } from '../test/support/smtp-sink.ts';
-import { startServerProcess } from './server-process.ts';
+import { type ServerBuild, startServerProcess, thisCheckout } from './server-process.ts';
 import { CHANNEL, SECRET as SLACK_SECRET, TOKEN, slackRequest, waitForPost } from './slack-ack-bench.ts';
 import { type BenchSection, summarize } from './stats.ts';
 
@@ -10,7 +10,7 @@ const CONVERSATIONS = 3_000;
 const CHAT_LANES = 16;
 const WIDGET_SECRET = 'soak-widget-secret';
 const INBOUND_SECRET = 'soak-inbound-secret-0a9b';
-const TRUSTED = 'mx.soak.test';
+export const TRUSTED = 'mx.soak.test';
 const INBOX = 'triage@soak.test';
 const RSS_TARGET_MB = 200;
 
@@ -22,7 +22,8 @@ function rssMb(pid: number): number {
   return line ? Number(line[1]) / 1024 : Number.NaN;
 }
 
-function report(n: number, verified: boolean): string {
+/** The n-th email report: verified (DMARC passed at our MX) or from an unknown sender. */
+export function emailReport(n: number, verified: boolean): string {
   const from = verified ? 'maya@example.com' : `soak-${n}@example.org`;
   return [
     ...(verified ? [`Authentication-Results: ${TRUSTED}; dmarc=pass header.from=example.com`] : []),
@@ -44,6 +45,11 @@ function report(n: number, verified: boolean): string {
  * counts every answer that is not the expected one.
  */
 export async function soakBench(): Promise<BenchSection> {
+  return (await measureSoak(thisCheckout())).section;
+}
+
+/** The soak against `build`'s server: its section, and the peak RSS for the before/after. */
+export async function measureSoak(build: ServerBuild): Promise<{ section: BenchSection; peakRssMb: number; errors: number }> {
   const slack = await startSlackApiServer({ token: TOKEN, userNames: { U0STAFF1: 'Maria' } });
   const smtp = await startSmtpSink();
   const server = await startServerProcess({
@@ -60,7 +66,7 @@ export async function soakBench(): Promise<BenchSection> {
     INBOUND_EMAIL_SECRET: INBOUND_SECRET,
     TRUSTED_AUTHSERV_ID: TRUSTED,
     OUTBOX_INTERVAL_MS: '200',
-  });
+  }, build);
   const latencies = { turn: [] as number[], email: [] as number[], slack: [] as number[] };
   const errors: string[] = [];
   const rss: { at: number; mb: number }[] = [];
@@ -84,7 +90,7 @@ export async function soakBench(): Promise<BenchSection> {
     const first = (await timed('email', [202], `${server.url}/api/email/inbound`, {
       method: 'POST',
       headers: { 'x-inbound-secret': INBOUND_SECRET, 'content-type': 'message/rfc822' },
-      body: report(0, true),
+      body: emailReport(0, true),
     })) as { packetRef: string };
     const threadTs = await waitForPost(slack, first.packetRef);
 
@@ -128,7 +134,7 @@ export async function soakBench(): Promise<BenchSection> {
         await timed('email', [202], `${server.url}/api/email/inbound`, {
           method: 'POST',
           headers: { 'x-inbound-secret': INBOUND_SECRET, 'content-type': 'message/rfc822' },
-          body: report(n, n % 4 === 0),
+          body: emailReport(n, n % 4 === 0),
         });
       }
     };
@@ -162,7 +168,7 @@ export async function soakBench(): Promise<BenchSection> {
     const email = summarize(latencies.email);
     const slackAck = summarize(latencies.slack);
     const met = peak <= RSS_TARGET_MB && errors.length === 0 && outbox.pending === 0 && outbox.dead === 0;
-    return {
+    const section = {
       title: 'Soak: thousands of conversations with email and Slack traffic',
       target: `peak RSS ≤ ${RSS_TARGET_MB} MB, memory flat, no errors, everything delivered`,
       met,
@@ -174,6 +180,7 @@ export async function soakBench(): Promise<BenchSection> {
         `Deliveries: ${slack.callsOf('chat.postMessage').length.toLocaleString('en')} Slack posts and ${smtp.received.length.toLocaleString('en')} mails; the outbox was empty ${drainS.toFixed(1)} s after the load (pending ${outbox.pending}, dead ${outbox.dead}).`,
       ],
     };
+    return { section, peakRssMb: peak, errors: errors.length };
   } finally {
     clearInterval(sampler);
     await server.stop();

@@ -7,15 +7,11 @@ import { type Plugin, build } from 'esbuild';
  * Compiles the Node server (adapters/node/server.ts and what it imports of ours) into one ES module,
  * dist/server/node.mjs, and its email parse thread into another, dist/server/email-parse-thread.mjs,
  * for `npm start` (its `prestart` runs scripts/build-server.ts). The packages stay imports from
- * node_modules. Running compiled JavaScript rather than TypeScript through tsx saves the server
- * ~40 MB of memory: tsx's loader runs on a thread of its own, with its own heap, for the life of
- * the process.
+ * node_modules. Compiled JavaScript rather than TypeScript through tsx: tsx's loader would run on a
+ * thread of its own, with its own heap, for the life of the process.
  */
 const root = fileURLToPath(new URL('..', import.meta.url));
 const SERVER_DIR = `${root}dist/server/`;
-const SERVER_BUNDLE = `${SERVER_DIR}node.mjs`;
-/** The email parse thread's own entry (adapters/email/thread-parser.ts starts it from here). */
-const EMAIL_PARSE_THREAD = `${SERVER_DIR}email-parse-thread.mjs`;
 
 /**
  * `import.meta.url` is each source file's own URL in the bundle, as when the file runs itself:
@@ -35,13 +31,15 @@ const ownUrls: Plugin = {
 /**
  * Builds the bundle (and its source map). Each file is written whole under a temporary name and
  * renamed into place, so a server starting meanwhile reads the old bundle or the new, never half.
+ * The benchmarks build variants elsewhere (`outdir`, a plugin that swaps a module).
  */
-export async function buildServer(): Promise<string> {
+export async function buildServer(options: { outdir?: string; plugins?: Plugin[] } = {}): Promise<string> {
+  const outdir = (options.outdir ?? SERVER_DIR).replace(/\/?$/, '/');
   const result = await build({
     entryPoints: { node: `${root}adapters/node/server.ts`, 'email-parse-thread': `${root}adapters/email/parse-thread.ts` },
-    outdir: SERVER_DIR,
+    outdir,
     outExtension: { '.js': '.mjs' },
-    define: { EMAIL_PARSE_THREAD_URL: JSON.stringify(pathToFileURL(EMAIL_PARSE_THREAD).href) },
+    define: { EMAIL_PARSE_THREAD_URL: JSON.stringify(pathToFileURL(`${outdir}email-parse-thread.mjs`).href) },
     bundle: true,
     format: 'esm',
     platform: 'node',
@@ -50,14 +48,14 @@ export async function buildServer(): Promise<string> {
     // Stack traces name our functions; `node --enable-source-maps` maps them to the TypeScript.
     sourcemap: 'linked',
     logLevel: 'warning',
-    plugins: [ownUrls],
+    plugins: [...(options.plugins ?? []), ownUrls],
     write: false,
   });
-  mkdirSync(SERVER_DIR, { recursive: true });
+  mkdirSync(outdir, { recursive: true });
   for (const file of result.outputFiles) {
     const temporary = `${file.path}.${process.pid}.tmp`;
     writeFileSync(temporary, file.contents);
     renameSync(temporary, file.path);
   }
-  return SERVER_BUNDLE;
+  return `${outdir}node.mjs`;
 }

@@ -12,8 +12,8 @@ const value = (name: string) => sql`${sql.placeholder(name)}`;
 /**
  * A chat turn's write on better-sqlite3 (D1 takes the store's own statements in one batch): the
  * same statements, prepared once (building a drizzle query costs more than running it), and the
- * turns that arrive in one round of the event loop share one commit (group-commit.ts). Both are
- * kept because the chat benchmark measured each paying (README, Storage). Rejects with SQLite's
+ * turns that arrive in one round of the event loop share one commit (group-commit.ts). Each is kept
+ * only while `npm run bench -- turn-write` shows it paying (docs/speed.md). Rejects with SQLite's
  * error when the turn breaks a constraint: a stale version, a conversation gone.
  */
 export function createSqliteTurnWriter(db: BetterSQLite3Database<typeof schema>) {

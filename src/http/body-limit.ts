@@ -12,9 +12,9 @@ export interface BodyLimitOptions {
  * A declared `Content-Length` (no `Transfer-Encoding`) is all the check needs: the HTTP parser (on
  * Node; the runtime on Workers) reads exactly that many bytes. Hono's own middleware asks for the
  * request's body stream before it looks at the header, and on Node that builds a full web `Request`
- * with a stream around the socket (≈ 0.1 ms a request) where reading the bytes directly is the fast
- * path. GET and HEAD carry no body. Anything else (chunked bodies) is counted as it streams by
- * Hono's middleware.
+ * with a stream around the socket for every request, where reading the bytes directly is the fast
+ * path (docs/speed.md). GET and HEAD carry no body. Anything else (chunked bodies) is counted as it
+ * streams by Hono's middleware.
  */
 export function bodyLimit(options: BodyLimitOptions): MiddlewareHandler {
   const counting = streamingBodyLimit(options);

@@ -20,12 +20,13 @@ export function freePort(): Promise<number> {
 }
 
 /**
- * The arguments `npm start` gives Node (package.json: `node <flags> dist/server/node.mjs`), so that
- * tests and benchmarks run the server as it runs: one process, the compiled server, Node's memory
- * flags. Its `prestart` compiles the server: the tests' global setup and the benchmarks do that first.
+ * The arguments `npm start` gives Node (package.json: `node dist/server/node.mjs`, with any flags), so
+ * that tests and benchmarks run the server as it runs: one process, the compiled server. `checkout`:
+ * another checkout's (the benchmarks' before/after). Its `prestart` compiles the server: the tests'
+ * global setup and the benchmarks do that first.
  */
-export function npmStartArgs(): string[] {
-  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: { start: string } };
+export function npmStartArgs(checkout = root): string[] {
+  const pkg = JSON.parse(readFileSync(join(checkout, 'package.json'), 'utf8')) as { scripts: { start: string } };
   const [command, ...args] = pkg.scripts.start.trim().split(/\s+/);
   if (command !== 'node') throw new Error(`npm start is expected to run node, not ${command}`);
   return args;
