@@ -39,6 +39,7 @@ export function createSlackOnWorkers(options: SlackOnWorkersOptions): SlackOnWor
     slack,
     log,
     ...(options.afterWork && { afterWork: options.afterWork }),
+    ...(options.incidents && { incidents: options.incidents }),
   });
   const outboxHandlers = {
     ...createSlackOutboxHandlers({ client: slack, store: options.store, triage: triageStore, now: options.now }),
