@@ -13,6 +13,7 @@ export const benches: readonly [name: string, run: () => Promise<BenchSection>][
   ['soak', async () => (await import('./soak-bench.ts')).soakBench()],
   ['turn-write', async () => (await import('./turn-write-bench.ts')).turnWriteBench()],
   ['before-after', async () => (await import('./before-after-bench.ts')).beforeAfterBench()],
+  ['metrics', async () => (await import('./metrics-bench.ts')).metricsBench()],
 ];
 
 /** The refusal of names that are not benchmarks, listing those there are. */

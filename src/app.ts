@@ -8,6 +8,9 @@ import type { ConsoleEnv } from './console/require-staff.tsx';
 import { DeskError, type DeskErrorCode } from './core/errors.ts';
 import type { Clock } from './core/ports.ts';
 import type { SupportStore } from './core/support-store.ts';
+import type { IncidentService } from './incidents/incident-service.ts';
+import { statusRoutes } from './incidents/status-route.ts';
+import { type MetricsRouteDeps, metricsRoutes } from './metrics/metrics-route.ts';
 import { type WidgetRoutesDeps, widgetRoutes } from './widget/widget-routes.ts';
 
 /** What the HTTP app is built from; the composition roots (Node, Workers) fill it in. */
@@ -22,6 +25,10 @@ export interface AppDeps {
   slack?: { handle(request: Request): Promise<Response> } | null;
   /** The inbound email route (`POST /email/inbound`, `inboundEmailRoutes`), mounted under `/api`. */
   email?: Hono | null;
+  /** `GET /metrics` (metrics-route.ts); absent without METRICS_TOKEN, so the path answers 404. */
+  metrics?: MetricsRouteDeps | null;
+  /** `GET /api/status`: the incidents open now, public. */
+  incidents?: Pick<IncidentService, 'status'> | null;
   /** The staff console (`consoleRoutes`), mounted at `/desk`. */
   console?: Hono<ConsoleEnv> | null;
 }
@@ -65,12 +72,14 @@ export function createApp(deps: AppDeps) {
   );
   // Before the chat API: its body limit, identity check and rate limit are the widget's, not the mail gateway's.
   if (deps.email) app.route('/api', deps.email);
+  if (deps.incidents) app.route('/api', statusRoutes(deps.incidents));
   app.route('/api', chatRoutes(deps.chat));
   if (deps.widget) app.route('/', widgetRoutes(deps.widget));
   if (deps.console) app.route('/desk', deps.console);
   const slack = deps.slack;
   // The raw request goes to the Slack channel untouched: its signature is over the exact bytes.
   if (slack) app.post('/slack/events', (c) => slack.handle(c.req.raw));
+  if (deps.metrics) app.route('/', metricsRoutes(deps.metrics));
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
     info: {

@@ -49,6 +49,11 @@ const Env = z.object({
   MAIL_API_TOKEN: optionalString,
   CLAIM_LEASE_SECONDS: int(60, 1),
   OUTBOX_INTERVAL_MS: int(2000, 50),
+  METRICS_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+  INCIDENT_MIN_ACCOUNTS: int(5, 2),
+  INCIDENT_WINDOW_MINUTES: int(15, 1),
+  INCIDENT_QUIET_MINUTES: int(30, 1),
+  INCIDENT_SWEEP_SECONDS: int(30, 1),
   PUBLIC_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
 });
 
@@ -99,6 +104,14 @@ export interface DeskConfig {
   leaseMs: number;
   /** How often Node's outbox relay looks for due deliveries. */
   outbox: { intervalMs: number };
+  /** `GET /metrics` for Prometheus: on with METRICS_TOKEN (the bearer token it asks for), absent without. */
+  metrics: { token: string | null };
+  /**
+   * Incidents: failures of one studio with one error from at least `minAccounts` accounts within
+   * `windowMs` open one; it resolves after `quietMs` without a new one. Node sweeps every `sweepMs`
+   * (Workers on their cron trigger, each minute).
+   */
+  incidents: { minAccounts: number; windowMs: number; quietMs: number; sweepMs: number };
   /**
    * The staff console at /desk: the address staff open it at (PUBLIC_URL, default
    * http://localhost:PORT), which sign-in links start with and whose origin its forms may come from.
@@ -148,6 +161,13 @@ export function loadConfig(env: Record<string, string | undefined>): DeskConfig 
     email: emailConfig(e),
     leaseMs: e.CLAIM_LEASE_SECONDS * 1000,
     outbox: { intervalMs: e.OUTBOX_INTERVAL_MS },
+    metrics: { token: e.METRICS_TOKEN ?? null },
+    incidents: {
+      minAccounts: e.INCIDENT_MIN_ACCOUNTS,
+      windowMs: e.INCIDENT_WINDOW_MINUTES * 60_000,
+      quietMs: e.INCIDENT_QUIET_MINUTES * 60_000,
+      sweepMs: e.INCIDENT_SWEEP_SECONDS * 1000,
+    },
     console: { publicUrl: publicUrl(e.PUBLIC_URL, e.PORT) },
   };
 }

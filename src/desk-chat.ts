@@ -9,6 +9,8 @@ import type { ChatSide } from './desk.ts';
 import type { EmailIntake } from './email/email-intake.ts';
 import { createRateLimiter } from './http/rate-limiter.ts';
 import { createKnowledgeBase } from './knowledge/knowledge-base.ts';
+import type { ProcessMetrics } from './metrics/process-metrics.ts';
+import { timedConversations } from './metrics/timed-conversations.ts';
 import type { WidgetRoutesDeps } from './widget/widget-routes.ts';
 
 /** The inbound mail route (`inboundEmailRoutes`), as the chat side mounts it under `/api`. */
@@ -24,6 +26,8 @@ export interface ChatParts {
   demoIdentity: WidgetRoutesDeps['demo'];
   /** The inbound mail route, mounted under `/api` when INBOUND_EMAIL_SECRET is set and mail comes in (Node). */
   emailRoute?: EmailRoute;
+  /** This process's own figures for `/metrics` (Node); none on a Worker, whose isolates come and go. */
+  processMetrics?: ProcessMetrics | null;
 }
 
 /**
@@ -32,8 +36,8 @@ export interface ChatParts {
  * carries none of it.
  */
 export function chatSide(parts: ChatParts): ChatSide {
-  return ({ config, now, store, platform, packets, triage, staffStore }, mail) => {
-    const conversations = createConversationService({
+  return ({ config, now, store, platform, metrics, packets, incidents, triage, staffStore }, mail) => {
+    const service = createConversationService({
       store,
       platform,
       packets,
@@ -44,6 +48,8 @@ export function chatSide(parts: ChatParts): ChatSide {
       autoRefundLimit: config.autoRefundLimit,
       autoRefundWindowMs: config.autoRefundWindowMs,
     });
+    const processMetrics = parts.processMetrics ?? null;
+    const conversations = processMetrics ? timedConversations(service, processMetrics) : service;
     const slack = mail?.slack;
     const intake = mail?.email.intake;
     const inboundSecret = config.email.inboundSecret;
@@ -65,6 +71,8 @@ export function chatSide(parts: ChatParts): ChatSide {
         events: config.chat.events,
       },
       widget: { script: parts.widgetScript, demo: parts.demoIdentity, allowedOrigins: config.widget.allowedOrigins },
+      metrics: config.metrics.token ? { token: config.metrics.token, store: metrics, processMetrics } : null,
+      incidents,
       // Staff decide here as in Slack, through the same triage service.
       console: consoleRoutes({
         auth: createStaffAuth({ staff: staffStore, now, newId }),
@@ -73,6 +81,7 @@ export function chatSide(parts: ChatParts): ChatSide {
         now,
         newId,
         publicUrl: config.console.publicUrl,
+        metrics,
       }),
     });
     return { conversations, app };

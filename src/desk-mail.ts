@@ -4,6 +4,7 @@ import type { MailSide, MailWiring, SlackPort } from './desk.ts';
 import { type SendMail, createEmailDelivery } from './email/email-delivery.ts';
 import { type EmailIntakeDeps, createEmailIntake } from './email/email-intake.ts';
 import type { EmailStore } from './email/email-store.ts';
+import type { IncidentService } from './incidents/incident-service.ts';
 import { type RelayRun, createOutboxRelay } from './outbox/outbox-relay.ts';
 import type { TriageService } from './triage/triage-service.ts';
 
@@ -14,6 +15,8 @@ export interface SlackMaking {
   triage: TriageService;
   /** Delivers what the outbox holds now (rather than at the relay's next run). */
   runRelay: () => Promise<RelayRun>;
+  /** Incidents: their Slack message and its Resolve button. */
+  incidents: IncidentService;
 }
 
 /** The mail side's ports over the desk's database (`mailStorePorts`, beside the drizzle stores). */
@@ -37,10 +40,10 @@ export interface MailParts<S extends SlackPort> extends MailStorePorts {
  * mail Worker hand it to createDesk (src/desk.ts); the chat Worker does not, and carries none of it.
  */
 export function mailSide<S extends SlackPort>(parts: MailParts<S>): MailSide<S> {
-  return ({ config, now, store, platform, packets, triage }): MailWiring<S> => {
+  return ({ config, now, store, platform, metrics, packets, triage, incidents }): MailWiring<S> => {
     const { emailStore } = parts;
-    const slack = config.slack ? parts.slack({ settings: config.slack, triage, runRelay: () => relay.runOnce() }) : null;
-    const intake = createEmailIntake({
+    const slack = config.slack ? parts.slack({ settings: config.slack, triage, runRelay: () => relay.runOnce(), incidents }) : null;
+    const intakeService = createEmailIntake({
       store,
       emailStore,
       platform,
@@ -53,6 +56,15 @@ export function mailSide<S extends SlackPort>(parts: MailParts<S>): MailSide<S> 
       maxUnverifiedRepliesPerHour: config.email.autoReplyUnverifiedPerHour,
       ...(parts.parse && { parse: parts.parse }),
     });
+    // A duplicate delivery writes no row of its own: counted for /metrics (a count failing loses only the count).
+    const intake: typeof intakeService = {
+      ...intakeService,
+      async receive(raw) {
+        const outcome = await intakeService.receive(raw);
+        if (outcome.status === 'duplicate') await metrics.countEvent('email.duplicate').catch(() => undefined);
+        return outcome;
+      },
+    };
     // Mail goes out only from SUPPORT_FROM; without it (or a sender) it waits in the outbox.
     const from = config.email.from;
     const send = from ? parts.sendMail : null;

@@ -9,6 +9,9 @@ import type { SupportStore } from './core/support-store.ts';
 import { type UserNotifier, createUserNotifier } from './core/user-notifier.ts';
 import type { EmailIntake } from './email/email-intake.ts';
 import type { EmailStore } from './email/email-store.ts';
+import { type IncidentService, createIncidentService } from './incidents/incident-service.ts';
+import type { IncidentStore } from './incidents/incident-types.ts';
+import type { MetricsStore } from './metrics/metrics-store.ts';
 import type { DeliveryHandler, OutboxRelay } from './outbox/outbox-relay.ts';
 import type { StaffStore } from './console/staff-store.ts';
 import { type TriageService, createTriageService } from './triage/triage-service.ts';
@@ -31,6 +34,10 @@ import type { TriageStore } from './triage/triage-store.ts';
 export interface StorePorts {
   store: SupportStore;
   platform: PlatformData;
+  /** The figures of `/metrics` and the console, as aggregates over the same database. */
+  metrics: MetricsStore;
+  /** The incidents found in the platform's records, and who asked to hear of their end. */
+  incidentStore: IncidentStore;
   /** The effects staff's decisions had (one each), and the packets' Slack messages. */
   triageStore: TriageStore;
   /** The staff console's members, sign-in links and sessions. */
@@ -44,6 +51,8 @@ export interface DeskCore extends StorePorts {
   packets: PacketService;
   /** Tells users about their case by the channel they came through (staff's decisions, replies). */
   notifier: UserNotifier;
+  /** Incidents: the sweep (Node's interval, the mail Worker's cron), `/api/status`, staff's resolve. */
+  incidents: IncidentService;
   /** Staff's decisions on packets, whichever tool they click in: Slack or the console at /desk. */
   triage: TriageService;
 }
@@ -103,7 +112,15 @@ export interface Desk<S extends SlackPort = SlackPort> extends DeskCore {
 }
 
 export function createDesk<S extends SlackPort>(parts: DeskParts<S>): Desk<S> {
-  const { config, now, store, platform, triageStore, staffStore } = parts;
+  const { config, now, store, platform, metrics, incidentStore, triageStore, staffStore } = parts;
+  const incidents = createIncidentService({
+    incidents: incidentStore,
+    platform,
+    now,
+    newId,
+    settings: config.incidents,
+    slackChannel: config.destinations.slackChannel,
+  });
   const packets = createPacketService({
     platform,
     store,
@@ -111,6 +128,7 @@ export function createDesk<S extends SlackPort>(parts: DeskParts<S>): Desk<S> {
     newRef: () => newPacketRef(),
     newId,
     destinations: config.destinations,
+    incidentOf: (packet) => incidents.packetIncident(packet),
   });
   const notifier = createUserNotifier({ store, now, newId, ttlMs: config.chat.ttlMs, unreadMailMs: config.chat.unreadMailMs });
   const triage = createTriageService({
@@ -127,7 +145,7 @@ export function createDesk<S extends SlackPort>(parts: DeskParts<S>): Desk<S> {
       if (mail && (mail.slack || mail.email.sending)) void mail.relay.runOnce().catch(() => undefined);
     },
   });
-  const core: DeskCore = { config, now, store, platform, triageStore, staffStore, packets, notifier, triage };
+  const core: DeskCore = { config, now, store, platform, metrics, incidentStore, triageStore, staffStore, packets, notifier, triage, incidents };
   // Mail first: the chat side's app serves Slack's events and inbound mail when there are any.
   const mail = parts.mail ? parts.mail(core) : null;
   const chat = parts.chat ? parts.chat(core, mail) : null;

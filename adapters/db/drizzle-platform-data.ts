@@ -47,6 +47,29 @@ export function createDrizzlePlatformData(
       return row ? accountFromRow(row) : null;
     },
 
+    async listFailures(since) {
+      // Through the partial index of failed runs by time: the sweep never reads the completed ones.
+      const rows = await db
+        .select({
+          generationId: generations.id,
+          accountId: generations.accountId,
+          studio: generations.studio,
+          errorCode: generations.errorCode,
+          errorMessage: generations.errorMessage,
+          createdAtMs: generations.createdAtMs,
+        })
+        .from(generations)
+        .where(and(eq(generations.status, 'failed'), gte(generations.createdAtMs, since)))
+        .orderBy(generations.createdAtMs);
+      return rows.map((r) => ({
+        generationId: r.generationId,
+        accountId: r.accountId,
+        studio: r.studio,
+        error: r.errorCode === null && r.errorMessage === null ? null : { code: r.errorCode, message: r.errorMessage ?? '' },
+        createdAt: new Date(r.createdAtMs).toISOString(),
+      }));
+    },
+
     async listGenerations(accountId, range: TimeRange) {
       const rows = await db
         .select()

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /*
  * One schema for every SQLite the desk runs on (better-sqlite3 on Node, D1 on Workers).
@@ -48,6 +48,8 @@ export const generations = sqliteTable(
     index('generations_account_problems')
       .on(t.accountId, t.createdAtMs)
       .where(sql`${t.status} <> 'completed'`),
+    // The incident sweep reads the last minutes' failures of every account.
+    index('generations_failed_created').on(t.createdAtMs).where(sql`${t.status} = 'failed'`),
   ],
 );
 
@@ -160,6 +162,8 @@ export const packets = sqliteTable(
     uniqueIndex('packets_account_runs')
       .on(t.accountKey, t.runsKey)
       .where(sql`${t.runsKey} <> '' AND ${t.accountKey} <> ''`),
+    // The metrics count packets by channel, and the console reads a period's, without reading their data.
+    index('packets_channel_created').on(t.channel, t.createdAt),
   ],
 );
 
@@ -268,6 +272,90 @@ export const emailDeadLetters = sqliteTable(
     receivedAt: integer('received_at').notNull(),
   },
   (t) => [index('email_dead_letters_received').on(t.receivedAt)],
+);
+
+// --- Metrics (src/metrics) ---
+
+/**
+ * One row per conversation, kept after the conversation itself expires and is deleted: what the
+ * metrics count (started, how each ended) without keeping its messages. Written by triggers on
+ * `conversations` (migration 0011), so every write path (drizzle's batch, the prepared turn writer)
+ * records it in the same statement.
+ */
+export const conversationLog = sqliteTable(
+  'conversation_log',
+  {
+    id: text('id').primaryKey(),
+    channel: text('channel', { enum: ['widget', 'email', 'slack'] }).notNull(),
+    startedAt: integer('started_at').notNull(),
+    /** How it ended, first time it did: null while it goes on. */
+    outcome: text('outcome', { enum: ['resolved', 'handed_off', 'expired'] }),
+    endedAt: integer('ended_at'),
+    packetRef: text('packet_ref'),
+  },
+  // By outcome: each scrape counts the outcomes from the index alone.
+  (t) => [index('conversation_log_started').on(t.startedAt), index('conversation_log_outcome').on(t.outcome)],
+);
+
+/** Counts of events that leave no row of their own (a duplicate delivery of an email): `key` → count. */
+export const deskCounters = sqliteTable('desk_counters', {
+  key: text('key').primaryKey(),
+  value: integer('value').notNull().default(0),
+});
+
+// --- Incidents (src/incidents) ---
+
+/**
+ * A failure many accounts hit at once, found in the platform's own records: one studio, one error
+ * (its code, else its normalised message). At most one open incident per studio and error.
+ */
+export const incidents = sqliteTable(
+  'incidents',
+  {
+    /** `INC-…` */
+    id: text('id').primaryKey(),
+    studio: text('studio', { enum: ['image', 'video', 'music', 'storyboard'] }).notNull(),
+    /** The error's code, or its message normalised (numbers and ids taken out): what failures are matched on. */
+    errorKey: text('error_key').notNull(),
+    /** The error as shown: its code, or its message as first seen. */
+    error: text('error').notNull(),
+    status: text('status', { enum: ['open', 'resolved'] }).notNull(),
+    /** The first matching failure (epoch ms): the incident's "since". */
+    since: integer('since').notNull(),
+    lastFailureAt: integer('last_failure_at').notNull(),
+    /** Accounts with a matching failure since `since`. */
+    accounts: integer('accounts').notNull(),
+    openedAt: integer('opened_at').notNull(),
+    resolvedAt: integer('resolved_at'),
+    /** `quiet` (no new failure for INCIDENT_QUIET_MINUTES), or the member of staff (`slack:U123`). */
+    resolvedBy: text('resolved_by'),
+    /** Bumped on every change: the key of its Slack message's next update. */
+    version: integer('version').notNull().default(0),
+    slackChannel: text('slack_channel'),
+    slackTs: text('slack_ts'),
+  },
+  (t) => [
+    uniqueIndex('incidents_open_cluster').on(t.studio, t.errorKey).where(sql`${t.status} = 'open'`),
+    index('incidents_status').on(t.status, t.since),
+  ],
+);
+
+/** Users who asked to be told when an incident is resolved: told once (`notifiedAt`). */
+export const incidentWatchers = sqliteTable(
+  'incident_watchers',
+  {
+    incidentId: text('incident_id')
+      .notNull()
+      .references(() => incidents.id),
+    /** lowercase email of a verified user, or the conversation id of an anonymous one. */
+    watcher: text('watcher').notNull(),
+    conversationId: text('conversation_id'),
+    /** Set for verified users only: mail goes only to an address the desk trusts. */
+    email: text('email'),
+    askedAt: integer('asked_at').notNull(),
+    notifiedAt: integer('notified_at'),
+  },
+  (t) => [primaryKey({ columns: [t.incidentId, t.watcher] })],
 );
 
 // --- The staff console at /desk (src/console) ---

@@ -7,6 +7,8 @@ import { createHttpPlatformData } from '../platform-http/http-platform-data.ts';
 import { createDrizzleTriageStore } from '../slack/drizzle-triage-store.ts';
 import type { DeskDb } from './desk-db.ts';
 import { createDrizzleEmailStore } from './drizzle-email-store.ts';
+import { createDrizzleIncidentStore } from './drizzle-incident-store.ts';
+import { createDrizzleMetricsStore } from './drizzle-metrics-store.ts';
 import { createDrizzleStaffStore } from './drizzle-staff-store.ts';
 import { createDrizzlePlatformData } from './drizzle-platform-data.ts';
 import { createDrizzleSupportStore } from './drizzle-support-store.ts';
@@ -28,6 +30,8 @@ export function storePorts(database: DeskDb, config: DeskConfig, now: Clock): St
   return {
     store: createDrizzleSupportStore(database),
     platform,
+    metrics: createDrizzleMetricsStore(database),
+    incidentStore: createDrizzleIncidentStore(database),
     triageStore: createDrizzleTriageStore(database),
     staffStore: createDrizzleStaffStore(database),
   };

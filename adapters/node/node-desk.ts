@@ -5,6 +5,7 @@ import type { Clock } from '../../src/core/ports.ts';
 import { type Desk, type DeskApp, type MailWiring, createDesk } from '../../src/desk.ts';
 import { chatSide } from '../../src/desk-chat.ts';
 import { mailSide } from '../../src/desk-mail.ts';
+import { createProcessMetrics } from '../../src/metrics/process-metrics.ts';
 import type { OutboxRelay } from '../../src/outbox/outbox-relay.ts';
 import { readWidgetScript } from '../../src/widget/widget-script.ts';
 import { demoPageState } from '../db/demo-page-state.ts';
@@ -60,13 +61,14 @@ export function openNodeDesk(
         return state.signedIn ? { email: state.email, secret: state.secret } : null;
       },
       emailRoute: inboundEmailRoutes,
+      processMetrics: createProcessMetrics(),
     }),
     mail: mailSide({
       ...mailPorts,
       sendMail: smtp?.send ?? null,
       ...(parser && { parse: parser.parse }),
-      slack: ({ settings, triage }) =>
-        createSlackChannel({ ...settings, ...options.slack, triage, triageStore: ports.triageStore, store: ports.store, now }),
+      slack: ({ settings, triage, incidents, runRelay }) =>
+        createSlackChannel({ ...settings, ...options.slack, triage, triageStore: ports.triageStore, store: ports.store, now, incidents, runRelay }),
     }),
   });
   const { conversations, app, relay, email } = desk;

@@ -21,6 +21,9 @@ async function main() {
   // Idle conversations are deleted once they expire.
   const sweeper = setInterval(() => void deps.conversations.expire().catch(() => undefined), 10 * 60 * 1000);
   sweeper.unref();
+  // Incidents are looked for in the platform's failures at this pace (a minute at most by default).
+  const incidentSweep = setInterval(() => void deps.incidents.sweep().catch((error: unknown) => console.error('the incident sweep failed', error)), config.incidents.sweepMs);
+  incidentSweep.unref();
   // Slack posts and emails wait in the outbox (written with their packet) until the relay delivers them.
   const stopRelay = deps.slack || deps.email.sending ? deps.relay.start(deps.config.outbox.intervalMs) : null;
 

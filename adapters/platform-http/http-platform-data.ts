@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DeskError } from '../../src/core/errors.ts';
-import { Account, Generation, LedgerEntry } from '../../src/core/platform-types.ts';
+import { Account, FailedRun, Generation, LedgerEntry } from '../../src/core/platform-types.ts';
 import type { TimeRange } from '../../src/core/platform-types.ts';
 import type { PlatformData } from '../../src/core/ports.ts';
 
@@ -17,10 +17,11 @@ export interface HttpPlatformDataOptions {
 }
 
 const GenerationList = z.object({ generations: z.array(Generation) });
+const FailureList = z.object({ failures: z.array(FailedRun) });
 const LedgerPage = z.object({ entries: z.array(LedgerEntry), balance: z.number().int() });
 
 /** What one invalid item of a list is called in an error message, by the list's key. */
-const itemNouns: Record<string, string> = { generations: 'generation', entries: 'ledger entry' };
+const itemNouns: Record<string, string> = { generations: 'generation', entries: 'ledger entry', failures: 'failed run' };
 
 interface Call {
   method: 'GET' | 'POST';
@@ -126,6 +127,10 @@ export function createHttpPlatformData(options: HttpPlatformDataOptions): Platfo
       const { generations } = check(GenerationList, body, 'generation list', `GET ${path}`);
       checkOwner(generations, accountId, 'generation', `GET ${path}`);
       return generations;
+    },
+    async listFailures(since) {
+      const body = await send({ method: 'GET', path: '/failures', query: { since: new Date(since).toISOString() } });
+      return check(FailureList, body, 'failure list', 'GET /failures').failures;
     },
     async listLedger(accountId, timeRange) {
       const path = `${accountPath(accountId)}/ledger`;

@@ -16,6 +16,8 @@ import {
   readSlackRequest,
   tooSlow,
 } from '../slack/slack-request.ts';
+import type { IncidentService } from '../../src/incidents/incident-service.ts';
+import { INCIDENT_RESOLVE } from '../slack/blocks/incident-message.ts';
 import { COMMAND, type DecisionAction, type TriageHandlers, decisionActions } from '../slack/triage-handlers.ts';
 
 /*
@@ -38,6 +40,8 @@ export interface SlackFetchHandlerOptions {
   bodyDeadlineMs?: number;
   /** Runs after each request's work (the mail Worker relays the outbox: the triage message is redrawn at once). */
   afterWork?: () => Promise<unknown>;
+  /** The Resolve button of an incident's message (src/incidents). */
+  incidents?: Pick<IncidentService, 'resolve'>;
 }
 
 /** Keeps a promise alive after the response (`ctx.waitUntil`). */
@@ -92,6 +96,8 @@ export function createSlackFetchHandler(options: SlackFetchHandlerOptions) {
       return later(waitUntil, () => handlers.decision(slack, action.action_id as DecisionAction, input));
     }
     if (action.action_id === ActionId.ask) return later(waitUntil, () => handlers.openAsk(slack, input));
+    const { incidents } = options;
+    if (action.action_id === INCIDENT_RESOLVE && incidents) return later(waitUntil, () => incidents.resolve(input.ref, `slack:${input.user.id}`));
     return ack();
   }
 

@@ -3,6 +3,7 @@ import type { TriageService } from '../../src/triage/triage-service.ts';
 import { createSlackVerifier } from '../../src/triage/verify-slack-signature.ts';
 import type { SlackLogger } from '../slack/slack-calls.ts';
 import type { SlackDeskOptions } from '../slack/slack-desk-options.ts';
+import { createSlackIncidentHandlers } from '../slack/slack-incident-handler.ts';
 import { createSlackOutboxHandlers } from '../slack/slack-outbox-handlers.ts';
 import { createTriageHandlers } from '../slack/triage-handlers.ts';
 import { type WaitUntil, createSlackFetchHandler } from './slack-fetch-handler.ts';
@@ -38,7 +39,11 @@ export function createSlackOnWorkers(options: SlackOnWorkersOptions): SlackOnWor
     slack,
     log,
     ...(options.afterWork && { afterWork: options.afterWork }),
+    ...(options.incidents && { incidents: options.incidents }),
   });
-  const outboxHandlers = createSlackOutboxHandlers({ client: slack, store: options.store, triage: triageStore, now: options.now });
+  const outboxHandlers = {
+    ...createSlackOutboxHandlers({ client: slack, store: options.store, triage: triageStore, now: options.now }),
+    ...(options.incidents && createSlackIncidentHandlers({ client: slack, incidents: options.incidents })),
+  };
   return { handle: (request, waitUntil) => handler.handle(request, waitUntil), outboxHandlers, triage };
 }

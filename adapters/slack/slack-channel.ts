@@ -4,6 +4,8 @@ import type { DeliveryHandler } from '../../src/outbox/outbox-relay.ts';
 import type { TriageService } from '../../src/triage/triage-service.ts';
 import { createSlackVerifier } from '../../src/triage/verify-slack-signature.ts';
 import { FetchReceiver } from './fetch-receiver.ts';
+import { registerIncidentListener } from './incident-listener.ts';
+import { createSlackIncidentHandlers } from './slack-incident-handler.ts';
 import { createSlackOutboxHandlers } from './slack-outbox-handlers.ts';
 import type { SlackDeskOptions } from './slack-desk-options.ts';
 import { registerTriageListeners } from './slack-listeners.ts';
@@ -11,6 +13,8 @@ import { webClientCalls } from './web-client-calls.ts';
 
 export interface SlackChannelOptions extends SlackDeskOptions {
   logLevel?: LogLevel;
+  /** Delivers what the outbox holds now (an incident's message once it is resolved). */
+  runRelay?: () => Promise<unknown>;
 }
 
 /** The Slack channel of the desk on Node: what the composition root mounts and relays with. */
@@ -52,12 +56,13 @@ export function createSlackChannel(options: SlackChannelOptions): SlackChannel {
     convoStore: false,
   });
   registerTriageListeners(app, { triage, store: options.store, triageStore: options.triageStore });
-  const outboxHandlers = createSlackOutboxHandlers({
-    client: webClientCalls(new WebClient(options.botToken, clientOptions)),
-    store: options.store,
-    triage: options.triageStore,
-    now: options.now,
-  });
+  const client = webClientCalls(new WebClient(options.botToken, clientOptions));
+  const { incidents } = options;
+  if (incidents) registerIncidentListener(app, incidents, options.runRelay ?? (async () => undefined));
+  const outboxHandlers = {
+    ...createSlackOutboxHandlers({ client, store: options.store, triage: options.triageStore, now: options.now }),
+    ...(incidents && createSlackIncidentHandlers({ client, incidents })),
+  };
   return { handle: (request) => receiver.handle(request), outboxHandlers, triage, app, settled: () => receiver.settled() };
 }
 

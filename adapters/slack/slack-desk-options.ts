@@ -1,5 +1,6 @@
 import type { Clock } from '../../src/core/ports.ts';
 import type { SupportStore } from '../../src/core/support-store.ts';
+import type { IncidentService } from '../../src/incidents/incident-service.ts';
 import type { TriageService } from '../../src/triage/triage-service.ts';
 import type { TriageStore } from '../../src/triage/triage-store.ts';
 
@@ -16,4 +17,6 @@ export interface SlackDeskOptions {
   now: Clock;
   /** Per Web API call; a Slack that hangs is given up on after this. */
   timeoutMs?: number;
+  /** Incidents: their one message in the channel (`slack.incident`) and its Resolve button. */
+  incidents?: IncidentService;
 }

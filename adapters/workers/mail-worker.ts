@@ -39,10 +39,11 @@ function mailDeskFor(env: WorkerEnv): Desk<SlackOnWorkers> {
     mail: mailSide({
       ...mailPorts,
       sendMail: mailApi && from ? createHttpMailSender(mailApi) : null,
-      slack: ({ settings, triage, runRelay }) =>
+      slack: ({ settings, triage, runRelay, incidents }) =>
         createSlackOnWorkers({
           ...settings,
           triage,
+          incidents,
           triageStore: ports.triageStore,
           store: ports.store,
           now,
@@ -88,8 +89,13 @@ export default {
     if (outcome.status === 'rejected') message.setReject(`${outcome.reason}: ${outcome.detail}`.slice(0, 500));
   },
 
-  /** The cron trigger: delivers what the outbox holds (packets to Slack and the support inbox, replies to users). */
+  /**
+   * The cron trigger (each minute): the incident sweep over the platform's failures, then the
+   * outbox (an incident's Slack message, packets to Slack and the support inbox, replies to users).
+   */
   async scheduled(_controller: unknown, env: WorkerEnv): Promise<void> {
-    await mailDeskFor(env).relay?.runOnce();
+    const desk = mailDeskFor(env);
+    await desk.incidents.sweep().catch((error: unknown) => console.error('the incident sweep failed', error));
+    await desk.relay?.runOnce();
   },
 };

@@ -8,6 +8,9 @@ import type { SupportStore } from '../core/support-store.ts';
 import { verdictKinds } from '../triage/packet-history.ts';
 import type { TriageService } from '../triage/triage-service.ts';
 import type { DecisionOutcome } from '../triage/triage-types.ts';
+import { dashboardFigures } from '../metrics/dashboard-figures.ts';
+import { MetricsPage } from '../metrics/metrics-page.tsx';
+import type { MetricsStore } from '../metrics/metrics-store.ts';
 import { Layout } from './layout.tsx';
 import { PacketPage } from './packet-page.tsx';
 import { QueuePage, byVerdict } from './queue-page.tsx';
@@ -23,6 +26,8 @@ export interface ConsoleDeps {
   newId: IdGenerator;
   /** PUBLIC_URL (config.console.publicUrl). */
   publicUrl: string;
+  /** The figures of `/desk/metrics` (src/metrics); without them the page is not there. */
+  metrics?: Pick<MetricsStore, 'caseActivity'>;
 }
 
 /** How many packets a queue page reads (the newest of the status), and shows at most. */
@@ -119,6 +124,18 @@ export function consoleRoutes(deps: ConsoleDeps) {
   });
 
   app.use('*', guard);
+
+  const metrics = deps.metrics;
+  if (metrics) {
+    app.get('/metrics', async (c) => {
+      const { week, month } = await dashboardFigures(metrics, deps.now());
+      return c.html(
+        <Layout title="Metrics" staff={pageStaff(c)}>
+          <MetricsPage week={week} month={month} />
+        </Layout>,
+      );
+    });
+  }
 
   app.post('/sign-out', async (c) => {
     await deps.auth.signOut(c.var.sessionId);

@@ -70,6 +70,9 @@ export const Layout: FC<{ title: string; staff: PageStaff | null; children?: Chi
                 <li>
                   <a href="/desk">Queue</a>
                 </li>
+                <li>
+                  <a href="/desk/metrics">Metrics</a>
+                </li>
               </ul>
             </nav>
           )}

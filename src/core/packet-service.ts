@@ -6,6 +6,7 @@ import type { ReconciliationResult, StuckLimits } from './reconcile-account.ts';
 import { reconcileWithRecords } from './reconcile-service.ts';
 import { type Packet, Report, type ReportInput } from './support-packet.ts';
 import type { OutboxItem, SupportStore } from './support-store.ts';
+import { INCIDENT_LINKED } from '../incidents/incident-types.ts';
 
 /** Where a new packet is delivered. Either may be absent: then nothing is queued for it. */
 export interface PacketDestinations {
@@ -21,6 +22,8 @@ export interface PacketServiceDeps {
   newId: (prefix: string) => string;
   destinations: PacketDestinations;
   stuckLimits?: StuckLimits;
+  /** The open incident a new packet's failed runs belong to (src/incidents), if any: the packet names it. */
+  incidentOf?: (packet: Packet) => Promise<{ id: string } | null>;
 }
 
 export interface FiledPacket {
@@ -98,6 +101,7 @@ export function createPacketService(deps: PacketServiceDeps) {
         const packet = existing
           ? joinPacket(existing, report, reconciliation)
           : buildPacket(report, reconciliation, { ref: deps.newRef(), now });
+        const incident = !existing && deps.incidentOf ? await deps.incidentOf(packet) : null;
         try {
           await deps.store.savePacket(packet, {
             outbox: outboxFor(packet, !existing, now),
@@ -109,6 +113,7 @@ export function createPacketService(deps: PacketServiceDeps) {
                 packetRef: packet.ref,
                 evidence: { findings: packet.findings, missing: packet.missing },
               },
+              ...(incident ? [{ at: now, actor: 'policy:incidents', action: INCIDENT_LINKED, packetRef: packet.ref, evidence: { incidentId: incident.id } }] : []),
             ],
             now,
           });

@@ -113,3 +113,13 @@ export type RefundRequest = z.infer<typeof RefundRequest>;
  */
 export type RunRecord = Pick<Generation, 'id' | 'accountId' | 'studio' | 'status' | 'createdAt' | 'finishedAt'> &
   Partial<Pick<Generation, 'prompt' | 'settings' | 'error' | 'libraryItemId'>>;
+
+/** A failed run of any account, as the incident sweep reads them (`GET /failures?since=`, platform-data.md). */
+export const FailedRun = z.object({
+  generationId: z.string().min(1),
+  accountId: z.string().min(1),
+  studio: Studio,
+  error: GenerationError.nullable(),
+  createdAt: isoDateTime,
+});
+export type FailedRun = z.infer<typeof FailedRun>;

@@ -1,4 +1,4 @@
-import type { Account, Generation, LedgerEntry, RefundRequest, RunRecord, TimeRange } from './platform-types.ts';
+import type { Account, FailedRun, Generation, LedgerEntry, RefundRequest, RunRecord, TimeRange } from './platform-types.ts';
 import type { AuditEntry } from './support-store.ts';
 
 /** A refund to issue, under the idempotency key that makes it happen once. */
@@ -58,6 +58,11 @@ export interface PlatformData {
   listRunsForReconciliation?(accountId: string, range: TimeRange): Promise<RunRecord[]>;
   /** Ledger entries created inside the range, and the balance over all time. */
   listLedger(accountId: string, range: TimeRange): Promise<{ entries: LedgerEntry[]; balance: number }>;
+  /**
+   * The failed runs of every account created at `since` or later, oldest first: what the incident
+   * sweep clusters. Optional: a platform without it has no incidents.
+   */
+  listFailures?(since: number): Promise<FailedRun[]>;
   /** Writes a refund; the same idempotency key again answers the same entry and creates nothing. */
   issueRefund(accountId: string, refund: RefundRequest, idempotencyKey: string): Promise<LedgerEntry>;
   /**

@@ -35,6 +35,8 @@ const AutoReplyPayload = z.object({
   references: z.array(z.string()),
 });
 
+const IncidentPayload = z.object({ id: z.string(), subject: z.string(), text: z.string() });
+
 const TOPICS: Record<string, string> = {
   refund: 'Your refund',
   question: 'A question about your request',
@@ -79,7 +81,7 @@ export function createEmailDelivery(deps: { store: SupportStore; emailStore: Ema
     });
   }
 
-  const handlers: Record<'email.packet' | 'email.packet_update' | 'email.reply' | 'email.unread' | 'email.auto_reply', DeliveryHandler> = {
+  const handlers: Record<'email.packet' | 'email.packet_update' | 'email.reply' | 'email.unread' | 'email.auto_reply' | 'email.incident', DeliveryHandler> = {
     'email.packet': packet(false),
     'email.packet_update': packet(true),
 
@@ -97,6 +99,14 @@ export function createEmailDelivery(deps: { store: SupportStore; emailStore: Ema
         return { status: 'unneeded', reason: 'read in the help widget' };
       }
       return reply(row, payload.data, '\n(You can also read it in the help widget on the site.)');
+    },
+
+    /** An incident a user asked about is resolved (src/incidents): told once, by the row's dedupe key. */
+    async 'email.incident'(row) {
+      const payload = IncidentPayload.safeParse(row.payload);
+      if (!payload.success) return badPayload(row, payload.error);
+      const body = `${payload.data.text}\n\nPrismPoster Support`;
+      return deps.send({ ...base(row), subject: payload.data.subject, text: body, html: textToHtml(body), inReplyTo: null, references: [], headers: {} });
     },
 
     async 'email.auto_reply'(row) {

@@ -162,6 +162,21 @@ export function platformDataContract(name: string, make: MakePlatformData): void
       });
     });
 
+    describe('failures of every account (the incident sweep)', () => {
+      it('lists the failed runs of all accounts created at `since` or later, oldest first, with their error', async () => {
+        const list = platform.listFailures?.bind(platform);
+        if (!list) throw new Error('both platforms answer the incident sweep');
+        // Both failed at 13:05 UTC, in their own zones.
+        const all = (await list(Date.parse('2026-11-01T00:00:00Z'))).sort((a, b) => a.generationId.localeCompare(b.generationId));
+        expect(all.map((f) => [f.generationId, f.accountId, f.studio, f.error, Date.parse(f.createdAt)])).toEqual([
+          ['gen_m2', 'acc_mara', 'image', { code: 'upstream_timeout', message: 'Generation failed: the renderer timed out. Please try again.' }, Date.parse('2026-11-20T14:05:00+01:00')],
+          ['gen_t1', 'acc_theo', 'video', { message: 'Content policy: the prompt was blocked.' }, Date.parse('2026-11-20T08:05:00-05:00')],
+        ].map(([id, account, studio, error, at]) => [id, account, studio, expect.objectContaining(error as object), at]));
+        expect((await list(Date.parse('2026-11-20T13:05:00.000Z'))).map((f) => f.generationId).sort()).toEqual(['gen_m2', 'gen_t1']);
+        expect(await list(Date.parse('2026-11-20T13:05:00.001Z'))).toEqual([]);
+      });
+    });
+
     describe('runs for reconciliation (optional fast path)', () => {
       it('lists the same runs as listGenerations: problem runs in full, completed runs as summaries', async () => {
         const fast = platform.listRunsForReconciliation?.bind(platform);

@@ -54,6 +54,16 @@ export async function startPlatformHttpServer(options: PlatformHttpServerOptions
 
     const url = new URL(req.url ?? '/', 'http://stand-in');
     const [root, id, sub, ...rest] = url.pathname.split('/').slice(1).map(decodeURIComponent);
+    if (root === 'failures' && id === undefined && method === 'GET') {
+      // The failed runs of every account created at `since` or later, oldest first (platform-api.md).
+      const since = Date.parse(url.searchParams.get('since') ?? '');
+      if (Number.isNaN(since)) return json(res, 400, { error: 'since must be ISO 8601' });
+      const failures = generations
+        .filter((g) => g.status === 'failed' && Date.parse(g.createdAt) >= since)
+        .sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt))
+        .map((g) => ({ generationId: g.id, accountId: g.accountId, studio: g.studio, error: g.error ?? null, createdAt: g.createdAt }));
+      return json(res, 200, { failures });
+    }
     if (root !== 'accounts' || rest.length > 0) return json(res, 404, { error: 'no such route' });
     if (id === undefined || id === '') {
       const email = url.searchParams.get('email');

@@ -5,6 +5,7 @@ declare module 'cloudflare:test' {
     DB: D1Database;
     TEST_MIGRATIONS: D1Migration[];
     WIDGET_IDENTITY_SECRET: string;
+    METRICS_TOKEN: string;
     SLACK_BOT_TOKEN: string;
     SLACK_SIGNING_SECRET: string;
     SLACK_TRIAGE_CHANNEL: string;

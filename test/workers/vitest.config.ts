@@ -55,6 +55,7 @@ export default defineProject({
           // The events stream's heartbeat, quick enough to be seen in a test.
           CHAT_EVENTS_POLL_MS: '100',
           CHAT_EVENTS_HEARTBEAT_MS: '500',
+          METRICS_TOKEN: 'worker-metrics-token-3e8a1f',
           SLACK_TRIAGE_CHANNEL: 'C0TRIAGE',
           SUPPORT_INBOX: 'support@prismposter.com',
           SUPPORT_FROM: 'help@prismposter.com',

@@ -2,6 +2,7 @@ import type { KnownBlock } from '@slack/types';
 import type { Packet } from '../../../src/core/support-packet.ts';
 import type { AuditEntry } from '../../../src/core/support-store.ts';
 import { LANGUAGE_NAMES_EN } from '../../../src/i18n/locales.ts';
+import { INCIDENT_LINKED } from '../../../src/incidents/incident-types.ts';
 import { assigneeOf, decisionsOf, verdictOf } from '../../../src/triage/packet-history.ts';
 import { decisionLine, staffMention, triageActions } from './decision-blocks.ts';
 import { findingsText } from './findings-text.ts';
@@ -78,6 +79,12 @@ export function packetMessage(packet: Packet, audit: readonly AuditEntry[], opti
       ),
     ],
   });
+  // A packet filed while its failure was a known incident names it: staff answer the incident's message, not each packet.
+  const incident = audit.find((e) => e.action === INCIDENT_LINKED);
+  const incidentId = (incident?.evidence as { incidentId?: unknown } | null)?.incidentId;
+  if (typeof incidentId === 'string') {
+    blocks.push({ type: 'context', elements: [mrkdwn(`Part of incident \`${escapeSlack(incidentId)}\`: see its message in this channel.`)] });
+  }
   const decisions = decisionsOf(audit).slice(-LIMITS.contextElements);
   if (decisions.length > 0) blocks.push({ type: 'context', elements: decisions.map((d) => mrkdwn(decisionLine(d))) });
   blocks.push(...transcriptBlocks(packet.transcript, LIMITS.blocksPerMessage - blocks.length));
