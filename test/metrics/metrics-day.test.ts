@@ -163,7 +163,9 @@ describe('GET /metrics', () => {
     const pending = outbox.filter((r) => r.status === 'pending').length;
     const dead = outbox.filter((r) => r.status === 'dead').length;
     // The three packets' posts and the one update Slack was asked for while it refused; the mail waits for SMTP.
-    expect([pending, dead]).toEqual([7, 4]);
+    expect([pending, dead]).toEqual([9, 4]);
+    // Among the pending, the two staff messages written into widget conversations: mailed if still unread.
+    expect(outbox.filter((r) => r.kind === 'email.unread' && r.status === 'pending')).toHaveLength(2);
     expect(values(before.get('desk_conversations_started_total'))).toEqual({ '': 4 });
     expect(values(before.get('desk_conversations_ended_total'))).toEqual({ resolved: 1, handed_off: 2, expired: 1 });
     expect(values(before.get('desk_packets_filed_total'))).toEqual({ widget: 2, email: 1 });
