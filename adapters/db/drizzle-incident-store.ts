@@ -112,10 +112,11 @@ export function createDrizzleIncidentStore({ db, atomic }: DeskDb): IncidentStor
               sql`EXISTS (SELECT 1 FROM ${outbox} WHERE ${outbox.id} = ${notice.outbox.id})`,
             ]
           : [
+              // Every column of messages in the table's order: id, conversation, seq, from, text, options, author (a bot's: none), at.
               db
                 .insert(messages)
                 .select(
-                  sql`SELECT ${notice.message.id}, ${notice.conversationId}, (SELECT coalesce(max(${messages.seq}), -1) + 1 FROM ${messages} WHERE ${messages.conversationId} = ${notice.conversationId}), ${notice.message.from}, ${notice.message.text}, NULL, ${notice.message.at} WHERE ${condition} AND EXISTS (SELECT 1 FROM ${conversations} WHERE ${conversations.id} = ${notice.conversationId} AND ${conversations.expiresAt} > ${at})`,
+                  sql`SELECT ${notice.message.id}, ${notice.conversationId}, (SELECT coalesce(max(${messages.seq}), -1) + 1 FROM ${messages} WHERE ${messages.conversationId} = ${notice.conversationId}), ${notice.message.from}, ${notice.message.text}, NULL, NULL, ${notice.message.at} WHERE ${condition} AND EXISTS (SELECT 1 FROM ${conversations} WHERE ${conversations.id} = ${notice.conversationId} AND ${conversations.expiresAt} > ${at})`,
                 ),
               sql`EXISTS (SELECT 1 FROM ${messages} WHERE ${messages.id} = ${notice.message.id})`,
             ];
