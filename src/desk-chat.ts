@@ -1,5 +1,5 @@
 import type { Context, Hono } from 'hono';
-import { articles } from '../knowledge/articles.generated.ts';
+import { articles, translations } from '../knowledge/articles.generated.ts';
 import { createApp } from './app.ts';
 import { createConversationService } from './chat/conversation-service.ts';
 import { consoleRoutes } from './console/console-routes.tsx';
@@ -41,7 +41,7 @@ export function chatSide(parts: ChatParts): ChatSide {
       store,
       platform,
       packets,
-      kb: createKnowledgeBase(articles),
+      kb: createKnowledgeBase(articles, translations),
       now,
       newId,
       ttlMs: config.chat.ttlMs,

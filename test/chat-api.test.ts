@@ -397,6 +397,7 @@ describe('chat API: a verified user, an anonymous user, and what goes wrong', ()
       '/api/conversations',
       '/api/conversations/{id}',
       '/api/conversations/{id}/events',
+      '/api/conversations/{id}/locale',
       '/api/conversations/{id}/messages',
     ]);
     expect(Object.keys(doc.paths['/api/conversations'] ?? {})).toEqual(['post']);
@@ -431,7 +432,7 @@ describe('chat API: a verified user, an anonymous user, and what goes wrong', ()
     const { Message, Turn } = doc.components.schemas;
     expect(Object.keys(Message?.properties ?? {}).sort()).toEqual(['at', 'author', 'from', 'id', 'options', 'text']);
     expect(Message?.required?.sort()).toEqual(['at', 'from', 'id', 'text']);
-    expect(Object.keys(Turn?.properties ?? {}).sort()).toEqual(['messages', 'packet', 'state']);
+    expect(Object.keys(Turn?.properties ?? {}).sort()).toEqual(['locale', 'messages', 'packet', 'state']);
     expect(JSON.stringify(doc.paths['/api/conversations/{id}/messages']?.post?.responses['200'])).toContain('#/components/schemas/Turn');
     expect(JSON.stringify(doc.paths['/api/conversations/{id}/messages']?.post?.requestBody)).toContain('#/components/schemas/SendMessage');
   });

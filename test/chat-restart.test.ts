@@ -53,7 +53,7 @@ describe('a conversation across a server restart', () => {
     expect(second.url).toBe(first.url);
     const after = chatClient(second.url, identityHeaders('maya@example.com'));
     // Exactly as it was left.
-    expect(await after.get(id)).toEqual({ conversationId: id, state: 'simplify', messages: seen });
+    expect(await after.get(id)).toEqual({ conversationId: id, state: 'simplify', locale: 'en', messages: seen });
 
     // The flow goes on from the simplify step, not from the start.
     const findings = await after.send(id, { option: 'still_failing' });

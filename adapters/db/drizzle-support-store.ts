@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, lt, lte, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, lt, lte, sql } from 'drizzle-orm';
 import { Packet } from '../../src/core/support-packet.ts';
 import type { ConversationRecord, OutboxRow, StoredMessage, SupportStore } from '../../src/core/support-store.ts';
 import type { DeskDb } from './desk-db.ts';
@@ -18,8 +18,11 @@ const messageFromRow = (row: MessageRow): StoredMessage => ({
   at: row.at,
 });
 
-/** The record without the hand-off lock and the read mark (details of this store, not of the conversation). */
-const conversationFromRow = ({ handOffLockUntil: _lock, readSeq: _read, ...record }: typeof conversations.$inferSelect): ConversationRecord => record;
+/** The record without the hand-off lock and the read mark (details of this store, not of the conversation), and a language only once it has one. */
+const conversationFromRow = ({ handOffLockUntil: _lock, readSeq: _read, locale, ...record }: typeof conversations.$inferSelect): ConversationRecord => ({
+  ...record,
+  ...(locale !== null && { locale }),
+});
 
 const outboxFromRow = (row: OutboxDbRow): OutboxRow => ({
   id: row.id,
@@ -150,6 +153,16 @@ export function createDrizzleSupportStore({ db, atomic, sync }: DeskDb): Support
         .where(and(eq(conversations.id, id), eq(conversations.version, version), lte(conversations.handOffLockUntil, now)))
         .returning({ id: conversations.id });
       return claimed.length > 0;
+    },
+
+    async setConversationLocale(id, locale, { onlyIfUnset }) {
+      // One statement: two first messages at once cannot both fix the language.
+      await db
+        .update(conversations)
+        .set({ locale })
+        .where(onlyIfUnset ? and(eq(conversations.id, id), isNull(conversations.locale)) : eq(conversations.id, id));
+      const [row] = await db.select({ locale: conversations.locale }).from(conversations).where(eq(conversations.id, id));
+      return row?.locale ?? null;
     },
 
     async appendMessages(conversationId, list, effects) {

@@ -103,6 +103,8 @@ export const conversations = sqliteTable(
     /** The flow's persisted snapshot (JSON). */
     snapshot: text('snapshot', { mode: 'json' }).$type<unknown>().notNull(),
     packetRef: text('packet_ref'),
+    /** The language the desk speaks in it (en, fr, es, de, pt); null until asked for or told from a first message. */
+    locale: text('locale'),
     /** Bumped on every turn: a write with a stale version is refused (two tabs, one conversation). */
     version: integer('version').notNull().default(0),
     /**

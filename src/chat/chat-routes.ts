@@ -13,6 +13,8 @@ import {
   EventStream,
   EventsHeaders,
   IdentityHeaders,
+  LocaleBody,
+  LocaleSwitched,
   SendBody,
   StartBody,
   Started,
@@ -123,6 +125,24 @@ const getRoute = createRoute({
   responses: { 200: { content: { 'application/json': { schema: Conversation } }, description: 'The conversation' }, ...refusals, ...notFound },
 });
 
+const localeRoute = createRoute({
+  method: 'post',
+  path: '/conversations/{id}/locale',
+  summary: 'Switch the conversation’s language',
+  description: 'The bot writes in this language from its next message on; what was said stays as it was. State and option ids do not change.',
+  request: {
+    headers: IdentityHeaders,
+    params: ConversationParams,
+    body: { content: { 'application/json': { schema: LocaleBody } }, required: true },
+  },
+  responses: {
+    200: { content: { 'application/json': { schema: LocaleSwitched } }, description: 'The language it is now' },
+    ...refusals,
+    ...notFound,
+    ...bodyRefusals,
+  },
+});
+
 const eventsRoute = createRoute({
   method: 'get',
   path: '/conversations/{id}/events',
@@ -139,7 +159,7 @@ const eventsRoute = createRoute({
 });
 
 /** The chat API's routes, relative to `/api`: `/openapi.json` is made from them, and the tests check answers against them. */
-export const chatApiRoutes = [startRoute, sendRoute, getRoute, eventsRoute] as const;
+export const chatApiRoutes = [startRoute, sendRoute, getRoute, eventsRoute, localeRoute] as const;
 
 /**
  * The chat API of chat-api.md, mounted under `/api`. Each route validates its request with its
@@ -189,8 +209,8 @@ export function chatRoutes(deps: ChatRoutesDeps) {
   });
 
   api.openapi(startRoute, async (c) => {
-    const { timezone } = c.req.valid('json');
-    return c.json(await deps.conversations.start(c.get('identity'), { timezone: timezone ?? null }), 201);
+    const { timezone, locale } = c.req.valid('json');
+    return c.json(await deps.conversations.start(c.get('identity'), { timezone: timezone ?? null, locale: locale ?? null }), 201);
   });
 
   api.openapi(sendRoute, async (c) => {
@@ -238,6 +258,10 @@ export function chatRoutes(deps: ChatRoutesDeps) {
       }
     });
   });
+
+  api.openapi(localeRoute, async (c) =>
+    c.json(await deps.conversations.switchLocale(c.req.valid('param').id, c.get('identity'), c.req.valid('json').locale), 200),
+  );
 
   return api;
 }

@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { Packet } from '../core/support-packet.ts';
+import { locales } from '../i18n/locales.ts';
 
 /** chat-api.md's schemas: the routes validate with them and `/openapi.json` is generated from them. */
 export const ErrorBody = z
@@ -25,9 +26,22 @@ export const FlowStateSchema = z
 
 export const PacketSchema = Packet;
 
+export const LocaleSchema = z
+  .enum(locales, { error: `must be one of ${locales.join(', ')}` })
+  .openapi('Locale', { description: 'A language the desk speaks: English, French, Spanish, German or Portuguese' });
+
+/** The conversation's language in every answer: what the bot writes in from now on. */
+const conversationLocale = LocaleSchema.openapi({
+  description:
+    'The language the bot writes in: the one asked for at the start or switched to, else the language of the user’s first message it could tell (en until then)',
+});
+
 export const StartBody = z
   .object({
     timezone: z.string().max(64).optional().openapi({ description: "The user's IANA time zone, e.g. Europe/Berlin" }),
+    locale: LocaleSchema.optional().openapi({
+      description: 'The language to speak in (the host page’s or the browser’s); left out, the user’s first message decides',
+    }),
   })
   .strict()
   .openapi('StartConversation');
@@ -52,16 +66,28 @@ export const SendBody = z
   .openapi('SendMessage', { description: 'Either free text or the id of an offered option' });
 
 export const Started = z
-  .object({ conversationId: z.string(), state: FlowStateSchema, messages: z.array(Message) })
+  .object({ conversationId: z.string(), state: FlowStateSchema, locale: conversationLocale, messages: z.array(Message) })
   .openapi('ConversationStarted');
 
 export const Turn = z
-  .object({ state: FlowStateSchema, messages: z.array(Message), packet: PacketSchema.optional() })
+  .object({ state: FlowStateSchema, locale: conversationLocale, messages: z.array(Message), packet: PacketSchema.optional() })
   .openapi('Turn');
 
 export const Conversation = z
-  .object({ conversationId: z.string(), state: FlowStateSchema, messages: z.array(Message), packet: PacketSchema.optional() })
+  .object({
+    conversationId: z.string(),
+    state: FlowStateSchema,
+    locale: conversationLocale,
+    messages: z.array(Message),
+    packet: PacketSchema.optional(),
+  })
   .openapi('Conversation');
+
+export const LocaleBody = z.object({ locale: LocaleSchema }).strict().openapi('SwitchLanguage');
+
+export const LocaleSwitched = z
+  .object({ conversationId: z.string(), locale: conversationLocale })
+  .openapi('LanguageSwitched');
 
 export const IdentityHeaders = z.object({
   'x-user-email': z.string().optional().openapi({ description: 'The signed-in user’s email (with X-User-Hash)' }),

@@ -6,7 +6,9 @@ import type { Clock, PlatformData } from '../core/ports.ts';
 import type { StuckLimits } from '../core/reconcile-account.ts';
 import type { Packet } from '../core/support-packet.ts';
 import type { ConversationRecord, StoredMessage, SupportStore } from '../core/support-store.ts';
+import { DEFAULT_LOCALE, type Locale, isLocale } from '../i18n/locales.ts';
 import type { KnowledgeBase } from '../knowledge/knowledge-base.ts';
+import { guessLocale } from '../understanding/index.ts';
 import { createHandOff } from './hand-off.ts';
 import type { Identity } from './identity.ts';
 import { createSerialQueue } from './serial-queue.ts';
@@ -36,6 +38,8 @@ export interface ConversationServiceDeps {
 export interface TurnView {
   conversationId: string;
   state: FlowState;
+  /** The language the bot writes in (chat-api.md). */
+  locale: Locale;
   messages: ChatMessage[];
   packet?: Packet;
 }
@@ -62,6 +66,9 @@ const toChat = (m: StoredMessage): ChatMessage => ({
 /** A turn is run again on top of another process's write this many times at most. */
 const MAX_TURN_ATTEMPTS = 8;
 
+/** What the bot writes in: the conversation's language, English until one is set. */
+const localeOf = (record: { locale?: string | null }): Locale => (isLocale(record.locale) ? record.locale : DEFAULT_LOCALE);
+
 const isValidZone = (zone: string) => {
   try {
     new Intl.DateTimeFormat('en', { timeZone: zone });
@@ -85,9 +92,20 @@ export function createConversationService(deps: ConversationServiceDeps) {
   });
   const serially = createSerialQueue();
 
-  async function view(conversationId: string, outcome: TurnOutcome): Promise<TurnView> {
+  async function view(conversationId: string, outcome: TurnOutcome, locale: Locale): Promise<TurnView> {
     const packet = await packetOf(outcome);
-    return { conversationId, state: outcome.state, messages: outcome.messages.map(toChat), ...(packet && { packet }) };
+    return { conversationId, state: outcome.state, locale, messages: outcome.messages.map(toChat), ...(packet && { packet }) };
+  }
+
+  /**
+   * The conversation's language for this turn: a conversation without one takes the language of the
+   * user's words once it is sure of it (guessLocale: a few words at least, a clear lead), and keeps it.
+   */
+  async function fixLocale(record: ConversationRecord, input: UserInput): Promise<ConversationRecord> {
+    if (isLocale(record.locale) || !('text' in input)) return record;
+    const guessed = guessLocale(input.text);
+    if (!guessed) return record;
+    return { ...record, locale: await deps.store.setConversationLocale(record.id, guessed, { onlyIfUnset: true }) };
   }
 
   async function packetOf(record: { packetRef: string | null }): Promise<Packet | undefined> {
@@ -107,22 +125,24 @@ export function createConversationService(deps: ConversationServiceDeps) {
   /** The turn run on the conversation as stored, again after another process wrote it first. */
   async function turn(id: string, identity: Identity, input: UserInput): Promise<TurnView> {
     for (let attempt = 1; attempt <= MAX_TURN_ATTEMPTS; attempt++) {
-      const outcome = await turns.run(await owned(id, identity), input).catch(async (error: unknown) => {
+      const record = await fixLocale(await owned(id, identity), input);
+      const outcome = await turns.run(record, input).catch(async (error: unknown) => {
         if (!(error instanceof HandOffTakenError)) throw error;
         // Another process is handing it off: read it again once that is stored (it is then handed off).
         await new Promise((resolve) => setTimeout(resolve, 25 * attempt));
         return 'conflict' as const;
       });
-      if (outcome !== 'conflict') return view(id, outcome);
+      if (outcome !== 'conflict') return view(id, outcome, localeOf(record));
     }
     throw new DeskError('conflict', 'the conversation changed while answering; send the message again');
   }
 
   return {
-    async start(identity: Identity, options: { timezone?: string | null } = {}): Promise<TurnView> {
+    async start(identity: Identity, options: { timezone?: string | null; locale?: Locale | null } = {}): Promise<TurnView> {
       const timezone = options.timezone && isValidZone(options.timezone) ? options.timezone : null;
       const id = deps.newId('conv');
-      return view(id, await turns.begin(id, identity, timezone));
+      // Stored with the conversation, and its greeting already in that language.
+      return view(id, await turns.begin(id, identity, timezone, options.locale ?? null), options.locale ?? DEFAULT_LOCALE);
     },
 
     send(id: string, identity: Identity, input: UserInput): Promise<TurnView> {
@@ -136,7 +156,15 @@ export function createConversationService(deps: ConversationServiceDeps) {
       // The widget fetched them: staff's messages among them are read, and will not be mailed.
       if (last) await deps.store.markRead(id, last.id);
       const state = flowStates.find((s) => s === record.state) ?? 'greeting';
-      return { conversationId: id, state, messages: messages.map(toChat), ...(packet && { packet }) };
+      return { conversationId: id, state, locale: localeOf(record), messages: messages.map(toChat), ...(packet && { packet }) };
+    },
+
+    /** The user's choice of language: from the bot's next message on, whatever was asked or told before. */
+    switchLocale(id: string, identity: Identity, locale: Locale): Promise<{ conversationId: string; locale: Locale }> {
+      return serially(id, async () => {
+        await owned(id, identity);
+        return { conversationId: id, locale: localeOf({ locale: await deps.store.setConversationLocale(id, locale, { onlyIfUnset: false }) }) };
+      });
     },
 
     /**

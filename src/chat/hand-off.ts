@@ -3,6 +3,7 @@ import type { PacketService } from '../core/packet-service.ts';
 import type { Clock, PlatformData } from '../core/ports.ts';
 import { type Packet, Report } from '../core/support-packet.ts';
 import type { SupportStore } from '../core/support-store.ts';
+import { type Locale, isLocale } from '../i18n/locales.ts';
 import { type AutoRefundResult, issueAutoRefunds } from './auto-refund.ts';
 
 export interface HandOffDeps {
@@ -51,6 +52,12 @@ export function createHandOff(deps: HandOffDeps) {
     }
   }
 
+  /** The conversation's language, for staff to see which language the user wrote in. */
+  async function localeOf(input: HandOffInput): Promise<Locale | null> {
+    const record = input.conversationId ? await deps.store.getConversation(input.conversationId) : null;
+    return isLocale(record?.locale) ? record.locale : null;
+  }
+
   /** The stored history, then the turn's own messages (the user's "Send" included). */
   async function transcriptOf(input: HandOffInput) {
     const now = deps.now();
@@ -81,6 +88,7 @@ export function createHandOff(deps: HandOffDeps) {
       generationIds: input.generationIds,
       stepsTried: input.stepsTried,
       transcript: await transcriptOf(input),
+      locale: await localeOf(input),
     });
     const refund = verified ? await refundOrPropose(packet) : { issued: 0, proposed: 0, packet };
     return {

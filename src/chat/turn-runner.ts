@@ -18,6 +18,8 @@ import type { ConversationRecord, StoredMessage, SupportStore } from '../core/su
 import type { KnowledgeBase } from '../knowledge/knowledge-base.ts';
 import { understand } from '../understanding/index.ts';
 import { checkFindings, loadRecentRuns } from './account-lookups.ts';
+import { DEFAULT_LOCALE } from '../i18n/locales.ts';
+import { localizeMessage } from './flow-texts.ts';
 import type { Identity } from './identity.ts';
 
 export interface TurnRunnerDeps {
@@ -101,10 +103,10 @@ export function createTurnRunner(deps: TurnRunnerDeps) {
     }
   }
 
-  /** The messages the flow added since it had `before`, stamped from `at` on. */
-  function newMessages(before: number, snapshot: TroubleshootSnapshot, at: number): StoredMessage[] {
+  /** The messages the flow added since it had `before`, stamped from `at` on, in the conversation's language. */
+  function newMessages(before: number, snapshot: TroubleshootSnapshot, at: number, locale: string | null): StoredMessage[] {
     const { messages, messageCount } = snapshot.context;
-    const fresh = messages.slice(Math.max(0, messages.length - (messageCount - before)));
+    const fresh = messages.slice(Math.max(0, messages.length - (messageCount - before))).map((m) => localizeMessage(m, locale));
     return fresh.map((m, i) => ({
       id: deps.newId('msg'),
       from: m.from,
@@ -115,31 +117,36 @@ export function createTurnRunner(deps: TurnRunnerDeps) {
     }));
   }
 
-  /** The flow's event for what the user sent. */
-  function eventOf(input: UserInput, context: TroubleshootContext): TroubleshootEvent {
+  /** The flow's event for what the user sent, read in the conversation's language (else the one it is written in). */
+  function eventOf(input: UserInput, context: TroubleshootContext, locale: string | null): TroubleshootEvent {
     if ('option' in input) return { type: 'user.chose', option: input.option };
     // Card numbers and passwords never reach the snapshot, the stored messages or the packet.
     const text = maskSecrets(input.text);
     // The masks are the desk's own words, not the user's: "[card ending 1111]" must not read as "all good".
     const readable = text.replace(MASKS, ' ');
-    const { intent, confidence, candidates, fields } = understand(readable, { now: deps.now(), timezone: context.timezone ?? 'UTC' });
-    // The articles are searched for a question, or for text read as nothing else that looks like one.
-    const asks = intent === 'question' || (intent === null && deps.kb.isQuestion(text));
-    return { type: 'user.said', text, understood: { intent, confidence, candidates, fields }, answer: asks ? deps.kb.answer(text) : null };
+    // Without a language yet, the service's guess at this very text was not sure: English, not a second guess.
+    const understood = understand(readable, { now: deps.now(), timezone: context.timezone ?? 'UTC', locale: locale ?? DEFAULT_LOCALE });
+    const { intent, confidence, candidates, fields } = understood;
+    // The articles are searched for a question, or for text read as nothing else that looks like one,
+    // in the language the text was read in: the answer comes from that language's article.
+    const lang = locale ?? understood.locale;
+    const asks = intent === 'question' || (intent === null && deps.kb.isQuestion(text, lang));
+    return { type: 'user.said', text, understood: { intent, confidence, candidates, fields }, answer: asks ? deps.kb.answer(text, lang) : null };
   }
 
   return {
     /** A new conversation's first turn (the greeting, after the account's recent runs), stored at version 0. */
-    async begin(id: string, identity: Identity, timezone: string | null): Promise<TurnOutcome> {
+    async begin(id: string, identity: Identity, timezone: string | null, locale: string | null = null): Promise<TurnOutcome> {
       const email = identity.kind === 'verified' ? identity.email : null;
       const actor = createActor(machine, { input: { identity: email === null ? null : { email }, timezone, conversationId: id } });
       const { snapshot, persisted } = await play(actor, null);
       const now = deps.now();
-      const messages = newMessages(0, snapshot, now);
+      const messages = newMessages(0, snapshot, now, locale);
       const state = flowState(snapshot);
       await deps.store.createConversation(
         {
           id,
+          ...(locale && { locale }),
           channel: 'widget',
           ownerEmail: email,
           ownerToken: null,
@@ -167,10 +174,11 @@ export function createTurnRunner(deps: TurnRunnerDeps) {
       const context = { ...upgradeContext(stored.context), version: record.version };
       const snapshot: typeof stored = { ...stored, context };
       const actor = createActor(machine, { snapshot, input: { identity: null, timezone: null } });
-      const played = await play(actor, eventOf(input, context));
+      const locale = record.locale ?? null;
+      const played = await play(actor, eventOf(input, context, locale));
       const now = deps.now();
       // After the last turn's messages even within the same millisecond: times keep the order.
-      const messages = newMessages(context.messageCount, played.snapshot, Math.max(now, record.updatedAt + 1));
+      const messages = newMessages(context.messageCount, played.snapshot, Math.max(now, record.updatedAt + 1), locale);
       const state = flowState(played.snapshot);
       const packetRef = played.snapshot.context.handOff?.ref ?? record.packetRef;
       const saved = await deps.store.saveTurn(

@@ -100,6 +100,7 @@ export function buildPacket(
     // Incomplete until support knows who, where, what and when: then it waits on the user.
     status: missing.length > 0 ? 'needs_info' : 'open',
     createdAt: new Date(meta.now).toISOString(),
+    ...(report.locale && { locale: report.locale }),
   };
 }
 
@@ -143,5 +144,7 @@ export function joinPacket(existing: Packet, report: Report, reconciliation: Rec
     missing,
     transcript: boundTranscript(appendNew(existing.transcript, incoming.transcript)),
     status: existing.status === 'needs_info' && missing.length === 0 ? 'open' : existing.status,
+    // The language the case was first told in stays the case's.
+    ...(!existing.locale && incoming.locale && { locale: incoming.locale }),
   };
 }

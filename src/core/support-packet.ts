@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { locales } from '../i18n/locales.ts';
 import { GenerationStatus, Studio, isoDateTime } from './platform-types.ts';
 
 export const channels = ['widget', 'email', 'slack'] as const;
@@ -80,6 +81,8 @@ export const Packet = z.object({
   transcript: z.array(TranscriptEntry),
   status: PacketStatus,
   createdAt: isoDateTime,
+  /** The user's language (en, fr, es, de, pt) when the desk knows it; staff read the packet in English. */
+  locale: z.enum(locales).optional(),
 });
 export type Packet = z.infer<typeof Packet>;
 
@@ -97,6 +100,7 @@ export const Report = z.object({
   generationIds: z.array(z.string()).default([]),
   stepsTried: z.array(Step).default([]),
   transcript: z.array(TranscriptEntry).default([]),
+  locale: z.enum(locales).nullable().default(null),
 });
 export type Report = z.infer<typeof Report>;
 export type ReportInput = z.input<typeof Report>;

@@ -20,6 +20,11 @@ export interface ConversationRecord {
   state: string;
   snapshot: unknown;
   packetRef: string | null;
+  /**
+   * The conversation's language (a `Locale`): the one asked for at the start or switched to, else
+   * the first sure guess from the user's words; null (or absent) until then.
+   */
+  locale?: string | null;
   /** How many turns have been written; a write must name the version it read. */
   version: number;
   createdAt: number;
@@ -89,6 +94,11 @@ export interface SupportStore {
    * process holds it: true when this caller may file the packet. The next `saveTurn` lets it go.
    */
   claimHandOff(id: string, version: number, now: number, leaseMs: number): Promise<boolean>;
+  /**
+   * Sets the conversation's language. `onlyIfUnset`: only when it has none yet (a guess from the
+   * user's words never overrides one asked for, nor an earlier guess). Answers the language it has now.
+   */
+  setConversationLocale(id: string, locale: string, options: { onlyIfUnset: boolean }): Promise<string | null>;
   /**
    * Appends messages from outside the flow (support staff's replies) after the last one, with the
    * outbox rows they bring (rows whose dedupe key exists already are left as they are), atomically.

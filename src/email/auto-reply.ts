@@ -1,5 +1,7 @@
 import type { Packet } from '../core/support-packet.ts';
-import { STUDIO_NAMES, formatMoment } from './mail-format.ts';
+import { DEFAULT_LOCALE, type Locale, STAFF_LOCALE, isLocale } from '../i18n/locales.ts';
+import { translator } from '../i18n/messages.ts';
+import { formatMoment } from './mail-format.ts';
 
 /**
  * The queued auto-reply ('email.auto_reply' outbox payload): composed when the report is filed.
@@ -13,35 +15,33 @@ export interface AutoReplyPayload {
   references: string[];
 }
 
-const ASK: Record<Packet['missing'][number], string> = {
-  accountEmail: 'the email address you sign in with',
-  studio: 'which studio you used (Image, Video, Music or Storyboard)',
-  prompt: 'the prompt you used, as you typed it',
-  timestamp: 'when it happened (date and time, with your time zone)',
-};
+type T = ReturnType<typeof translator>;
 
-const GENERAL_HELP = [
-  'What usually helps in the meantime:',
-  '- Retry once: most failures (a model timeout, a brief capacity limit) pass on a second attempt.',
-  '- If it fails again, change one thing: a simpler prompt, a lower resolution or one reference image fewer.',
-  '- Open the Credits page to see your balance and spends: failed runs are not meant to cost credits.',
-].join('\n');
+const askFor = (t: T, field: Packet['missing'][number]) => t(`email.missing.${field}`);
 
-function describeRuns(packet: Packet): string[] {
+const generalHelp = (t: T) => [t('email.help_intro'), `- ${t('email.help.retry')}`, `- ${t('email.help.simplify')}`, `- ${t('email.help.credits')}`].join('\n');
+
+/** In another language than staff's, which language support answers in (and that theirs is welcome). */
+function staffLanguage(t: T, locale: Locale): string[] {
+  return locale === STAFF_LOCALE ? [] : [t('email.staff_language', { language: t(`language.${locale}`) }), ''];
+}
+
+function describeRuns(packet: Packet, t: T, locale: Locale): string[] {
   const runs = packet.findings?.runs ?? [];
   return runs.map((run) => {
-    const when = formatMoment(run.createdAt, packet.timezone);
-    const what = `${STUDIO_NAMES[run.studio]} run ${run.generationId}, started ${when}`;
-    const outcome = run.error ? `${run.status} with "${run.error.message}"` : run.stuck ? 'stuck while processing' : run.status;
+    const when = formatMoment(run.createdAt, packet.timezone, locale);
+    const what = t('email.run', { studio: t(`studio.${run.studio}`), id: run.generationId, when });
+    const status = t(`run.status.${run.status}`);
+    const outcome = run.error ? t('email.run_error', { status, message: run.error.message }) : run.stuck ? t('email.run_stuck') : status;
     const money =
       run.verdict === 'refund_due'
-        ? `It cost ${run.charged} credits that were not refunded: ${run.outstanding} credits are due back to you, and our team will confirm the refund.`
+        ? t('email.money.refund_due', { charged: run.charged, outstanding: run.outstanding })
         : run.verdict === 'refunded'
-          ? `It was charged ${run.charged} credits and already refunded.`
+          ? t('email.money.refunded', { charged: run.charged })
           : run.verdict === 'not_charged'
-            ? 'You were not charged for it.'
-            : 'It has not finished yet.';
-    return `- ${what}: ${outcome}. ${money}`;
+            ? t('email.money.not_charged')
+            : t('email.money.in_progress');
+    return `- ${t('email.run_line', { what, outcome, money })}`;
   });
 }
 
@@ -49,6 +49,8 @@ function describeRuns(packet: Packet): string[] {
  * The one automatic answer to a report from a verified sender (RFC 3834: sent only to a person,
  * marked auto-replied): the case's ref, what the desk found on the account (for a verified
  * account holder), what it read in the message, and a request for only what is still missing.
+ * Written in `locale`, the language of the report (English by default), with its dates; the user's
+ * own words (prompt, error) as they wrote them, and in another language a line on staff's.
  */
 export function composeAutoReply(input: {
   packet: Packet;
@@ -58,39 +60,37 @@ export function composeAutoReply(input: {
   subject: string;
   inReplyTo: string | null;
   references: readonly string[];
+  locale?: string | null;
 }): AutoReplyPayload {
   const { packet } = input;
-  const greeting = input.name ? `Hello ${input.name.split(/\s+/)[0]},` : 'Hello,';
+  const locale: Locale = isLocale(input.locale) ? input.locale : DEFAULT_LOCALE;
+  const t = translator(locale);
+  const greeting = input.name ? t('email.greeting_named', { name: input.name.split(/\s+/)[0] ?? '' }) : t('email.greeting');
   const lines: string[] = [greeting, ''];
-  lines.push(
-    input.joined
-      ? `thank you for the details: we added them to your case ${packet.ref}.`
-      : `thank you for writing. Your report is case ${packet.ref}; please keep [${packet.ref}] in the subject when you write about it.`,
-    '',
-  );
+  lines.push(input.joined ? t('email.joined', { ref: packet.ref }) : t('email.new_case', { ref: packet.ref }), '');
   if (!packet.verified) {
-    lines.push('We could not confirm that this message came from the account holder\'s mailbox, so this reply contains no details about any account. Our team will look into it and write to you.', '', GENERAL_HELP, '');
+    lines.push(t('email.unverified'), '', generalHelp(t), '');
   } else if (!input.accountFound) {
-    lines.push(`We found no PrismPoster account for ${packet.accountEmail ?? 'this address'}.`, '');
+    lines.push(t('email.no_account', { email: packet.accountEmail ?? t('email.this_address') }), '');
   } else {
-    const runs = describeRuns(packet);
-    lines.push(...(runs.length > 0 ? ['What we found on your account:', ...runs] : ['We found no failed or stuck run on your account that matches your message yet; our team will look closer.']), '');
+    const runs = describeRuns(packet, t, locale);
+    lines.push(...(runs.length > 0 ? [t('email.found_intro'), ...runs] : [t('email.found_none')]), '');
   }
   const understood = [
-    packet.studio && `- Studio: ${STUDIO_NAMES[packet.studio]}`,
-    packet.prompt && `- Prompt: "${packet.prompt}"`,
-    packet.errorMessage && `- Error: "${packet.errorMessage}"`,
-    packet.occurredAt && `- When: ${formatMoment(packet.occurredAt, packet.timezone)}`,
+    packet.studio && `- ${t('email.understood.studio', { studio: t(`studio.${packet.studio}`) })}`,
+    packet.prompt && `- ${t('email.understood.prompt', { prompt: packet.prompt })}`,
+    packet.errorMessage && `- ${t('email.understood.error', { error: packet.errorMessage })}`,
+    packet.occurredAt && `- ${t('email.understood.when', { when: formatMoment(packet.occurredAt, packet.timezone, locale) })}`,
   ].filter((l): l is string => Boolean(l));
-  if (understood.length > 0) lines.push('What we understood:', ...understood, '');
+  if (understood.length > 0) lines.push(t('email.understood_intro'), ...understood, '');
   if (packet.missing.length > 0) {
-    lines.push('To resolve it in one reply we still need:', ...packet.missing.map((m) => `- ${ASK[m]}`), '', 'Just answer this email with them.', '');
+    lines.push(t('email.missing_intro'), ...packet.missing.map((m) => `- ${askFor(t, m)}`), '', t('email.missing_outro'), '');
   } else {
-    lines.push('You do not need to send anything else: our team has what it needs and will get back to you.', '');
+    lines.push(t('email.nothing_missing'), '');
   }
-  lines.push('PrismPoster Support (this is an automatic reply)');
+  lines.push(...staffLanguage(t, locale), t('email.signature'));
   const text = lines.join('\n');
-  const base = input.subject.replace(/\[PKT-[A-Z0-9]{6,10}\]\s*/g, '').trim() || 'Your support request';
+  const base = input.subject.replace(/\[PKT-[A-Z0-9]{6,10}\]\s*/g, '').trim() || t('email.subject_default');
   return {
     ref: packet.ref,
     subject: `[${packet.ref}] ${/^re:/i.test(base) ? base : `Re: ${base}`}`,
@@ -106,20 +106,24 @@ export function composeAutoReply(input: {
  * back, since the From address may be somebody else's: the desk must not mail a stranger's words
  * from our domain to a third party.
  */
-export function composeAcknowledgement(ref: string): AutoReplyPayload {
+export function composeAcknowledgement(ref: string, asked?: string | null): AutoReplyPayload {
+  // The language it was written in is all that is taken from the message.
+  const locale: Locale = isLocale(asked) ? asked : DEFAULT_LOCALE;
+  const t = translator(locale);
   const text = [
-    'Hello,',
+    t('email.greeting'),
     '',
-    `thank you for writing to PrismPoster Support. Your message is case ${ref}; please keep [${ref}] in the subject when you write about it.`,
+    t('email.ack.thanks', { ref }),
     '',
-    "We could not confirm that this message came from the account holder's mailbox, so this reply contains no details about any account and does not repeat what the message said. Our team will look into it and write to you.",
+    t('email.ack.unverified'),
     '',
-    GENERAL_HELP,
+    generalHelp(t),
     '',
-    'If you have not told us yet, it helps to know:',
-    ...(['accountEmail', 'studio', 'prompt', 'timestamp'] as const).map((m) => `- ${ASK[m]}`),
+    t('email.ack.ask_intro'),
+    ...(['accountEmail', 'studio', 'prompt', 'timestamp'] as const).map((m) => `- ${askFor(t, m)}`),
     '',
-    'PrismPoster Support (this is an automatic reply)',
+    ...staffLanguage(t, locale),
+    t('email.signature'),
   ].join('\n');
-  return { ref, subject: `[${ref}] We received your message`, text, inReplyTo: null, references: [] };
+  return { ref, subject: `[${ref}] ${t('email.ack.subject')}`, text, inReplyTo: null, references: [] };
 }

@@ -5,7 +5,7 @@ import type { SupportStore } from '../core/support-store.ts';
 import { composeAcknowledgement, composeAutoReply } from './auto-reply.ts';
 import type { EmailStore, ProcessedMessage, RecordResult } from './email-store.ts';
 import { DEFAULT_EMAIL_LIMITS, type EmailLimits, type EmailRejectReason, EmailRejectedError } from './email-report.ts';
-import { type FiledEmail, fileEmailReport } from './file-email-report.ts';
+import { type FiledEmail, emailLocale, fileEmailReport } from './file-email-report.ts';
 import { type ParseOptions, type ParsedEmail, parseEmail, toBytes } from './parse-email.ts';
 import { isTrustedSender } from './sender-trust.ts';
 
@@ -121,6 +121,8 @@ export function createEmailIntake(deps: EmailIntakeDeps) {
     if ((await deps.emailStore.countAutoReplies(sender, deps.now() - DAY_MS)) >= maxReplies) return none('suppressed');
     const taken = trusted ? null : takeUnverifiedReply();
     if (!trusted && !taken) return none('suppressed');
+    // Answered in the language this message was written in (the case's, when this one does not tell).
+    const locale = emailLocale(parsed) ?? packet.locale ?? null;
     const payload = trusted
       ? composeAutoReply({
           packet,
@@ -130,8 +132,9 @@ export function createEmailIntake(deps: EmailIntakeDeps) {
           subject: parsed.report.subject,
           inReplyTo: parsed.report.messageId,
           references: [...parsed.references, ...(parsed.report.messageId ? [parsed.report.messageId] : [])],
+          locale,
         })
-      : composeAcknowledgement(packet.ref);
+      : composeAcknowledgement(packet.ref, locale);
     const item = { id: deps.newId('out'), kind: 'email.auto_reply', destination: parsed.report.from, payload, dedupeKey, packetRef: packet.ref };
     return { status: 'queued' as const, items: [item], release: () => taken?.release() };
   }

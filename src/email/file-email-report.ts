@@ -6,6 +6,8 @@ import { reconcileWithRecords } from '../core/reconcile-service.ts';
 import { type Packet, Report, type ReportInput } from '../core/support-packet.ts';
 import type { OutboxItem, PacketEffects, SupportStore } from '../core/support-store.ts';
 import { matchRun, resolveLibraryIds, runWindow } from './match-run.ts';
+import { type Locale, isLocale } from '../i18n/locales.ts';
+import { guessLocale } from '../understanding/index.ts';
 import type { ParsedEmail } from './parse-email.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -36,6 +38,12 @@ export interface FiledEmail {
   effects: (extra: OutboxItem[]) => PacketEffects;
 }
 
+/** The language the user wrote in, when sure (a few words at least; a close call is none). */
+export function emailLocale(parsed: ParsedEmail): Locale | null {
+  const guessed = guessLocale(parsed.ownText);
+  return isLocale(guessed) ? guessed : null;
+}
+
 const clip = (text: string) =>
   text.length <= MAX_TRANSCRIPT ? text : `${text.slice(0, MAX_TRANSCRIPT)}\n[… ${text.length - MAX_TRANSCRIPT} more characters]`;
 
@@ -43,6 +51,7 @@ const clip = (text: string) =>
 function toReport(parsed: ParsedEmail, verified: boolean, now: number): ReportInput {
   const r = parsed.report;
   return {
+    locale: emailLocale(parsed),
     channel: 'email',
     accountEmail: r.accountEmail && Email.safeParse(r.accountEmail).success ? r.accountEmail : null,
     verified,

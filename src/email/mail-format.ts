@@ -1,4 +1,5 @@
 import type { Studio } from '../core/platform-types.ts';
+import { dateLocaleOf } from '../i18n/messages.ts';
 
 /** Escapes text for HTML element content and attribute values. */
 export function escapeHtml(text: string): string {
@@ -24,25 +25,30 @@ export function textToHtml(text: string): string {
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
-/** `20 Nov 2026, 14:05 (Europe/Berlin)`: a moment as the user sees it, else in UTC. */
-export function formatMoment(iso: string, timezone: string | null): string {
+/**
+ * `20 Nov 2026, 14:05 (Europe/Berlin)`: a moment as the user sees it, else in UTC, written the way
+ * `locale` writes dates (`20 nov. 2026, 14:05` in French); English (staff's) by default.
+ */
+export function formatMoment(iso: string, timezone: string | null, locale?: string | null): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
   const offset = timezone ? /^([+-])(\d{2}):(\d{2})$/.exec(timezone) : null;
   if (offset) {
     // A bare offset is no zone Intl knows: shift the moment and show it as UTC, labelled with the offset.
     const minutes = (offset[1] === '-' ? -1 : 1) * (Number(offset[2]) * 60 + Number(offset[3]));
-    return formatMoment(new Date(date.getTime() + minutes * 60_000).toISOString(), 'UTC').replace('(UTC)', `(UTC${timezone})`);
+    return formatMoment(new Date(date.getTime() + minutes * 60_000).toISOString(), 'UTC', locale).replace('(UTC)', `(UTC${timezone})`);
   }
+  const tag = dateLocaleOf(locale);
   for (const zone of [timezone, 'UTC']) {
     if (!zone) continue;
-    let formatter = formatters.get(zone);
+    const key = `${tag}|${zone}`;
+    let formatter = formatters.get(key);
     try {
-      formatter ??= new Intl.DateTimeFormat('en-GB', { timeZone: zone, dateStyle: 'medium', timeStyle: 'short' });
+      formatter ??= new Intl.DateTimeFormat(tag, { timeZone: zone, dateStyle: 'medium', timeStyle: 'short' });
     } catch {
       continue;
     }
-    formatters.set(zone, formatter);
+    formatters.set(key, formatter);
     return `${formatter.format(date)} (${zone})`;
   }
   return iso;

@@ -1,4 +1,5 @@
 import type { Packet } from '../core/support-packet.ts';
+import { LANGUAGE_NAMES_EN } from '../i18n/locales.ts';
 import { STUDIO_NAMES, escapeHtml, formatMoment } from './mail-format.ts';
 
 /** A mail's content: subject and the same message as text and as HTML. */
@@ -13,6 +14,8 @@ function fields(packet: Packet): [string, string][] {
   return [
     ['Status', `${packet.status} (channel ${packet.channel}, created ${packet.createdAt})`],
     ['Account', `${packet.accountEmail ?? 'unknown'} — ${packet.verified ? 'verified' : 'NOT verified: no account data'}`],
+    // The user's words below are as they wrote them; this says in which language.
+    ...(packet.locale ? [['Language', LANGUAGE_NAMES_EN[packet.locale]] as [string, string]] : []),
     ['Studio', packet.studio ? STUDIO_NAMES[packet.studio] : 'unknown'],
     ['Prompt', packet.prompt ? `"${packet.prompt}"` : 'unknown'],
     ['Settings', packet.settings ? Object.entries(packet.settings).map(([k, v]) => `${k} ${String(v)}`).join(', ') : '—'],

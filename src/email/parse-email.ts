@@ -26,6 +26,11 @@ export interface ParsedEmail {
   fromName: string;
   /** What the user wrote (and forwarded), for the packet's transcript. */
   text: string;
+  /**
+   * The subject and the start of the user's own words (nothing quoted or forwarded): what tells their
+   * language. A few hundred words tell it; guessing over a 20 MB body would hold the event loop up.
+   */
+  ownText: string;
   /** The `Date` header, epoch ms, when it parses. */
   date: number | null;
   /** `In-Reply-To` and `References`, oldest first, for answering in the same thread. */
@@ -38,6 +43,9 @@ export interface ParsedEmail {
 }
 
 const MAX_TEXT = 100_000;
+/** The subject without a case ref or Re:/Fwd: prefixes: the user's own words. */
+const ownSubject = (subject: string) => subject.replace(PACKET_REF, ' ').replace(/^\s*(?:(?:re|fwd?|fw|aw|wg|sv|tr)\s*:\s*|\[\s*\]\s*)+/gi, '').trim();
+const OWN_TEXT_FOR_LANGUAGE = 2000;
 const Email = z.email();
 const isEmail = (value: string) => Email.safeParse(value).success;
 
@@ -150,6 +158,7 @@ async function readEmail(bytes: Uint8Array, options: ParseOptions): Promise<Pars
     headers: email.headers,
     fromName: repairC1(sender?.name ?? ''),
     text: `${parts.own}${forwardedText}${attachments.length ? `\n\n[attachments: ${attachments.join(', ')}]` : ''}`.trim(),
+    ownText: `${ownSubject(subject)}\n${parts.own.slice(0, OWN_TEXT_FOR_LANGUAGE)}`.trim(),
     date,
     references: [...new Set([...messageIds(email.references), ...messageIds(email.inReplyTo)])],
     stepsTried: fields.stepsTried,

@@ -1,7 +1,8 @@
 import MiniSearch from 'minisearch';
 import type { SearchResult } from 'minisearch';
+import { DEFAULT_LOCALE, type Locale, isLocale } from '../i18n/locales.ts';
 import type { KnowledgeArticle } from './article.ts';
-import { isQuestion } from './is-question.ts';
+import { searchRules } from './languages.ts';
 import { pickExcerpt } from './pick-excerpt.ts';
 
 export type { KnowledgeArticle } from './article.ts';
@@ -21,27 +22,20 @@ export interface KnowledgeAnswer {
   text: string;
 }
 
-/** The knowledge base port the troubleshooting flow sees. Pure and synchronous; runs on Workers. */
+/**
+ * The knowledge base port the troubleshooting flow sees. Pure and synchronous; runs on Workers.
+ * `locale` (default English) picks the language: its articles, searched with its words. An article
+ * has the same id in every language.
+ */
 export interface KnowledgeBase {
   /** Articles matching the query, best first (default limit 5). */
-  search(query: string, limit?: number): KnowledgeHit[];
+  search(query: string, limit?: number, locale?: string): KnowledgeHit[];
   /** A reply from the best article, or null when nothing matches well enough to be a real answer. */
-  answer(question: string): KnowledgeAnswer | null;
+  answer(question: string, locale?: string): KnowledgeAnswer | null;
   /** Cheap heuristic: does this message look like a question worth looking up? */
-  isQuestion(text: string): boolean;
-  get(id: string): KnowledgeArticle | undefined;
+  isQuestion(text: string, locale?: string): boolean;
+  get(id: string, locale?: string): KnowledgeArticle | undefined;
 }
-
-// Function words, and the small talk of a troubleshooting chat ("yes", "still", "thanks"), carry
-// no topic; dropping them keeps "it worked" or "still failing" from matching an article.
-const STOP_WORDS = new Set(
-  ('a about after again all also am an and any are as at be been but by can could did do does ' +
-    'for from get got had has have hello hey hi how i if in is it its just me my no not now of ' +
-    'happened help ok okay on or our please should so some still thank thanks that the their them ' +
-    'then there these they this to too us was we were what when where which who why will with work ' +
-    'worked working works would yes you your')
-    .split(' '),
-);
 
 /** Minimum score of the best hit for a question; below it the match is incidental. */
 const MIN_QUESTION_SCORE = 4;
@@ -50,27 +44,19 @@ const MEMO_SIZE = 2048;
 /** A statement ("Image Studio", "gen_7 failed") needs far stronger evidence to be read as a question. */
 const MIN_STATEMENT_SCORE = 25;
 
-function processTerm(term: string): string | null {
-  const lower = term.toLowerCase().replace(/[’']s$/, '');
-  return lower.length < 2 || STOP_WORDS.has(lower) ? null : lower;
-}
-
 /** How many different words of the query matched the article. */
 function matchedQueryTerms(result: SearchResult): number {
   return new Set(result.queryTerms).size;
 }
 
-/**
- * Builds an in-memory knowledge base over the articles (usually `articles` from
- * `knowledge/articles.generated.ts`): MiniSearch over title, questions and body, with the
- * users' phrasings (questions) and the title weighted above the body.
- */
-export function createKnowledgeBase(articles: readonly KnowledgeArticle[]): KnowledgeBase {
+/** One language's articles and their index. */
+function createIndex(articles: readonly KnowledgeArticle[], locale: Locale) {
+  const rules = searchRules(locale);
   const byId = new Map(articles.map((article) => [article.id, article]));
   const index = new MiniSearch({
     fields: ['title', 'questions', 'body'],
     storeFields: ['title'],
-    processTerm,
+    processTerm: rules.processTerm,
     searchOptions: {
       boost: { questions: 3, title: 2, body: 1 },
       fuzzy: 0.2,
@@ -79,36 +65,71 @@ export function createKnowledgeBase(articles: readonly KnowledgeArticle[]): Know
     },
   });
   index.addAll(articles.map((article) => ({ ...article, questions: article.questions.join('\n') })));
+  return {
+    byId,
+    rank: (query: string): SearchResult[] => index.search(query),
+    isQuestion: rules.isQuestion,
+    // English terms are the words themselves; another language's are stems, found in the body as stems.
+    excerpt: (body: string, terms: readonly string[]) => pickExcerpt(body, terms, undefined, locale === DEFAULT_LOCALE ? undefined : rules.processTerm),
+  };
+}
 
-  const rank = (query: string): SearchResult[] => index.search(query);
-  /** Answers already found, by exact text (a bounded memo: oldest out first). */
+/**
+ * Builds an in-memory knowledge base over the articles (usually `articles` from
+ * `knowledge/articles.generated.ts`, and `translations`, the same articles in other languages):
+ * MiniSearch over title, questions and body, with the users' phrasings (questions) and the title
+ * weighted above the body; words stemmed the language's way (NLP.js) but in English.
+ */
+export function createKnowledgeBase(
+  articles: readonly KnowledgeArticle[],
+  translations: Partial<Record<Locale, readonly KnowledgeArticle[]>> = {},
+): KnowledgeBase {
+  const sources: Partial<Record<Locale, readonly KnowledgeArticle[]>> = { ...translations, [DEFAULT_LOCALE]: articles };
+  /** Indexes by language, each built the first time its language is asked for. */
+  const indexes = new Map<Locale, ReturnType<typeof createIndex>>();
+  const indexOf = (asked: string | undefined) => {
+    const locale = isLocale(asked) && sources[asked] ? asked : DEFAULT_LOCALE;
+    let index = indexes.get(locale);
+    if (!index) {
+      index = createIndex(sources[locale] ?? articles, locale);
+      indexes.set(locale, index);
+    }
+    return { locale, index };
+  };
+  indexOf(DEFAULT_LOCALE);
+  /** Answers already found, by language and exact text (a bounded memo: oldest out first). */
   const answers = new Map<string, KnowledgeAnswer | null>();
 
   return {
-    search(query, limit = 5) {
-      return rank(query)
+    search(query, limit = 5, locale) {
+      return indexOf(locale)
+        .index.rank(query)
         .slice(0, limit)
         .map((result) => ({ id: String(result.id), title: String(result.title), score: result.score }));
     },
-    answer(question) {
+    answer(question, asked) {
+      const { locale, index } = indexOf(asked);
       // The same few questions come again and again: an answer depends on the text alone.
-      const known = answers.get(question);
+      const key = `${locale}\u0000${question}`;
+      const known = answers.get(key);
       if (known !== undefined) return known;
-      const found = findAnswer(question);
+      const found = findAnswer(index, question);
       if (answers.size >= MEMO_SIZE) {
         const oldest = answers.keys().next();
         if (!oldest.done) answers.delete(oldest.value);
       }
-      answers.set(question, found && Object.freeze(found));
+      answers.set(key, found && Object.freeze(found));
       return found;
     },
-    isQuestion,
-    get(id) {
-      return byId.get(id);
+    isQuestion(text, locale) {
+      return indexOf(locale).index.isQuestion(text);
+    },
+    get(id, locale) {
+      return indexOf(locale).index.byId.get(id);
     },
   };
 
-  function findAnswer(question: string): KnowledgeAnswer | null {
+  function findAnswer({ rank, byId, isQuestion, excerpt }: ReturnType<typeof createIndex>, question: string): KnowledgeAnswer | null {
     const best = rank(question)[0];
     if (!best) return null;
     // One matching word is enough when the user asked ("where is my video?"). Without a question
@@ -121,6 +142,6 @@ export function createKnowledgeBase(articles: readonly KnowledgeArticle[]): Know
     if (!enough) return null;
     const article = byId.get(String(best.id));
     if (!article) return null;
-    return { articleId: article.id, title: article.title, text: pickExcerpt(article.body, best.terms) };
+    return { articleId: article.id, title: article.title, text: excerpt(article.body, best.terms) };
   }
 }

@@ -1,9 +1,10 @@
 /** The longest reply the knowledge base gives, in characters. */
 export const MAX_EXCERPT_LENGTH = 600;
 
-/** Lowercase word tokens of a text, split like MiniSearch's default tokenizer. */
-function words(text: string): Set<string> {
-  return new Set(text.toLowerCase().split(/[\s\p{P}\p{Z}]+/u).filter(Boolean));
+/** Lowercase word tokens of a text, split like MiniSearch's default tokenizer (and made index terms by `process`). */
+function words(text: string, process?: (word: string) => string | null): Set<string> {
+  const tokens = text.toLowerCase().split(/[\s\p{P}\p{Z}]+/u).filter(Boolean);
+  return new Set(process ? tokens.map(process).filter((t): t is string => t !== null) : tokens);
 }
 
 /** Cuts a block at the last sentence or bullet end that fits, or at a word with an ellipsis. */
@@ -24,6 +25,8 @@ export function pickExcerpt(
   body: string,
   matchedTerms: readonly string[],
   max: number = MAX_EXCERPT_LENGTH,
+  /** How the index made terms of words, when they are not the words themselves (a stemmed language). */
+  processTerm?: (word: string) => string | null,
 ): string {
   const blocks = body
     .split(/\n\s*\n/)
@@ -32,7 +35,7 @@ export function pickExcerpt(
   let best = blocks[0] ?? '';
   let bestScore = 0;
   for (const block of blocks) {
-    const present = words(block);
+    const present = words(block, processTerm);
     const score = matchedTerms.filter((term) => present.has(term)).length;
     if (score > bestScore) {
       best = block;

@@ -195,6 +195,25 @@ export function supportStoreContract(name: string, make: MakeSupportStore): void
         ]);
       });
 
+      it('keeps a conversation’s language: set once by a guess, changed only when asked, through turns', async () => {
+        await store.createConversation(conversation('conv_1'), opening);
+        expect(await store.setConversationLocale('conv_1', 'fr', { onlyIfUnset: true })).toBe('fr');
+        // A second guess finds it set and leaves it.
+        expect(await store.setConversationLocale('conv_1', 'es', { onlyIfUnset: true })).toBe('fr');
+        await store.saveTurn(
+          { id: 'conv_1', state: 'retry', snapshot: { value: 'retry' }, packetRef: null, updatedAt: T0 + 2000, expiresAt: T0 + 48 * HOUR_MS },
+          0,
+          [],
+        );
+        expect((await store.getConversation('conv_1'))?.locale).toBe('fr');
+        expect(await store.setConversationLocale('conv_1', 'de', { onlyIfUnset: false })).toBe('de');
+        expect((await store.getConversation('conv_1'))?.locale).toBe('de');
+        // A conversation created with its language reads back with it.
+        await store.createConversation({ ...conversation('conv_2'), locale: 'pt' }, []);
+        expect((await store.getConversation('conv_2'))?.locale).toBe('pt');
+        expect(await store.setConversationLocale('conv_nobody', 'fr', { onlyIfUnset: false })).toBeNull();
+      });
+
       it('lists the messages after one of them, in order, a staff author kept; all of them from null or an id not its own', async () => {
         await store.createConversation(conversation('conv_1'), opening);
         await store.createConversation(conversation('conv_2'), [message('msg_other', 'bot', 'Hi', T0)]);

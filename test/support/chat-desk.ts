@@ -6,7 +6,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
 import { serveApp } from './serve-app.ts';
 import { chatApiRoutes } from '../../src/chat/chat-routes.ts';
-import { Conversation, ErrorBody, Started, Turn } from '../../src/chat/chat-schemas.ts';
+import { Conversation, ErrorBody, LocaleSwitched, Started, Turn } from '../../src/chat/chat-schemas.ts';
 import { loadConfig } from '../../src/config.ts';
 import { seedDemoIfEmpty } from '../../adapters/db/seed-demo.ts';
 import { type NodeDesk, openNodeDesk } from '../../adapters/node/node-desk.ts';
@@ -146,6 +146,11 @@ export function chatClient(baseUrl: string, headers: Record<string, string> = {}
       const answer = await request(baseUrl, 'GET', `/api/conversations/${id}`, { headers });
       expectStatus(answer, 200, 'get');
       return Conversation.parse(answer.body);
+    },
+    async switchLocale(id: string, locale: string) {
+      const answer = await request(baseUrl, 'POST', `/api/conversations/${id}/locale`, { body: { locale }, headers });
+      expectStatus(answer, 200, `switch to ${locale}`);
+      return LocaleSwitched.parse(answer.body);
     },
     /** Any call, unchecked: for the error cases. */
     raw(method: string, path: string, body?: unknown, extraHeaders: Record<string, string> = {}) {

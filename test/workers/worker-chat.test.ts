@@ -28,6 +28,32 @@ describe('the desk on Workers (workerd + D1)', () => {
     await seedDemoD1();
   });
 
+  it('speaks the five languages: asked for at the start, or told from the first message, stored in D1', async () => {
+    const headers = await identity('maya@example.com');
+    for (const [locale, greeting, other] of [
+      ['fr', 'Bonjour ! Ces générations', 'Autre chose'],
+      ['es', '¡Hola! Estas generaciones', 'Otra cosa'],
+      ['de', 'Hallo! Diese Generierungen', 'Etwas anderes'],
+      ['pt', 'Oi! Estas gerações', 'Outra coisa'],
+    ] as const) {
+      const start = await post('/api/conversations', headers, { timezone: 'Europe/Berlin', locale });
+      expect(start.status).toBe(201);
+      const json = start.json as Turn & { locale: string; messages: { text: string; options?: { id: string; label: string }[] }[] };
+      expect(json.locale).toBe(locale);
+      expect(json.messages.at(-1)?.text).toContain(greeting);
+      expect(json.messages.at(-1)?.options?.find((o) => o.id === 'other')?.label).toBe(other);
+    }
+    const anonymous = { 'content-type': 'application/json' };
+    const start = await post('/api/conversations', anonymous, {});
+    const turn = await post(`/api/conversations/${start.json.conversationId}/messages`, anonymous, {
+      text: 'Ma génération dans Image Studio a échoué hier soir à 21h15',
+    });
+    expect(turn.status).toBe(200);
+    expect((turn.json as Turn & { locale: string }).locale).toBe('fr');
+    const stored = await openD1(env.DB).db.select({ locale: schema.conversations.locale }).from(schema.conversations);
+    expect(stored.map((r) => r.locale).sort()).toEqual(['de', 'es', 'fr', 'fr', 'pt']);
+  });
+
   it('answers /health from D1', async () => {
     const response = await SELF.fetch(`${BASE}/health`);
     expect(response.status).toBe(200);

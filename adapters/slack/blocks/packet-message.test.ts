@@ -84,6 +84,17 @@ describe('packetMessage', () => {
     ]);
   });
 
+  it('stays English for staff, names the user’s language and keeps their words as written', () => {
+    const words = 'Ma vidéo a échoué hier soir à 21h15, « délai dépassé »';
+    const { blocks } = packetMessage(packet({ locale: 'fr', transcript: [{ from: 'user', text: words, at: T }] }), []);
+    const all = texts(blocks).map((t) => t.text).join('\n');
+    expect(all).toContain('Channel: widget · verified ✓ · Language: French · filed');
+    expect(all).toContain(words);
+    expect(all).toContain('*Findings*');
+    // Without a language known, no line about it.
+    expect(texts(packetMessage(packet(), []).blocks).map((t) => t.text).join('\n')).not.toContain('Language:');
+  });
+
   it('escapes what the user wrote, so a transcript cannot ping the channel or disguise a link', () => {
     const hostile = 'Hey <!channel> see <https://evil.example|your bank> & <@U0BOSS> > now';
     const { blocks, text } = packetMessage(

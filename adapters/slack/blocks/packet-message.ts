@@ -1,6 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import type { Packet } from '../../../src/core/support-packet.ts';
 import type { AuditEntry } from '../../../src/core/support-store.ts';
+import { LANGUAGE_NAMES_EN } from '../../../src/i18n/locales.ts';
 import { INCIDENT_LINKED } from '../../../src/incidents/incident-types.ts';
 import { assigneeOf, decisionsOf, verdictOf } from '../../../src/triage/packet-history.ts';
 import { decisionLine, staffMention, triageActions } from './decision-blocks.ts';
@@ -25,6 +26,9 @@ function settingsText(settings: Packet['settings']): string {
     .map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`)
     .join(', ');
 }
+
+/** "Language: French · ": the user's language, when the desk knows it (their words are quoted as they wrote them). */
+const languageLine = (packet: Packet) => (packet.locale ? `Language: ${LANGUAGE_NAMES_EN[packet.locale]} · ` : '');
 
 /**
  * A packet as a triage message: a header with the ref and the verdict; fields for account, studio,
@@ -71,7 +75,7 @@ export function packetMessage(packet: Packet, audit: readonly AuditEntry[], opti
     type: 'context',
     elements: [
       mrkdwn(
-        `Channel: ${packet.channel} · ${packet.verified ? 'verified ✓' : 'not verified'} · filed ${formatWhen(packet.createdAt)} · ref \`${packet.ref}\``,
+        `Channel: ${packet.channel} · ${packet.verified ? 'verified ✓' : 'not verified'} · ${languageLine(packet)}filed ${formatWhen(packet.createdAt)} · ref \`${packet.ref}\``,
       ),
     ],
   });

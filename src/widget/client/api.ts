@@ -5,6 +5,8 @@ import type { Packet } from '../../core/support-packet.ts';
 export interface ConversationView {
   conversationId?: string;
   state: string;
+  /** The conversation's language (every answer has it; the language switch answers only it). */
+  locale?: string;
   messages: ChatMessage[];
   packet?: Packet;
 }
@@ -67,7 +69,8 @@ export function createApi(apiBase: string, user: WidgetUser | null) {
 
   const timezone = Intl.DateTimeFormat().resolvedOptions().timeZone;
   return {
-    start: () => call('POST', '/conversations', timezone ? { timezone } : {}),
+    start: (locale: string | null) => call('POST', '/conversations', { ...(timezone && { timezone }), ...(locale && { locale }) }),
+    switchLocale: (id: string, locale: string) => call('POST', `/conversations/${encodeURIComponent(id)}/locale`, { locale }),
     send: (id: string, input: UserInput) => call('POST', `/conversations/${encodeURIComponent(id)}/messages`, input),
     get: (id: string) => call('GET', `/conversations/${encodeURIComponent(id)}`),
   };
@@ -80,6 +83,11 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 function isView(value: unknown): value is ConversationView {
+  if (isRecord(value) && typeof value.locale === 'string' && !('messages' in value)) {
+    // The language switch's answer: no state and no messages of its own.
+    Object.assign(value, { state: '', messages: [] });
+    return true;
+  }
   return isRecord(value) && typeof value.state === 'string' && Array.isArray(value.messages);
 }
 

@@ -19,17 +19,15 @@ const STUDIOS: Record<string, string> = { image: 'Image Studio', video: 'Video S
 /** A studio's name as the studios show it. */
 export const studioName = (studio: string) => STUDIOS[studio] ?? studio;
 
-const MISSING: Record<string, string> = { accountEmail: 'your account email', studio: 'the studio', prompt: 'the prompt', timestamp: 'when it happened' };
+/** What support still needs, in words of the user's language. */
+export const missingText = (fields: readonly string[], words: Record<string, string>) => fields.map((f) => words[f] ?? f).join(', ');
 
-/** What support still needs, in words. */
-export const missingText = (fields: readonly string[]) => fields.map((f) => MISSING[f] ?? f).join(', ');
-
-/** A time in the user's own zone, short. */
-export function shortTime(iso: string, timeZone: string | null): string {
+/** A time in the user's own zone, short, written the way their language writes it. */
+export function shortTime(iso: string, timeZone: string | null, locale: string): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
   const format = (zone: string | undefined) =>
-    date.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short', ...(zone && { timeZone: zone }) });
+    date.toLocaleString(locale, { dateStyle: 'medium', timeStyle: 'short', ...(zone && { timeZone: zone }) });
   try {
     return format(timeZone ?? undefined);
   } catch {

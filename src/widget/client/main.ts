@@ -1,3 +1,4 @@
+import { toLocale } from '../../i18n/locales.ts';
 import type { WidgetUser } from './api.ts';
 import { type Widget, mountWidget } from './widget.ts';
 
@@ -10,11 +11,25 @@ export interface InitOptions {
   apiBase?: string;
   /** The signed-in user, with the hash the host's server computed; leave out for anonymous help. */
   user?: WidgetUser | null;
+  /**
+   * The language to speak in (`en`, `fr`, `es`, `de`, `pt`, or a tag such as `fr-CA`): the host page's
+   * own. Left out (or one the desk does not speak), the browser's; else the user's first message decides.
+   */
+  locale?: string;
 }
 
 const script = document.currentScript;
 const scriptOrigin = script instanceof HTMLScriptElement && script.src ? new URL(script.src).origin : location.origin;
 let current: Widget | null = null;
+
+/** The first of the browser's languages the desk speaks, if any. */
+function browserLocale() {
+  for (const tag of navigator.languages ?? [navigator.language]) {
+    const locale = toLocale(tag);
+    if (locale) return locale;
+  }
+  return null;
+}
 
 /** Mounts the help widget (once per page: a second call replaces the first). */
 function init(options: InitOptions = {}) {
@@ -24,7 +39,7 @@ function init(options: InitOptions = {}) {
   if (options.user && !user) console.warn('PrismSupport: user needs both email and hash; continuing without identity');
   const apiBase = (options.apiBase ?? scriptOrigin).replace(/\/+$/, '');
   const mount = () => {
-    current = mountWidget({ apiBase, user }, __WIDGET_CSS__);
+    current = mountWidget({ apiBase, user, locale: toLocale(options.locale) ?? browserLocale() }, __WIDGET_CSS__);
   };
   if (document.body) mount();
   else document.addEventListener('DOMContentLoaded', mount, { once: true });

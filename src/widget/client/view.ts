@@ -1,6 +1,8 @@
 import type { ChatMessage } from '../../chat/conversation-service.ts';
 import type { Packet } from '../../core/support-packet.ts';
+import { type Locale, locales } from '../../i18n/locales.ts';
 import { h, missingText, shortTime, studioName } from './dom.ts';
+import { LANGUAGE_NAMES, STRINGS, type WidgetStrings } from './strings.ts';
 
 type Option = { id: string; label: string };
 
@@ -13,6 +15,8 @@ export interface ViewEvents {
   choose(option: Option): void;
   retry(): void;
   restart(): void;
+  /** The user picked a language in the menu. */
+  language(locale: Locale): void;
 }
 
 const ICON = '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 3h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H10l-5 4v-4H4a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2z"/></svg>';
@@ -22,15 +26,36 @@ const ICON = '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 3h16a2 2 0
  * replies, a notice for failures and a text box. Keyboard: opening focuses the text box, Escape
  * closes and returns focus to the launcher; new messages are announced politely.
  */
-export function createView(shadow: ShadowRoot, css: string, on: ViewEvents) {
-  const launcher = h('button', { class: 'launcher', type: 'button', 'aria-expanded': 'false', 'aria-controls': 'panel' }, 'Help');
+export function createView(shadow: ShadowRoot, css: string, on: ViewEvents, initialLocale: Locale) {
+  let locale = initialLocale;
+  let t: WidgetStrings = STRINGS[locale];
+  /** What each string of the frame is set from: run again when the language changes. */
+  const texts: ((t: WidgetStrings) => void)[] = [];
+  const say = <E extends Node>(element: E, apply: (element: E, t: WidgetStrings) => void): E => {
+    texts.push((strings) => apply(element, strings));
+    apply(element, t);
+    return element;
+  };
+  const text = (pick: (t: WidgetStrings) => string) => say(document.createTextNode(''), (node, t) => (node.data = pick(t)));
+  const attr = <E extends Element>(element: E, name: string, pick: (t: WidgetStrings) => string) => say(element, (e, t) => e.setAttribute(name, pick(t)));
+
+  const launcher = h('button', { class: 'launcher', type: 'button', 'aria-expanded': 'false', 'aria-controls': 'panel' }, text((t) => t.help));
   launcher.insertAdjacentHTML('afterbegin', ICON);
-  const input = h('input', { id: 'text', type: 'text', autocomplete: 'off', maxlength: '2000', placeholder: 'Type your message…' });
-  const log = h('ol', { class: 'log', role: 'log', 'aria-live': 'polite', 'aria-label': 'Conversation' });
-  const typing = h('div', { class: 'typing', hidden: true }, h('span', { class: 'sr' }, 'Support is typing…'), h('i'), h('i'), h('i'));
+  const input = attr(h('input', { id: 'text', type: 'text', autocomplete: 'off', maxlength: '2000' }), 'placeholder', (t) => t.placeholder);
+  const log = attr(h('ol', { class: 'log', role: 'log', 'aria-live': 'polite' }), 'aria-label', (t) => t.log);
+  const typing = h('div', { class: 'typing', hidden: true }, h('span', { class: 'sr' }, text((t) => t.typing)), h('i'), h('i'), h('i'));
   const body = h('div', { class: 'body' }, log, typing);
   const notice = h('div', { class: 'notice', role: 'alert' });
-  const options = h('div', { class: 'options', role: 'group', 'aria-label': 'Quick replies', hidden: true });
+  const options = attr(h('div', { class: 'options', role: 'group', hidden: true }), 'aria-label', (t) => t.replies);
+  const languages = attr(
+    h(
+      'select',
+      { class: 'lang', onchange: () => on.language(languages.value as Locale) },
+      ...locales.map((l) => h('option', { value: l, lang: l }, LANGUAGE_NAMES[l])),
+    ),
+    'aria-label',
+    (t) => t.language,
+  );
   const form = h(
     'form',
     {
@@ -40,9 +65,9 @@ export function createView(shadow: ShadowRoot, css: string, on: ViewEvents) {
         if (text && on.send(text)) input.value = '';
       },
     },
-    h('label', { class: 'sr', for: 'text' }, 'Your message'),
+    h('label', { class: 'sr', for: 'text' }, text((t) => t.label)),
     input,
-    h('button', { class: 'send', type: 'submit' }, 'Send'),
+    h('button', { class: 'send', type: 'submit' }, text((t) => t.send)),
   );
   const panel = h(
     'section',
@@ -50,14 +75,26 @@ export function createView(shadow: ShadowRoot, css: string, on: ViewEvents) {
     h(
       'header',
       {},
-      h('div', {}, h('h2', { id: 'title' }, 'PrismPoster support'), h('p', {}, 'We answer right away')),
-      h('button', { class: 'close', type: 'button', 'aria-label': 'Close help', onclick: () => close(true) }, '×'),
+      h('div', {}, h('h2', { id: 'title' }, text((t) => t.title)), h('p', {}, text((t) => t.subtitle))),
+      languages,
+      attr(h('button', { class: 'close', type: 'button', onclick: () => close(true) }, '×'), 'aria-label', (t) => t.close),
     ),
     body,
     notice,
     options,
     form,
   );
+  const root = h('div', { class: 'root' }, launcher, panel);
+
+  /** Writes the frame in `next`; the conversation's own messages stay as they were said. */
+  function setLocale(next: Locale) {
+    locale = next;
+    t = STRINGS[next];
+    root.lang = next;
+    languages.value = next;
+    for (const apply of texts) apply(t);
+  }
+  setLocale(locale);
   panel.addEventListener('keydown', (event) => {
     if (event.key !== 'Escape') return;
     event.stopPropagation();
@@ -67,7 +104,8 @@ export function createView(shadow: ShadowRoot, css: string, on: ViewEvents) {
   // Staff replies that came while the panel was closed; the count is the launcher's description, not its name.
   const badge = h('span', { class: 'badge', id: 'unread', hidden: true });
   launcher.setAttribute('aria-describedby', 'unread');
-  shadow.append(h('style', {}, css), h('div', { class: 'root' }, launcher, badge, panel));
+  root.insertBefore(badge, panel);
+  shadow.append(h('style', {}, css), root);
   /** The ids of the messages shown: a message comes by its turn, the stream and polling, and shows once. */
   const shown = new Set<string>();
   let unread = 0;
@@ -75,13 +113,13 @@ export function createView(shadow: ShadowRoot, css: string, on: ViewEvents) {
   let refocus = false;
   const scrollDown = () => body.scrollTo({ top: body.scrollHeight });
   const item = (from: string, ...content: (Node | string)[]) => h('li', { class: `msg ${from}` }, ...content);
-  const who = (from: string) => h('span', { class: 'sr' }, from === 'user' ? 'You: ' : 'Support: ');
+  const who = (from: string) => h('span', { class: 'sr' }, from === 'user' ? t.you : t.support);
 
   function markUnread(count: number) {
     unread = count;
     badge.hidden = count === 0;
     badge.textContent = String(count);
-    badge.setAttribute('aria-label', `${count} new ${count === 1 ? 'reply' : 'replies'}`);
+    badge.setAttribute('aria-label', t.newReplies(count));
   }
 
   function open(focus: boolean) {
@@ -102,25 +140,29 @@ export function createView(shadow: ShadowRoot, css: string, on: ViewEvents) {
 
   function packetCard(packet: Packet) {
     const rows: [string, string][] = [];
-    if (packet.studio) rows.push(['Studio', studioName(packet.studio)]);
-    if (packet.occurredAt) rows.push(['When', shortTime(packet.occurredAt, packet.timezone)]);
-    if (packet.errorMessage) rows.push(['Error', packet.errorMessage]);
+    if (packet.studio) rows.push([t.studio, studioName(packet.studio)]);
+    if (packet.occurredAt) rows.push([t.when, shortTime(packet.occurredAt, packet.timezone, locale)]);
+    if (packet.errorMessage) rows.push([t.error, packet.errorMessage]);
     const refund = packet.findings?.refundDue ?? 0;
-    if (refund > 0) rows.push(['Refund', `${refund} credits proposed`]);
-    if (packet.missing.length > 0) rows.push(['Still needed', missingText(packet.missing)]);
-    rows.push(['Account', packet.verified ? 'signed in' : 'not signed in']);
+    if (refund > 0) rows.push([t.refund, t.credits(refund)]);
+    if (packet.missing.length > 0) rows.push([t.stillNeeded, missingText(packet.missing, t.missing)]);
+    rows.push([t.account, packet.verified ? t.signedIn : t.notSignedIn]);
     return h(
       'li',
       { class: 'packet' },
-      h('h3', {}, 'Sent to support'),
-      h('div', {}, 'Reference ', h('span', { class: 'ref' }, packet.ref)),
+      h('h3', {}, t.sent),
+      h('div', {}, t.reference, h('span', { class: 'ref' }, packet.ref)),
       h('dl', {}, ...rows.flatMap(([term, value]) => [h('dt', {}, term), h('dd', {}, value)])),
+      // Staff answer in English: said where the case leaves for them.
+      ...(t.staffLanguage ? [h('p', { class: 'staff-lang' }, t.staffLanguage)] : []),
     );
   }
 
   return {
     open,
     close,
+    setLocale,
+    strings: () => t,
     isOpen: () => !panel.hidden,
     clear: () => {
       shown.clear();
@@ -152,7 +194,7 @@ export function createView(shadow: ShadowRoot, css: string, on: ViewEvents) {
         remove: () => li.remove(),
         fail: () => {
           li.classList.replace('pending', 'failed');
-          li.append(h('small', {}, ' · not sent'));
+          li.append(h('small', {}, t.notSent));
         },
       };
     },
@@ -164,7 +206,7 @@ export function createView(shadow: ShadowRoot, css: string, on: ViewEvents) {
     options(list: readonly Option[], restart: boolean) {
       const hadFocus = options.contains(shadow.activeElement);
       const buttons = list.map((o) => h('button', { type: 'button', onclick: () => on.choose(o) }, o.label));
-      if (restart) buttons.push(h('button', { type: 'button', onclick: () => on.restart() }, 'Start a new conversation'));
+      if (restart) buttons.push(h('button', { type: 'button', onclick: () => on.restart() }, t.restart));
       options.replaceChildren(...buttons);
       options.hidden = buttons.length === 0;
       if ((hadFocus || refocus) && !options.contains(shadow.activeElement)) (buttons[0] ?? input).focus();
@@ -179,7 +221,7 @@ export function createView(shadow: ShadowRoot, css: string, on: ViewEvents) {
       // Retry pressed: the button goes, and focus follows to the replies the answer brings.
       if (notice.contains(shadow.activeElement)) refocus = true;
       if (text === null) return notice.replaceChildren();
-      notice.replaceChildren(h('p', {}, text), ...(retry ? [h('button', { type: 'button', onclick: () => on.retry() }, 'Retry')] : []));
+      notice.replaceChildren(h('p', {}, text), ...(retry ? [h('button', { type: 'button', onclick: () => on.retry() }, t.retry)] : []));
     },
   };
 }

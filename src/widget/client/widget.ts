@@ -1,28 +1,27 @@
 import type { ChatMessage } from '../../chat/conversation-service.ts';
+import { DEFAULT_LOCALE, type Locale, isLocale } from '../../i18n/locales.ts';
 import { type ApiResult, type ConversationView, type UserInput, type WidgetUser, createApi } from './api.ts';
 import { type Follower, follow } from './live.ts';
+import type { WidgetStrings } from './strings.ts';
 import { createView } from './view.ts';
 
 /** Where the flow has ended: the user is offered a new conversation. */
 const DONE = ['handed_off', 'resolved'];
 
 /** What a failed call tells the user, and whether trying again can help. */
-function explain(result: Exclude<ApiResult, { ok: true }>): { text: string; retry: boolean } {
-  if (result.kind === 'network') return { text: 'We can’t reach support right now. Check your connection, then try again.', retry: true };
-  if (result.kind === 'rate_limited') {
-    const s = result.retryAfter;
-    return { text: `Too many messages at once. Please wait ${s} ${s === 1 ? 'second' : 'seconds'}, then try again.`, retry: true };
-  }
-  if (result.status === 401) return { text: 'We couldn’t confirm that you’re signed in. Reload the page and try again.', retry: false };
-  if (result.status < 500 && result.status !== 409) return { text: `That couldn’t be sent: ${result.message}`, retry: false };
-  return { text: 'Something went wrong on our side. Please try again.', retry: true };
+function explain(result: Exclude<ApiResult, { ok: true }>, t: WidgetStrings): { text: string; retry: boolean } {
+  if (result.kind === 'network') return { text: t.network, retry: true };
+  if (result.kind === 'rate_limited') return { text: t.rateLimited(result.retryAfter), retry: true };
+  if (result.status === 401) return { text: t.unauthorized, retry: false };
+  if (result.status < 500 && result.status !== 409) return { text: t.refused(result.message), retry: false };
+  return { text: t.failed, retry: true };
 }
 
 /**
  * One widget on the page: its host element, its conversation (kept in localStorage per desk and
  * user, so a reload brings it back) and what happens when a call fails.
  */
-export function mountWidget(options: { apiBase: string; user: WidgetUser | null }, css: string) {
+export function mountWidget(options: { apiBase: string; user: WidgetUser | null; locale: Locale | null }, css: string) {
   const api = createApi(options.apiBase, options.user);
   const key = `prism-support:${options.apiBase}|${options.user?.email.trim().toLowerCase() ?? 'anonymous'}`;
   const host = document.createElement('prism-support');
@@ -34,6 +33,9 @@ export function mountWidget(options: { apiBase: string; user: WidgetUser | null 
   let busy = false;
   let again: (() => void) | null = null;
   let packetShown: string | null = null;
+  const saved = stored();
+  /** The language asked for at the next start: the user's own pick, else the host's or the browser's. */
+  let wanted = saved.locale ?? options.locale;
   /** The conversation's messages are in the view: live ones can follow them. */
   let ready = false;
   let follower: Follower | null = null;
@@ -65,7 +67,13 @@ export function mountWidget(options: { apiBase: string; user: WidgetUser | null 
       view.options([], false);
       void begin();
     },
-  });
+    language: (locale) => {
+      wanted = locale;
+      view.setLocale(locale);
+      save();
+      if (conversationId) void switchTo(conversationId, locale);
+    },
+  }, wanted ?? DEFAULT_LOCALE);
 
   /** Follows the conversation live (staff's replies) from the last message known, if any. */
   function following(id: string, lastId: string | null) {
@@ -89,20 +97,36 @@ export function mountWidget(options: { apiBase: string; user: WidgetUser | null 
 
   function save() {
     try {
-      localStorage.setItem(key, JSON.stringify({ id: conversationId, open: view.isOpen() }));
+      localStorage.setItem(key, JSON.stringify({ id: conversationId, open: view.isOpen(), locale: wanted }));
     } catch {
       // Storage switched off: the conversation lasts as long as the page.
     }
   }
 
-  function stored(): { id: string | null; open: boolean } {
+  function stored(): { id: string | null; open: boolean; locale: Locale | null } {
     try {
       const value: unknown = JSON.parse(localStorage.getItem(key) ?? '{}');
       const record: Record<string, unknown> = typeof value === 'object' && value !== null ? { ...value } : {};
-      return { id: typeof record.id === 'string' ? record.id : null, open: record.open === true };
+      return { id: typeof record.id === 'string' ? record.id : null, open: record.open === true, locale: isLocale(record.locale) ? record.locale : null };
     } catch {
-      return { id: null, open: false };
+      return { id: null, open: false, locale: null };
     }
+  }
+
+  /** Tells the desk the user's language (serialized with the conversation's turns there). */
+  async function switchTo(id: string, locale: Locale) {
+    const result = await api.switchLocale(id, locale);
+    if (result.ok) return followLocale(result.view);
+    // Gone: the next start asks for it anyway. Else the notice, with Retry when that can help.
+    if (result.kind === 'http' && result.status === 404) return;
+    const { text, retry } = explain(result, view.strings());
+    again = retry ? () => void switchTo(id, locale) : null;
+    view.notice(text, retry);
+  }
+
+  /** The frame follows the conversation's language (set by the server, from the user's first words too). */
+  function followLocale(conversation: ConversationView) {
+    if (isLocale(conversation.locale)) view.setLocale(conversation.locale);
   }
 
   /** One call with the typing indicator on; a failure leaves a notice, with Retry when it can help. */
@@ -115,13 +139,14 @@ export function mountWidget(options: { apiBase: string; user: WidgetUser | null 
     view.busy(false);
     if (result.ok) return result.view;
     if (result.kind === 'http' && result.status === 404) return 'gone';
-    const { text, retry: canRetry } = explain(result);
+    const { text, retry: canRetry } = explain(result, view.strings());
     again = canRetry ? retry : null;
     view.notice(text, canRetry);
     return null;
   }
 
   function show(conversation: ConversationView) {
+    followLocale(conversation);
     view.append(conversation.messages);
     const packet = conversation.packet;
     if (packet && packet.ref !== packetShown) {
@@ -135,7 +160,7 @@ export function mountWidget(options: { apiBase: string; user: WidgetUser | null 
 
   async function begin() {
     loaded = true;
-    const started = await call(() => api.start(), () => void begin());
+    const started = await call(() => api.start(wanted), () => void begin());
     if (started === null || started === 'gone' || !started.conversationId) return;
     conversationId = started.conversationId;
     save();
@@ -181,7 +206,6 @@ export function mountWidget(options: { apiBase: string; user: WidgetUser | null 
     show(result);
   }
 
-  const saved = stored();
   conversationId = saved.id;
   if (saved.open) view.open(false);
   // A conversation under way is followed with the panel closed too: a reply shows on the launcher.

@@ -1,0 +1,167 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { articles, translations } from '../knowledge/articles.generated.ts';
+import { type Locale, locales } from '../src/i18n/locales.ts';
+import { message } from '../src/i18n/messages.ts';
+import { type ChatDesk, WIDGET_SECRET, chatClient, errorOf, identityHeaders, startChatDesk } from './support/chat-desk.ts';
+
+/*
+ * The conversation's language through the chat API (chat-api.md, "Language"): asked for at the
+ * start, else told once from the user's first sure words, switched by the user; stored with the
+ * conversation (the real SQLite file), and never a change to states or option ids.
+ */
+
+const MAYA = 'maya@example.com';
+
+describe('chat API: the conversation’s language', () => {
+  let desk: ChatDesk;
+
+  beforeAll(async () => {
+    desk = await startChatDesk({ WIDGET_IDENTITY_SECRET: WIDGET_SECRET, CHAT_RATE_BURST: '500' });
+  });
+  afterAll(async () => desk?.close());
+
+  it('keeps the locale asked for at the start, in every answer and in the stored conversation', async () => {
+    const maya = chatClient(desk.url, identityHeaders(MAYA));
+    const started = await maya.start({ locale: 'de' });
+    expect(started.locale).toBe('de');
+    // Words in another language do not override the language the host page asked for.
+    const turn = await maya.send(started.conversationId, { text: 'Ma génération dans Image Studio a échoué hier soir à 21h15' });
+    expect(turn.locale).toBe('de');
+    expect((await maya.get(started.conversationId)).locale).toBe('de');
+    expect((await desk.deps.store.getConversation(started.conversationId))?.locale).toBe('de');
+  });
+
+  it.each([
+    ['fr', 'Ma génération dans Image Studio a échoué hier soir à 21h15'],
+    ['es', 'sigue fallando, el vídeo no se genera y ya lo intenté dos veces'],
+    ['de', 'Meine Generierung im Video-Studio ist gestern um 14 Uhr fehlgeschlagen'],
+    ['pt', 'ainda está dando erro, a minha música não aparece na biblioteca'],
+    ['en', 'my video keeps failing with a timeout error since this morning'],
+  ])('takes %s from the first message when none was asked for, and keeps it', async (locale, first) => {
+    const anonymous = chatClient(desk.url);
+    const started = await anonymous.start({});
+    expect(started.locale).toBe('en');
+    const turn = await anonymous.send(started.conversationId, { text: first });
+    expect(turn.locale).toBe(locale);
+    // Fixed once: later words in another language leave it.
+    const later = await anonymous.send(started.conversationId, { text: locale === 'en' ? 'ça ne marche toujours pas, même erreur' : 'it is still failing with the same error' });
+    expect(later.locale).toBe(locale);
+    expect((await anonymous.get(started.conversationId)).locale).toBe(locale);
+  });
+
+  it('waits for words it can be sure of: "ok" and "merci" leave it unset, a sentence then fixes it', async () => {
+    const anonymous = chatClient(desk.url);
+    const { conversationId } = await anonymous.start();
+    expect((await anonymous.send(conversationId, { text: 'merci' })).locale).toBe('en');
+    expect((await desk.deps.store.getConversation(conversationId))?.locale ?? null).toBeNull();
+    expect((await anonymous.send(conversationId, { text: 'ça ne marche toujours pas, même erreur' })).locale).toBe('fr');
+  });
+
+  it('switches when the user asks, from the next message on; state and option ids stay', async () => {
+    const maya = chatClient(desk.url, identityHeaders(MAYA));
+    const started = await maya.start({ locale: 'fr' });
+    const options = started.messages.at(-1)?.options?.map((o) => o.id);
+    expect(await maya.switchLocale(started.conversationId, 'es')).toEqual({ conversationId: started.conversationId, locale: 'es' });
+    const now = await maya.get(started.conversationId);
+    expect(now.locale).toBe('es');
+    expect(now.state).toBe(started.state);
+    expect(now.messages.at(-1)?.options?.map((o) => o.id)).toEqual(options);
+    // A first message after a switch does not undo it.
+    expect((await maya.send(started.conversationId, { text: 'Ma génération a échoué hier soir' })).locale).toBe('es');
+  });
+
+  it('hands the case to staff naming the conversation’s language, with the user’s words as written', async () => {
+    const maya = chatClient(desk.url, identityHeaders(MAYA));
+    const { conversationId, messages } = await maya.start({});
+    const words = 'Ma vidéo dans Video Studio a encore échoué, toujours la même erreur de délai';
+    await maya.send(conversationId, { text: words });
+    expect(messages.at(-1)?.options?.some((o) => o.id.startsWith('run:'))).toBe(true);
+    // On by the options' ids (the same in every language), each one when the flow offers it.
+    for (const step of [(o: string) => o.startsWith('run:'), (o: string) => o === 'still_failing', (o: string) => o === 'still_failing', (o: string) => o === 'send_to_support', (o: string) => o === 'send']) {
+      const option = (await maya.get(conversationId)).messages.at(-1)?.options?.find((o) => step(o.id));
+      if (option) await maya.send(conversationId, { option: option.id });
+    }
+    const { packet, state } = await maya.get(conversationId);
+    expect(state).toBe('handed_off');
+    expect(packet?.locale).toBe('fr');
+    expect(packet?.transcript.map((t) => t.text)).toContain(words);
+  });
+
+  it.each(locales)('%s: greets, offers and labels in the conversation’s language, with the same state and option ids', async (locale) => {
+    const maya = chatClient(desk.url, identityHeaders(MAYA));
+    const english = await maya.start({ locale: 'en' });
+    const started = await maya.start({ locale });
+    expect(started.state).toBe(english.state);
+    const greeting = started.messages.at(-1);
+    expect(greeting?.text).toBe(message(locale, 'flow.greeting.runs'));
+    expect(greeting?.options?.map((o) => o.id)).toEqual(english.messages.at(-1)?.options?.map((o) => o.id));
+    expect(greeting?.options?.find((o) => o.id === 'other')?.label).toBe(message(locale, 'option.other'));
+    expect(greeting?.options?.find((o) => o.id.startsWith('run:'))?.label).toMatch(new RegExp(` · ${message(locale, 'run.status.failed')}$`));
+
+    // On to the retry step: its options in the language too.
+    const run = greeting?.options?.find((o) => o.id.startsWith('run:'));
+    const turn = await maya.send(started.conversationId, { option: run?.id ?? '' });
+    expect(turn.locale).toBe(locale);
+    const labels = Object.fromEntries((turn.messages.at(-1)?.options ?? []).map((o) => [o.id, o.label]));
+    expect(labels.worked).toBe(message(locale, 'option.worked'));
+    expect(labels.still_failing).toBe(message(locale, 'option.still_failing'));
+  });
+
+  const RESOLVED: Record<Locale, string> = {
+    en: 'it worked now, thanks',
+    fr: 'ça marche maintenant, merci',
+    es: 'ya funciona, gracias',
+    de: 'es hat funktioniert, danke',
+    pt: 'agora funcionou, obrigado',
+  };
+
+  it.each(locales)('%s: understands the user’s words in their language and closes in it', async (locale) => {
+    const maya = chatClient(desk.url, identityHeaders(MAYA));
+    const started = await maya.start({ locale });
+    const run = started.messages.at(-1)?.options?.find((o) => o.id.startsWith('run:'));
+    await maya.send(started.conversationId, { option: run?.id ?? '' });
+    const done = await maya.send(started.conversationId, { text: RESOLVED[locale] });
+    expect(done.state).toBe('resolved');
+    expect(done.messages.at(-1)?.text).toBe(message(locale, 'flow.closing.worked'));
+  });
+
+  it.each([
+    ['fr', 'Est-ce que je perds des crédits si une génération échoue ?', 'how-credits-work'],
+    ['es', '¿Dónde está mi vídeo?', 'stuck-processing'],
+    ['de', 'Wie erreiche ich den Support?', 'contact-support'],
+    ['pt', 'Por que o mesmo prompt às vezes falha e às vezes funciona?', 'retrying'],
+  ] as const)('%s: answers a question from the article in that language', async (locale, question, id) => {
+    const anonymous = chatClient(desk.url);
+    const { conversationId } = await anonymous.start({ locale });
+    const turn = await anonymous.send(conversationId, { text: question });
+    const article = translations[locale].find((a) => a.id === id);
+    const answer = turn.messages.filter((m) => m.from === 'bot').map((m) => m.text).join('\n');
+    expect(answer).toContain(`${message(locale, 'flow.kb_answer', { text: '', title: article?.title ?? '' }).trim()}`);
+    expect(articles.find((a) => a.id === id)?.title).not.toBe(article?.title);
+  });
+
+  it('refuses a language it does not speak, naming the field, and changes nothing', async () => {
+    const maya = chatClient(desk.url, identityHeaders(MAYA));
+    const refused = await maya.raw('POST', '/api/conversations', { locale: 'ja' });
+    expect(refused.status).toBe(400);
+    expect(errorOf(refused)).toEqual({ code: 'bad_request', message: 'locale: must be one of en, fr, es, de, pt' });
+
+    const { conversationId } = await maya.start({ locale: 'pt' });
+    for (const body of [{ locale: 'it' }, { locale: 5 }, {}, { locale: 'fr', extra: 1 }]) {
+      const answer = await maya.raw('POST', `/api/conversations/${conversationId}/locale`, body);
+      expect(answer.status).toBe(400);
+      expect(errorOf(answer).message).toMatch(/^(locale|extra)\b/);
+    }
+    expect((await maya.get(conversationId)).locale).toBe('pt');
+  });
+
+  it('answers 404 to a switch of someone else’s conversation, and changes nothing', async () => {
+    const maya = chatClient(desk.url, identityHeaders(MAYA));
+    const { conversationId } = await maya.start({ locale: 'pt' });
+    for (const other of [chatClient(desk.url), chatClient(desk.url, identityHeaders('leo@example.com'))]) {
+      expect((await other.raw('POST', `/api/conversations/${conversationId}/locale`, { locale: 'fr' })).status).toBe(404);
+    }
+    expect((await maya.raw('POST', '/api/conversations/conv_missing/locale', { locale: 'fr' })).status).toBe(404);
+    expect((await maya.get(conversationId)).locale).toBe('pt');
+  });
+});
