@@ -7,11 +7,13 @@ import {
   noteDetails, say, toCaseDetails, type TroubleshootContext, type TroubleshootInput, zoneOf,
 } from './context.ts';
 import { runLabel } from './format.ts';
+import { incidentParts, renderParts, watchFailedParts, watchingParts, watchOption } from './incident-replies.ts';
 import * as reply from './replies.ts';
 import type { Closing } from './replies.ts';
 import { HandOffTakenError, NoAccountError } from './types.ts';
 import type {
-  BotOption, CheckFindingsInput, FlowState, HandOffInput, HandOffResult, Intent, KbAnswer, RecentRun, RecentRunsResult, StepTried, Understanding,
+  BotOption, CheckFindingsInput, FlowState, HandOffInput, HandOffResult, Intent, KbAnswer, RecentRun, RecentRunsResult, StepTried, TextPart, Understanding,
+  WatchIncidentInput,
 } from './types.ts';
 
 
@@ -78,6 +80,12 @@ function offerPerson(context: TroubleshootContext) {
   return say(context, reply.offerPerson(context.asking), options);
 }
 
+/** A bot message written from catalogue keys (English here; the conversation's language in flow-texts.ts). */
+function sayParts(context: TroubleshootContext, parts: TextPart[], options: BotOption[]) {
+  const message = { from: 'bot' as const, text: renderParts(parts, 'en'), parts, ...(options.length > 0 && { options }) };
+  return { ...append(context, message), options, asking: null };
+}
+
 /**
  * Types, placeholder actors, guards and actions of the troubleshooting statechart: every effect is a
  * named implementation, the actors throw until the service provides the real ones.
@@ -88,6 +96,7 @@ export const troubleshootSetup = setup({
     loadRecentRuns: fromPromise<RecentRunsResult, { email: string }>(notProvided('loadRecentRuns')),
     checkFindings: fromPromise<ReconciliationResult, CheckFindingsInput>(notProvided('checkFindings')),
     handOff: fromPromise<HandOffResult, HandOffInput>(notProvided('handOff')),
+    watchIncident: fromPromise<void, WatchIncidentInput>(notProvided('watchIncident')),
   },
   guards: {
     identified: ({ context }) => context.identity !== null,
@@ -106,6 +115,12 @@ export const troubleshootSetup = setup({
       if (isSaid(event) && !aboutTheRun.includes(meaning(event, 'greeting'))) return false;
       const run = runOf(context, event);
       return run !== null && isRunning(run) === params.running;
+    },
+    /** A failed run that belongs to an open incident: told so, not troubleshot. */
+    pointsAtIncident: ({ context, event }) => {
+      if (isSaid(event) && !aboutTheRun.includes(meaning(event, 'greeting'))) return false;
+      const run = runOf(context, event);
+      return run !== null && run.status === 'failed' && Boolean(run.incident);
     },
     describes: ({ event }) => {
       if (!isSaid(event)) return false;
@@ -179,6 +194,20 @@ export const troubleshootSetup = setup({
     markStep: assign(({ context }, params: { step: StepTried }) =>
       context.stepsTried.includes(params.step) ? {} : { stepsTried: [...context.stepsTried, params.step] },
     ),
+    /**
+     * The case's run belongs to an open incident: a known problem, what it cost, the offer to be told
+     * when it is fixed. Retrying or simplifying cannot help: that advice counts as given.
+     */
+    tellIncident: assign(({ context }) => {
+      const run = caseRun(context);
+      if (!run?.incident) return {};
+      return {
+        advised: ['retry' as const, 'simplify' as const],
+        ...sayParts(context, incidentParts(run, run.incident, zoneOf(context)), [watchOption, ...reply.options('human')]),
+      };
+    }),
+    confirmWatch: assign(({ context }) => sayParts(context, watchingParts(context.identity?.email ?? null), reply.options('human'))),
+    watchFailed: assign(({ context }) => sayParts(context, watchFailedParts, [watchOption, ...reply.options('human')])),
     markStuck: assign(({ context }) => ({ details: { ...context.details, stuck: true } })),
     markFailed: assign(({ context }) => ({ details: { ...context.details, stuck: false } })),
     /** A new problem after the conversation was closed: the advice starts over. */
