@@ -120,7 +120,7 @@ describe('a conversation about a run of an open incident', () => {
     expect(person.state).toBe('packet');
   });
 
-  it('tells a French conversation in French, its offer too', async () => {
+  it('tells a French conversation in French, its offer and the fix too', async () => {
     const id = await openIncident();
     const user = chatClient(server.url, identityHeaders('user4@example.com'));
     const started = await user.start({ locale: 'fr' });
@@ -135,6 +135,14 @@ describe('a conversation about a run of an open incident', () => {
     expect(watching.messages.at(-1)?.text).toBe(
       'C’est noté : je vous préviendrai ici quand ce sera réparé, ou par e-mail à user4@example.com si cette conversation est fermée d’ici là.',
     );
+
+    // And told it is fixed in French too, once.
+    await desk.incidents.resolve(id, 'slack:U0LEAD');
+    await desk.incidents.resolve(id, 'slack:U0LEAD');
+    const fixed = (await user.get(started.conversationId)).messages.filter((m) => m.text.includes('est réparé'));
+    expect(fixed.map((m) => m.text)).toEqual([
+      `Le problème de Video Studio dont vous m’avez parlé (model_overloaded) est réparé : vous pouvez relancer votre génération. (${id})`,
+    ]);
   });
 
   it('leaves a run of no open incident to the usual troubleshooting', async () => {
