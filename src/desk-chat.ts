@@ -82,6 +82,7 @@ export function chatSide(parts: ChatParts): ChatSide {
         newId,
         publicUrl: config.console.publicUrl,
         metrics,
+        incidents,
       }),
     });
     return { conversations, app };

@@ -112,6 +112,7 @@ export function createDrizzleIncidentStore({ db, atomic }: DeskDb): IncidentStor
               sql`EXISTS (SELECT 1 FROM ${outbox} WHERE ${outbox.id} = ${notice.outbox.id})`,
             ]
           : [
+              // Every column of messages in the table's order: id, conversation, seq, from, text, options, author (a bot's: none), at.
               db
                 .insert(messages)
                 // In the table's column order: id, conversation, seq, from, text, options, author (none: the desk), at.

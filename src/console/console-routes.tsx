@@ -6,11 +6,13 @@ import type { Clock, IdGenerator } from '../core/ports.ts';
 import { PacketStatus } from '../core/support-packet.ts';
 import type { SupportStore } from '../core/support-store.ts';
 import { verdictKinds } from '../triage/packet-history.ts';
+import type { IncidentService } from '../incidents/incident-service.ts';
 import type { TriageService } from '../triage/triage-service.ts';
 import type { DecisionOutcome } from '../triage/triage-types.ts';
 import { dashboardFigures } from '../metrics/dashboard-figures.ts';
 import { MetricsPage } from '../metrics/metrics-page.tsx';
 import type { MetricsStore } from '../metrics/metrics-store.ts';
+import { IncidentsPage } from './incidents-page.tsx';
 import { Layout } from './layout.tsx';
 import { PacketPage } from './packet-page.tsx';
 import { QueuePage, byVerdict } from './queue-page.tsx';
@@ -28,6 +30,8 @@ export interface ConsoleDeps {
   publicUrl: string;
   /** The figures of `/desk/metrics` (src/metrics); without them the page is not there. */
   metrics?: Pick<MetricsStore, 'caseActivity'>;
+  /** The same incident service as Slack's Resolve button (src/incidents); without it, `/desk/incidents` is not there. */
+  incidents?: Pick<IncidentService, 'listOpen' | 'get' | 'resolve'>;
 }
 
 /** How many packets a queue page reads (the newest of the status), and shows at most. */
@@ -35,6 +39,7 @@ const QUEUE_READ = 500;
 const QUEUE_SHOWN = 100;
 
 const Ref = z.string().regex(/^PKT-[A-Z0-9]{6,10}$/);
+const IncidentId = z.string().regex(/^INC-[A-Z0-9]{8}$/);
 const QueueQuery = z.object({
   status: z.union([z.literal(''), PacketStatus]).default(''),
   verdict: z.union([z.literal(''), z.enum(verdictKinds)]).default(''),
@@ -134,6 +139,33 @@ export function consoleRoutes(deps: ConsoleDeps) {
           <MetricsPage week={week} month={month} />
         </Layout>,
       );
+    });
+  }
+
+  const incidents = deps.incidents;
+  if (incidents) {
+    app.get('/incidents', async (c) => c.html(<IncidentsPage staff={pageStaff(c)} incidents={await incidents.listOpen()} now={deps.now()} />));
+
+    app.post('/incidents/:id/resolve', async (c) => {
+      const id = IncidentId.safeParse(c.req.param('id'));
+      const known = id.success ? await incidents.get(id.data) : null;
+      if (!id.success || !known) {
+        return c.html(
+          <Layout title="No such incident" staff={pageStaff(c)}>
+            <h1>No incident {c.req.param('id')}</h1>
+            <p>
+              <a href="/desk/incidents">Back to the incidents</a>
+            </p>
+          </Layout>,
+          404,
+        );
+      }
+      // Slack's button resolves as `slack:U…`; the console as `desk:stf_… (Name)`, so Slack's message can name them.
+      const resolved = await incidents.resolve(known.id, `desk:${c.var.staff.id} (${c.var.staff.name})`);
+      const outcome = resolved
+        ? { done: true, summary: `Resolved ${known.id}. The users who asked to be told are told now.` }
+        : { done: false, summary: `${known.id} is not open (it was resolved already).` };
+      return c.html(<IncidentsPage staff={pageStaff(c)} incidents={await incidents.listOpen()} now={deps.now()} outcome={outcome} />, resolved ? 200 : 409);
     });
   }
 

@@ -71,6 +71,9 @@ export const Layout: FC<{ title: string; staff: PageStaff | null; children?: Chi
                   <a href="/desk">Queue</a>
                 </li>
                 <li>
+                  <a href="/desk/incidents">Incidents</a>
+                </li>
+                <li>
                   <a href="/desk/metrics">Metrics</a>
                 </li>
               </ul>

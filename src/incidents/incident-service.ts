@@ -162,6 +162,8 @@ export function createIncidentService(deps: IncidentServiceDeps) {
       return incidents.watch({ incidentId, watcher, conversationId: who.conversationId, email: who.email?.toLowerCase() ?? null, askedAt: deps.now() });
     },
 
+    /** The incidents open now (the console's list). */
+    listOpen: () => incidents.listOpen(),
     get: (id: string) => incidents.get(id),
     rememberSlackMessage: (id: string, message: { channel: string; ts: string }) => incidents.rememberSlackMessage(id, message),
   };

@@ -41,6 +41,8 @@ const EMOJI = new RegExp([...emojiWord.keys()].sort((a, b) => b.length - a.lengt
 /** Spans that are the user's prompt or error text, never words to the bot. */
 const QUOTED = /“[^”\n]{1,600}”|„[^“”\n]{1,600}[“”]|«[^»\n]{1,600}»|"[^"\n]{1,600}"|(?<![\p{L}\p{N}])'[^'\n]{2,300}'(?![\p{L}\p{N}])/gu;
 const NOISE = /https?:\/\/\S+|[\w.%+-]+@[\w-]+(?:\.[\w-]+)+|\bgen_[\w-]+|\bPKT-[A-Z0-9]+/gi;
+/** "sooo", "pleaseee": three or more of a letter are one. */
+const REPEATED_LETTER = /(\p{L})\1{2,}/gu;
 const TOKEN = /[\p{L}\p{N}]+(?:_[\p{L}\p{N}]+)?|[.!?;,:]+|\s-\s|—/gu;
 /** How far a negation or a wish reaches without punctuation: "not failing any more", "need this fixed". */
 const SCOPE = 3;
@@ -59,8 +61,7 @@ export function prepareText(text: string, pack: LocalePack): Prepared {
   for (const [pattern, replacement] of pack.contractions) plain = plain.replace(pattern, replacement);
   const raw = (plain.match(TOKEN) ?? []).flatMap((t) => {
     if (!/^[\p{L}\p{N}]/u.test(t)) return [t.trim() || ','];
-    // "sooo", "pleaseee": three or more of a letter are one.
-    const word = t.replace(/(\p{L})\1{2,}/gu, '$1');
+    const word = t.replace(REPEATED_LETTER, '$1');
     return (pack.rewrites[word] ?? word).split(' ');
   });
 

@@ -10,6 +10,14 @@ const studioNames = { image: 'Image Studio', video: 'Video Studio', music: 'Musi
 
 const utc = (ms: number) => `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 
+/** Who resolved it: `quiet`, Slack's `slack:U…` (a mention), or the console's `desk:stf_… (Name)` (the name, as packet decisions show it). */
+function resolver(by: string | null): string {
+  if (by === 'quiet') return 'no new failure for a while';
+  if (by?.startsWith('slack:')) return `<@${by.slice(6)}>`;
+  const desk = by ? /^desk:\S+ \((.+)\)$/.exec(by) : null;
+  return desk ? `${escapeSlack(desk[1] ?? '')} (console)` : escapeSlack(by ?? '');
+}
+
 /**
  * An incident's one message in the triage channel, drawn again at each change: the studio, the
  * error, since when and how many accounts; a Resolve button while it is open, who resolved it after.
@@ -22,8 +30,7 @@ export function incidentMessage(incident: Incident): SlackMessage {
     `Failing for *${incident.accounts}* accounts since ${utc(incident.since)} (last failure ${utc(incident.lastFailureAt)}).`,
   ];
   if (incident.status === 'resolved' && incident.resolvedAt !== null) {
-    const by = incident.resolvedBy === 'quiet' ? 'no new failure for a while' : incident.resolvedBy?.startsWith('slack:') ? `<@${incident.resolvedBy.slice(6)}>` : escapeSlack(incident.resolvedBy ?? '');
-    lines.push(`Resolved ${utc(incident.resolvedAt)} (${by}). Users who asked are told.`);
+    lines.push(`Resolved ${utc(incident.resolvedAt)} (${resolver(incident.resolvedBy)}). Users who asked are told.`);
   } else {
     lines.push('Users whose runs match are told it is a known problem; packets of affected users name this incident.');
   }
