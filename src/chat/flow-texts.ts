@@ -11,7 +11,7 @@ import { type MessageKey, translator } from '../i18n/messages.ts';
  * (knowledge/messages/<locale>.json): every option label by its id, a run's status in its label,
  * a help-article answer's frame, and each of the flow's fixed texts (greetings, questions, confirmations,
  * closings…) by what the flow wrote. A text made of the account's facts (a run's charge, the packet's
- * summary, advice naming a run) stays English for now: docs/languages.md says which.
+ * summary, advice naming a run) is written in the language by flows/replies.ts and passes unchanged.
  */
 
 type T = ReturnType<typeof translator>;

@@ -158,7 +158,7 @@ export function createTurnRunner(deps: TurnRunnerDeps) {
     /** A new conversation's first turn (the greeting, after the account's recent runs), stored at version 0. */
     async begin(id: string, identity: Identity, timezone: string | null, locale: string | null = null): Promise<TurnOutcome> {
       const email = identity.kind === 'verified' ? identity.email : null;
-      const actor = createActor(machine, { input: { identity: email === null ? null : { email }, timezone, conversationId: id } });
+      const actor = createActor(machine, { input: { identity: email === null ? null : { email }, timezone, conversationId: id, locale } });
       const { snapshot, persisted } = await play(actor, null);
       const now = deps.now();
       const messages = newMessages(0, snapshot, now, locale);
@@ -191,10 +191,11 @@ export function createTurnRunner(deps: TurnRunnerDeps) {
     async run(record: ConversationRecord, input: UserInput): Promise<TurnOutcome | 'conflict'> {
       // Our own snapshot, written by this runner; its context is told the version read, for the hand-off's claim.
       const stored = record.snapshot as Snapshot<unknown> & { context: TroubleshootContext };
-      const context = { ...upgradeContext(stored.context), version: record.version };
+      // …and the conversation's language now (the user may have switched since the last turn).
+      const context = { ...upgradeContext(stored.context), version: record.version, locale: record.locale ?? null };
       const snapshot: typeof stored = { ...stored, context };
       const actor = createActor(machine, { snapshot, input: { identity: null, timezone: null } });
-      const locale = record.locale ?? null;
+      const { locale } = context;
       const played = await play(actor, eventOf(input, context, locale));
       const now = deps.now();
       // After the last turn's messages even within the same millisecond: times keep the order.
