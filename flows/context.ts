@@ -1,5 +1,6 @@
 import type { GenerationSettings } from '../src/core/platform-types.ts';
 import type { ReconciliationResult } from '../src/core/reconcile-account.ts';
+import { DEFAULT_LOCALE, isLocale, type Locale } from '../src/i18n/locales.ts';
 import type { UnderstoodFields } from '../src/understanding/index.ts';
 import type { BotMessage, BotOption, CaseDetails, HandOffInput, HandOffResult, RecentRun, StepTried, Studio } from './types.ts';
 import { safeZone } from './zoned-time.ts';
@@ -37,6 +38,8 @@ export interface TroubleshootInput {
   timezone: string | null;
   /** The conversation this flow runs in, handed to `handOff` so it can attach the transcript. */
   conversationId?: string | null;
+  /** The conversation's language (src/i18n/locales.ts); null = English until it is known. */
+  locale?: string | null;
 }
 
 /** The machine's context: JSON-serializable and bounded. */
@@ -47,6 +50,8 @@ export interface TroubleshootContext {
    * conversation is stored first at 0, and the service sets it each time it restores the snapshot.
    */
   version: number;
+  /** The conversation's language, set by the service each turn (it can change between turns); absent = English. */
+  locale?: string | null;
   identity: { email: string } | null;
   timezone: string | null;
   runs: RecentRun[];
@@ -92,6 +97,7 @@ export function initialContext(input: TroubleshootInput): TroubleshootContext {
   return {
     conversationId: input.conversationId ?? null,
     version: 0,
+    locale: input.locale ?? null,
     identity: input.identity,
     timezone: input.timezone,
     runs: [],
@@ -107,6 +113,11 @@ export function initialContext(input: TroubleshootInput): TroubleshootContext {
     messages: [],
     messageCount: 0,
   };
+}
+
+/** The language the flow's texts of the account's facts are written in. */
+export function langOf(context: Pick<TroubleshootContext, 'locale'>): Locale {
+  return isLocale(context.locale) ? context.locale : DEFAULT_LOCALE;
 }
 
 /** The zone times are shown in. */

@@ -1,3 +1,5 @@
+import { DEFAULT_LOCALE, type Locale } from '../src/i18n/locales.ts';
+import { dateLocaleOf, message } from '../src/i18n/messages.ts';
 import type { RecentRun, Studio } from './types.ts';
 import { safeZone, wallTime, weekdayName } from './zoned-time.ts';
 
@@ -10,8 +12,8 @@ const studioNames: Record<Studio, string> = {
 const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 /** The studio's name as the product shows it: `video` → "Video Studio". */
-export function studioName(studio: Studio): string {
-  return studioNames[studio];
+export function studioName(studio: Studio, lang: Locale = DEFAULT_LOCALE): string {
+  return lang === DEFAULT_LOCALE ? studioNames[studio] : message(lang, `studio.${studio}`);
 }
 
 const pad = (n: number) => String(n).padStart(2, '0');
@@ -26,25 +28,30 @@ export function formatClock(iso: string, zone: string): string {
  * The time of `iso` in `zone`: just "14:05" when it falls on the same calendar day as
  * `referenceIso` (or no reference is given), else "Mon 23 Nov 14:05".
  */
-export function formatWhen(iso: string, zone: string, referenceIso?: string | null): string {
+export function formatWhen(iso: string, zone: string, referenceIso?: string | null, lang: Locale = DEFAULT_LOCALE): string {
   const z = safeZone(zone);
   const w = wallTime(Date.parse(iso), z);
   const clock = `${pad(w.hour)}:${pad(w.minute)}`;
   if (!referenceIso) return clock;
   const r = wallTime(Date.parse(referenceIso), z);
   if (r.year === w.year && r.month === w.month && r.day === w.day) return clock;
-  return formatDateTime(iso, z);
+  return formatDateTime(iso, z, lang);
 }
 
 /** "Mon 23 Nov 14:05": day and time of `iso` in `zone`, for what support needs to trace a run. */
-export function formatDateTime(iso: string, zone: string): string {
+export function formatDateTime(iso: string, zone: string, lang: Locale = DEFAULT_LOCALE): string {
+  if (lang !== DEFAULT_LOCALE) {
+    const parts = { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' } as const;
+    return new Intl.DateTimeFormat(dateLocaleOf(lang), { ...parts, timeZone: safeZone(zone) }).format(Date.parse(iso));
+  }
   const w = wallTime(Date.parse(iso), safeZone(zone));
   return `${weekdayName(w.weekday)} ${w.day} ${months[w.month - 1] ?? ''} ${pad(w.hour)}:${pad(w.minute)}`;
 }
 
 /** "40 credits", "1 credit". */
-export function formatCredits(amount: number): string {
+export function formatCredits(amount: number, lang: Locale = DEFAULT_LOCALE): string {
   const n = Math.abs(amount);
+  if (lang !== DEFAULT_LOCALE) return message(lang, 'flow.credits', { count: n, n: new Intl.NumberFormat(dateLocaleOf(lang)).format(n) });
   return `${n} ${n === 1 ? 'credit' : 'credits'}`;
 }
 
@@ -59,9 +66,9 @@ export function runLabel(run: RecentRun, zone: string, referenceIso?: string | n
 }
 
 /** A human name for a zone in a sentence: "Europe/Berlin time", "UTC". */
-export function zoneName(zone: string): string {
+export function zoneName(zone: string, lang: Locale = DEFAULT_LOCALE): string {
   const z = safeZone(zone);
-  return z === 'UTC' ? 'UTC' : `${z} time`;
+  return z === 'UTC' ? 'UTC' : lang === DEFAULT_LOCALE ? `${z} time` : message(lang, 'flow.zone_time', { zone: z });
 }
 
 /**
@@ -73,7 +80,8 @@ export function withArticle(noun: string): string {
 }
 
 /** Joins words as "a, b and c". */
-export function joinWords(words: readonly string[]): string {
+export function joinWords(words: readonly string[], lang: Locale = DEFAULT_LOCALE): string {
+  if (lang !== DEFAULT_LOCALE) return new Intl.ListFormat(lang, { type: 'conjunction' }).format(words);
   if (words.length <= 1) return words.join('');
   return `${words.slice(0, -1).join(', ')} and ${words[words.length - 1] ?? ''}`;
 }

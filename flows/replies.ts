@@ -1,9 +1,12 @@
 /**
- * Every text the bot says, as functions of their parameters: the one place to translate
- * (format.ts formats times, amounts and studio names). Messages are short, one idea each, details
- * behind the "Tell me more" option.
+ * Every text the bot says, as functions of their parameters (format.ts formats times, amounts and
+ * studio names). Messages are short, one idea each, details behind the "Tell me more" option.
+ * A fixed text is written in English here and put in the user's language by src/chat/flow-texts.ts;
+ * a text made of the account's facts is written in `lang` here, from knowledge/messages/<lang>.json.
  */
 import type { OtherSpend, ReconciledRun } from '../src/core/reconcile-account.ts';
+import { DEFAULT_LOCALE, type Locale } from '../src/i18n/locales.ts';
+import { type MessageKey, message } from '../src/i18n/messages.ts';
 import { type RunFacts, type SimplifyChange, simplifyChange, takesLonger } from './advice.ts';
 import type { Asking, Missing, Noted, ProblemDetails } from './context.ts';
 import { formatClock, formatCredits, formatDateTime, formatWhen, joinWords, studioName, withArticle, zoneName } from './format.ts';
@@ -65,6 +68,21 @@ const questions: Record<Asking, string> = {
   send: 'Shall I send it to support now?',
 };
 
+const questionKeys: Record<Asking, MessageKey> = {
+  which_run: 'flow.ask.which_run',
+  what_happened: 'flow.ask.what_happened',
+  arrived: 'flow.ask.arrived',
+  retried: 'flow.ask.went_through',
+  simplified: 'flow.ask.went_through',
+  send_to_support: 'flow.ask.send_to_support',
+  send: 'flow.ask.send',
+};
+
+/** The step's question in `lang`, for a text of facts that ends with it. */
+function question(asking: Asking | null, lang: Locale): string {
+  return message(lang, asking ? questionKeys[asking] : 'flow.ask.none');
+}
+
 /** Below the confidence threshold: the step's question again, in one line (its buttons below it). */
 export function confirm(asking: Asking | null): string {
   return asking ? questions[asking] : 'Tell me what happened, or pick an option below.';
@@ -91,72 +109,65 @@ export function smallTalk(asking: Asking | null): string {
   return asking ? `${can} ${confirm(asking)}` : can;
 }
 
-const costsNothing = 'Failed runs cost nothing; you pay only when one completes.';
-const neverFinishedCostsNothing = 'A run that never finishes costs nothing; you pay only when one completes.';
-
 /**
  * The waiting step: a run still within its expected time, a run stuck past it, or a run only
  * described as stuck (told to start it again unless it was already).
  */
-export function waitingText(run: RecentRun | null, zone: string, restarted = false): string {
+export function waitingText(run: RecentRun | null, zone: string, restarted = false, lang: Locale = DEFAULT_LOCALE): string {
+  const t = (key: MessageKey, params?: Record<string, string | number>) => message(lang, key, params);
   if (run === null) {
-    const check = restarted
-      ? 'Check the Library first: finished work always lands there.'
-      : 'Check the Library first; if it isn’t there, start it again from the studio.';
-    return `A run still spinning long after it should have finished is stuck, not slow. ${check} ${neverFinishedCostsNothing} Has it come through?`;
+    const check = t(restarted ? 'flow.waiting.check_restarted' : 'flow.waiting.check');
+    return [t('flow.waiting.stuck_not_slow'), check, t('flow.never_finished_costs_nothing'), t('flow.waiting.come_through')].join(' ');
   }
-  const studio = studioName(run.studio);
+  const status = t(`run.status.${run.status}`);
+  const facts = { studio: studioName(run.studio, lang), time: formatClock(run.createdAt, zone), minutes: run.expectedMinutes, status };
   if (run.stuck) {
-    return `Your ${studio} run from ${formatClock(run.createdAt, zone)} is still ${run.status}, past the usual ${run.expectedMinutes} minutes: it’s stuck, not slow. Start it again: reload ${studio} and run the same prompt. ${neverFinishedCostsNothing} Has the new one come through?`;
+    return [t('flow.waiting.run_stuck', facts), t('flow.never_finished_costs_nothing'), t('flow.waiting.new_one')].join(' ');
   }
   const due = new Date(Date.parse(run.createdAt) + run.expectedMinutes * 60_000).toISOString();
-  return `Your ${studio} run from ${formatClock(run.createdAt, zone)} is still ${run.status}. Runs like it can take up to ${run.expectedMinutes} minutes, so it should be done by about ${formatClock(due, zone)} (${zoneName(zone)}). ${questions.arrived}`;
+  return `${t('flow.waiting.run', { ...facts, due: formatClock(due, zone), zone: zoneName(zone, lang) })} ${question('arrived', lang)}`;
 }
 
 /** The retry step, in a few lines: retry, what it costs, whether it worked. */
-export function retryAdvice(run: RunFacts, options: { stuck: boolean; due: number }): string {
-  const where = run.studio ? studioName(run.studio) : 'the studio';
-  if (options.stuck) return `Then start it again: reload ${where} and run the same prompt. ${neverFinishedCostsNothing} Did it work this time?`;
+export function retryAdvice(run: RunFacts, options: { stuck: boolean; due: number }, lang: Locale = DEFAULT_LOCALE): string {
+  const studio = run.studio ? studioName(run.studio, lang) : message(lang, 'flow.the_studio');
+  const didItWork = message(lang, 'flow.ask.did_it_work');
+  if (options.stuck) return [message(lang, 'flow.retry.stuck', { studio }), message(lang, 'flow.never_finished_costs_nothing'), didItWork].join(' ');
   const lines = [
-    run.errorMessage ? `It stopped with “${run.errorMessage}”.` : 'Most failures are temporary.',
-    `Reload ${where} and run the same prompt again: a second attempt usually goes through.`,
-    costsNothing,
-    options.due > 0 ? `This one was charged ${formatCredits(options.due)} anyway: that is due back to you.` : '',
-    'Did it work this time?',
+    run.errorMessage ? message(lang, 'flow.retry.stopped_with', { error: run.errorMessage }) : message(lang, 'flow.retry.temporary'),
+    message(lang, 'flow.retry.reload', { studio }),
+    message(lang, 'flow.costs_nothing'),
+    options.due > 0 ? message(lang, 'flow.retry.charged_anyway', { credits: formatCredits(options.due, lang) }) : '',
+    didItWork,
   ];
   return lines.filter(Boolean).join(' ');
 }
 
 /** The retry step's details, a tap away. */
-export function retryMore(run: RunFacts): string {
-  return [
-    takesLonger(run) ? 'Video and high-resolution runs take longer than drafts, so give it a few minutes.' : '',
-    'Finished work always lands in the Library.',
-    'On mobile or a shaky connection, check that too: a dropped request can look like a failure.',
-  ]
+export function retryMore(run: RunFacts, lang: Locale = DEFAULT_LOCALE): string {
+  return [takesLonger(run) ? message(lang, 'flow.retry.more_longer') : '', message(lang, 'flow.retry.more_library'), message(lang, 'flow.retry.more_mobile')]
     .filter(Boolean)
     .join(' ');
 }
 
-function changeWords(change: SimplifyChange): string {
+function changeWords(change: SimplifyChange, lang: Locale): string {
   switch (change.kind) {
     case 'resolution':
-      return `lower the resolution from ${change.from} to ${change.to}, keeping the same prompt`;
+      return message(lang, 'flow.change.resolution', { from: change.from, to: change.to });
     case 'reference':
-      return change.count === 1 ? 'remove the reference image' : `remove a reference image (you used ${change.count})`;
+      return change.count === 1 ? message(lang, 'flow.change.reference') : message(lang, 'flow.change.references', { n: change.count });
     case 'long_prompt':
-      return `simplify the prompt — yours is ${change.words} words long; try a shorter one with just the main idea`;
+      return message(lang, 'flow.change.long_prompt', { words: change.words });
     case 'prompt':
-      return 'simplify the prompt';
+      return message(lang, 'flow.change.prompt');
     case 'any':
-      return 'simplify the prompt, lower the resolution, or remove a reference image';
+      return message(lang, 'flow.change.any');
   }
 }
 
 /** The simplify step: the ONE change that suits the run. Never "failed again" for a run that is stuck. */
-export function simplifyAdvice(run: RunFacts, options: { stuck: boolean } = { stuck: false }): string {
-  const since = options.stuck ? 'Since it’s still stuck' : 'Since it failed again';
-  return `${since}, change one thing: ${changeWords(simplifyChange(run))}, then retry. Did that work?`;
+export function simplifyAdvice(run: RunFacts, options: { stuck: boolean } = { stuck: false }, lang: Locale = DEFAULT_LOCALE): string {
+  return message(lang, options.stuck ? 'flow.simplify.stuck' : 'flow.simplify.failed', { change: changeWords(simplifyChange(run), lang) });
 }
 
 /** The simplify step's details, a tap away. */
@@ -168,71 +179,78 @@ export type ChargedRun = Pick<ReconciledRun, 'studio' | 'status' | 'stuck' | 'cr
   Partial<Pick<ReconciledRun, 'refunded' | 'chargeEvidence'>>;
 
 /** "Your Video Studio run at 14:05 failed and was charged 40 credits: that is due back to you." */
-export function runSentence(run: ChargedRun, zone: string, now: string | null): string {
-  const what = `Your ${studioName(run.studio)} run at ${formatWhen(run.createdAt, zone, now)}`;
-  const how = run.stuck ? 'got stuck' : run.status === 'canceled' ? 'was canceled' : 'failed';
-  const inferred = run.chargeEvidence === 'inferred' ? ' (the charge isn’t labelled with the run, but it was made when the run ended)' : '';
+export function runSentence(run: ChargedRun, zone: string, now: string | null, lang: Locale = DEFAULT_LOCALE): string {
+  const what = message(lang, 'flow.run.what', { studio: studioName(run.studio, lang), when: formatWhen(run.createdAt, zone, now, lang) });
+  const how = message(lang, run.stuck ? 'flow.run.how.stuck' : run.status === 'canceled' ? 'flow.run.how.canceled' : 'flow.run.how.failed');
+  const inferred = run.chargeEvidence === 'inferred' ? ` ${message(lang, 'flow.run.inferred')}` : '';
+  const charged = formatCredits(run.charged, lang);
   switch (run.verdict) {
     case 'refund_due': {
       const refunded = run.refunded ?? run.charged - run.outstanding;
-      if (refunded <= 0) return `${what} ${how} and was charged ${formatCredits(run.charged)}${inferred}: that is due back to you.`;
-      const verb = run.outstanding === 1 ? 'is' : 'are';
-      return `${what} ${how} and was charged ${formatCredits(run.charged)}${inferred}; ${formatCredits(refunded)} came back already, so ${formatCredits(run.outstanding)} ${verb} due back to you.`;
+      if (refunded <= 0) return message(lang, 'flow.run.refund_due', { what, how, charged, inferred });
+      const partly = { what, how, charged, inferred, refunded: formatCredits(refunded, lang), outstanding: formatCredits(run.outstanding, lang) };
+      return message(lang, 'flow.run.refund_due_partly', { ...partly, count: run.outstanding });
     }
     case 'refunded':
-      return `${what} ${how}; the ${formatCredits(run.charged)} it cost were already refunded, so nothing is due.`;
+      return message(lang, 'flow.run.refunded', { what, how, charged });
     case 'not_charged':
-      return `${what} ${how}, and no credits were charged for it.`;
+      return message(lang, 'flow.run.not_charged', { what, how });
     case 'in_progress':
-      return `${what} is still in progress, so nothing is settled yet; if it completes, it lands in the Library.`;
+      return message(lang, 'flow.run.in_progress', { what });
   }
 }
 
 /** The account's facts about the runs: verdict, amount, run and time, in `zone`. */
-export function findingsText(runs: readonly ReconciledRun[], zone: string, now: string): string {
-  if (runs.length === 0) return 'I found no failed or stuck run in your account’s history around then.';
-  return runs.map((run) => runSentence(run, zone, now)).join(' ');
+export function findingsText(runs: readonly ReconciledRun[], zone: string, now: string, lang: Locale = DEFAULT_LOCALE): string {
+  if (runs.length === 0) return message(lang, 'flow.findings.none');
+  return runs.map((run) => runSentence(run, zone, now, lang)).join(' ');
 }
 
 /** The findings' details, a tap away: the spends of the shared pool around those runs, and the balance. */
-export function findingsMore(nearby: readonly OtherSpend[], balance: number, zone: string, now: string): string {
+export function findingsMore(nearby: readonly OtherSpend[], balance: number, zone: string, now: string, lang: Locale = DEFAULT_LOCALE): string {
   const described = nearby.slice(0, 3).map((s) => {
-    const at = formatWhen(s.createdAt, zone, now);
-    const what = s.studio ? `${withArticle(studioName(s.studio))} run at ${at}, maybe in another tab,` : `a charge at ${at} not tied to a run`;
-    return `${what} used ${formatCredits(s.amount)}`;
+    const at = formatWhen(s.createdAt, zone, now, lang);
+    const credits = formatCredits(s.amount, lang);
+    if (!s.studio) return message(lang, 'flow.spend.charge', { at, credits });
+    // English puts the article before the name ("an Image Studio run"); the other languages' templates have their own.
+    const studio = lang === DEFAULT_LOCALE ? withArticle(studioName(s.studio)) : studioName(s.studio, lang);
+    return message(lang, 'flow.spend.run', { studio, at, credits });
   });
-  if (nearby.length > 3) described.push(`${nearby.length - 3} more`);
-  const others = described.length > 0
-    ? `Other spends from your shared credit pool around then: ${described.join('; ')}.`
-    : 'One shared credit pool covers every studio, so a run in another tab can change your balance too.';
-  return `${others} Your balance is ${formatCredits(balance)}.`;
+  if (nearby.length > 3) described.push(message(lang, 'flow.spend.more', { n: nearby.length - 3 }));
+  const others = described.length > 0 ? message(lang, 'flow.spend.others', { list: described.join('; ') }) : message(lang, 'flow.spend.shared_pool');
+  return `${others} ${message(lang, 'flow.balance', { credits: formatCredits(balance, lang) })}`;
 }
 
 /** The findings step without account data (anonymous): what signing in would let the bot check, and what support needs. */
 export const anonymousFindings =
   'Without a signed-in account I can’t see your history, so I can’t check for a charge myself. Sign in to PrismPoster and open this chat again and I can. Or support can check: they need the email you sign in with, the studio and roughly when.';
 
+/** The anonymous findings in `lang`, for the findings' text that goes on with a question. */
+export function anonymousFindingsIn(lang: Locale): string {
+  return lang === DEFAULT_LOCALE ? anonymousFindings : message(lang, 'flow.anonymous_findings');
+}
+
 /** The findings' question: send, or (when steps remain, as after a question about a charge) keep troubleshooting. */
-export function askToSend(stepsRemain: boolean): string {
-  return stepsRemain ? 'Shall I send it to support? Or we can keep troubleshooting.' : questions.send_to_support;
+export function askToSend(stepsRemain: boolean, lang: Locale = DEFAULT_LOCALE): string {
+  return message(lang, stepsRemain ? 'flow.ask_to_send_or_troubleshoot' : 'flow.ask.send_to_support');
 }
 
 /** The account's charge after a knowledge answer that says otherwise in general. */
-export function accountSaysOtherwise(sentences: readonly string[]): string {
-  return `Your account shows a charge, though. ${sentences.join(' ')} I can send it to support for you.`;
+export function accountSaysOtherwise(sentences: readonly string[], lang: Locale = DEFAULT_LOCALE): string {
+  return message(lang, 'flow.account_says_otherwise', { sentences: sentences.join(' ') });
 }
 
 /** A charge question once the packet is being prepared. */
-export function chargeInPacket(sentences: readonly string[]): string {
+export function chargeInPacket(sentences: readonly string[], lang: Locale = DEFAULT_LOCALE): string {
   return sentences.length > 0
-    ? `${sentences.join(' ')} It’s in your report: press Send when you’re ready.`
+    ? message(lang, 'flow.charge_in_packet_with', { sentences: sentences.join(' ') })
     : 'Support will check your charges with this report: press Send when you’re ready.';
 }
 
 export const handOffFailed = 'I couldn’t reach the support queue just now, so your report wasn’t sent yet. Press Send to try again.';
 export const findingsUnavailable = 'I couldn’t reach your account’s history just now, so I can’t confirm charges.';
-export function findingsNoAccount(email: string): string {
-  return `I can’t find a PrismPoster account for ${email}, the address you’re signed in with, so I can’t confirm charges. If you use another address for PrismPoster, mention it and support will look it up.`;
+export function findingsNoAccount(email: string, lang: Locale = DEFAULT_LOCALE): string {
+  return message(lang, 'flow.findings_no_account', { email });
 }
 
 /** Why the conversation ends: it works, the user says all is fine, or the user chose not to send. */
@@ -252,89 +270,90 @@ export function kbAnswerText(answer: KbAnswer): string {
   return `${answer.text} (from “${answer.title}”)`;
 }
 
-function settingsWords(settings: CaseDetails['settings']): string {
+function settingsWords(settings: CaseDetails['settings'], lang: Locale): string {
   const s = settings ?? {};
   return [
-    s.resolution ? `resolution ${s.resolution}` : '',
-    s.referenceImages ? `${s.referenceImages} reference ${s.referenceImages === 1 ? 'image' : 'images'}` : '',
-    s.durationSeconds ? `${s.durationSeconds} seconds long` : '',
+    s.resolution ? message(lang, 'flow.settings.resolution', { value: s.resolution }) : '',
+    s.referenceImages ? message(lang, 'flow.settings.references', { count: s.referenceImages }) : '',
+    s.durationSeconds ? message(lang, 'flow.settings.duration', { seconds: s.durationSeconds }) : '',
   ]
     .filter(Boolean)
     .join(', ');
 }
 
 /** "Got it: Video Studio, 14:05 (Europe/Berlin) and the prompt." and the step's question. */
-export function notedText(noted: readonly Noted[], details: ProblemDetails, zone: string, asking: Asking | null): string {
+export function notedText(noted: readonly Noted[], details: ProblemDetails, zone: string, asking: Asking | null, lang: Locale = DEFAULT_LOCALE): string {
   const words: Record<Noted, string> = {
-    email: `your email ${details.email ?? ''}`,
-    studio: details.studio ? studioName(details.studio) : '',
+    email: message(lang, 'flow.noted.email', { email: details.email ?? '' }),
+    studio: details.studio ? studioName(details.studio, lang) : '',
     occurredAt: details.occurredAt ? `${formatClock(details.occurredAt, zone)} (${zone})` : '',
-    prompt: 'the prompt',
-    errorMessage: 'the error message',
-    settings: settingsWords(details.settings),
-    generationIds: details.generationIds.length === 1 ? 'the run id' : 'the run ids',
-    stepsTried: 'what you tried',
+    prompt: message(lang, 'flow.noted.prompt'),
+    errorMessage: message(lang, 'flow.noted.error'),
+    settings: settingsWords(details.settings, lang),
+    generationIds: message(lang, details.generationIds.length === 1 ? 'flow.noted.run_id' : 'flow.noted.run_ids'),
+    stepsTried: message(lang, 'flow.noted.steps'),
   };
-  return `Got it: ${joinWords(noted.map((n) => words[n]).filter(Boolean))}. ${confirm(asking)}`;
+  return message(lang, 'flow.noted', { list: joinWords(noted.map((n) => words[n]).filter(Boolean), lang), question: question(asking, lang) });
 }
 
-const stepWords: Record<StepTried, string> = { retry: 'retried', simplify: 'simplified', checked_credits: 'checked the Credits page' };
-const missingPhrases: Record<Missing, string> = {
-  accountEmail: 'your account email (the one you sign in with)',
-  studio: 'which studio you used',
-  prompt: 'the prompt, in quotes',
-  occurredAt: 'roughly when it happened',
+const stepKeys: Record<StepTried, MessageKey> = { retry: 'flow.step.retry', simplify: 'flow.step.simplify', checked_credits: 'flow.step.checked_credits' };
+const missingKeys: Record<Missing, MessageKey> = {
+  accountEmail: 'flow.missing.accountEmail',
+  studio: 'flow.missing.studio',
+  prompt: 'flow.missing.prompt',
+  occurredAt: 'flow.missing.occurredAt',
 };
 
 /** What will be sent, and ONLY what is still missing. */
-export function packetText(details: CaseDetails, missing: readonly Missing[]): string {
-  const settings = settingsWords(details.settings);
+export function packetText(details: CaseDetails, missing: readonly Missing[], lang: Locale = DEFAULT_LOCALE): string {
+  const t = (key: MessageKey, params?: Record<string, string | number>) => message(lang, key, params);
+  const settings = settingsWords(details.settings, lang);
+  const when = details.occurredAt ? formatDateTime(details.occurredAt, details.timezone, lang) : '';
   const lines = [
-    'Here’s what I’ll send to support:',
-    details.accountEmail ? `• Account: ${details.accountEmail}${details.verified ? ' (signed in)' : ''}` : '',
-    details.studio ? `• Studio: ${studioName(details.studio)}` : '',
-    details.prompt ? `• Prompt: “${details.prompt}”` : '',
-    settings ? `• Settings: ${settings}` : '',
-    details.errorMessage ? `• Error: “${details.errorMessage}”` : '',
-    details.occurredAt ? `• When: ${formatDateTime(details.occurredAt, details.timezone)} (${zoneName(details.timezone)})` : '',
-    details.stepsTried.length > 0 ? `• Already tried: ${joinWords(details.stepsTried.map((t) => stepWords[t]))}` : '',
-    missing.length > 0
-      ? `To trace the run without back-and-forth, support still needs ${joinWords(missing.map((m) => missingPhrases[m]))}. Type them here, then press Send.`
-      : 'Press Send when you’re ready.',
+    t('flow.packet.intro'),
+    details.accountEmail ? t(details.verified ? 'flow.packet.account_signed_in' : 'flow.packet.account', { email: details.accountEmail }) : '',
+    details.studio ? t('flow.packet.studio', { studio: studioName(details.studio, lang) }) : '',
+    details.prompt ? t('flow.packet.prompt', { prompt: details.prompt }) : '',
+    settings ? t('flow.packet.settings', { settings }) : '',
+    details.errorMessage ? t('flow.packet.error', { error: details.errorMessage }) : '',
+    when ? t('flow.packet.when', { when, zone: zoneName(details.timezone, lang) }) : '',
+    details.stepsTried.length > 0 ? t('flow.packet.tried', { list: joinWords(details.stepsTried.map((s) => t(stepKeys[s])), lang) }) : '',
+    missing.length > 0 ? t('flow.packet.missing', { list: joinWords(missing.map((m) => t(missingKeys[m])), lang) }) : t('flow.packet.ready'),
   ];
   return lines.filter(Boolean).join('\n');
 }
 
-const handOffMissing: Record<string, string> = {
-  accountEmail: 'your account email',
-  studio: 'the studio',
-  prompt: 'the prompt',
-  occurredAt: 'the time it happened',
-  timestamp: 'the time it happened',
-  errorMessage: 'the exact error message',
+const handOffMissing: Record<string, MessageKey> = {
+  accountEmail: 'flow.handed.missing.accountEmail',
+  studio: 'flow.handed.missing.studio',
+  prompt: 'flow.handed.missing.prompt',
+  occurredAt: 'flow.handed.missing.occurredAt',
+  timestamp: 'flow.handed.missing.occurredAt',
+  errorMessage: 'flow.handed.missing.errorMessage',
 };
 
 /** The hand-off: the ref, what was found, and whether a refund was issued or proposed. */
-export function handedOffText(result: HandOffResult, found: { due: number } | null): string {
+export function handedOffText(result: HandOffResult, found: { due: number } | null, lang: Locale = DEFAULT_LOCALE): string {
+  const t = (key: MessageKey, params?: Record<string, string | number>) => message(lang, key, params);
   const facts = found === null
-    ? 'I couldn’t confirm charges from here, so support will check them.'
+    ? t('flow.handed.unconfirmed')
     : found.due > 0
-      ? `What I found: ${formatCredits(found.due)} charged for work you never received.`
-      : 'What I found: no credits are due back for this.';
+      ? t('flow.handed.found_due', { credits: formatCredits(found.due, lang) })
+      : t('flow.handed.found_none');
   const refund = result.refund
-    ? `A refund of ${formatCredits(result.refund.amount)} was issued automatically.`
+    ? t('flow.handed.refund_issued', { credits: formatCredits(result.refund.amount, lang) })
     : result.proposedRefund > 0
-      ? `I’ve proposed a refund of ${formatCredits(result.proposedRefund)} to the support team; they’ll confirm it.`
+      ? t('flow.handed.refund_proposed', { credits: formatCredits(result.proposedRefund, lang) })
       : '';
-  const missing = result.missing.length > 0
-    ? `They may still ask you for ${joinWords(result.missing.map((m) => handOffMissing[m] ?? m))}.`
-    : '';
-  return [`Sent! Your reference is ${result.ref}; quote it in any message about this case.`, facts, refund, missing]
-    .filter(Boolean)
-    .join(' ');
+  const missingWords = result.missing.map((m) => {
+    const key = handOffMissing[m];
+    return key ? t(key) : m;
+  });
+  const missing = missingWords.length > 0 ? t('flow.handed.may_ask', { list: joinWords(missingWords, lang) }) : '';
+  return [t('flow.handed.sent', { ref: result.ref }), facts, refund, missing].filter(Boolean).join(' ');
 }
 
 /** After the hand-off, anything else gets the ref again. */
-export function afterHandOffText(ref: string): string {
-  return `Your report ${ref} is with support. If anything changes, write here and quote ${ref}.`;
+export function afterHandOffText(ref: string, lang: Locale = DEFAULT_LOCALE): string {
+  return message(lang, 'flow.after_hand_off', { ref });
 }

@@ -32,6 +32,14 @@ export const runs = {
 
 export const recentRuns: RecentRunsResult = { runs: Object.values(runs), timezone: BERLIN };
 
+/** The same runs while Video Studio's timeouts are an open incident: gen_7 belongs to it. */
+export const recentRunsDuringIncident: RecentRunsResult = {
+  runs: Object.values(runs).map((r) =>
+    r.generationId === 'gen_7' ? { ...r, incident: { id: 'INC-7QX2M9AB', studio: 'video', error: 'model_timeout', since: '2026-11-24T12:55:00.000Z' } } : r,
+  ),
+  timezone: BERLIN,
+};
+
 /** The reconciliation of gen_7: 40 credits charged and not refunded; a Music Studio spend at 14:12. */
 export const findings: ReconciliationResult = {
   account: { id: 'acc_1', email: 'maya@example.com' },
@@ -152,6 +160,8 @@ export function expectedOptionIds(state: string, context: Pick<TroubleshootConte
     packet: ['send', 'dont_send'],
     handed_off: [],
     resolved: [],
+    // Told of the incident, the offer to be told when it is fixed (gone once asked); a person always.
+    incident: [...(offered.has('watch_incident') ? ['watch_incident'] : []), 'human'],
   };
   const ids = table[state] ?? [];
   // Offered on top of a step's own options: a person after two misses, support after an answer the account contradicts.

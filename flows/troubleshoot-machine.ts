@@ -29,8 +29,8 @@ const nextStep = (guard: Guard, actions: Action[]) =>
 
 /**
  * The troubleshooting statechart: pure (no I/O, no clock, no knowledge base), JSON-serializable
- * context. Async work is three invoked actors the service provides with `machine.provide`
- * (`loadRecentRuns`, `checkFindings`, `handOff`); states tagged `busy` are waiting on one.
+ * context. Async work is four invoked actors the service provides with `machine.provide`
+ * (`loadRecentRuns`, `checkFindings`, `handOff`, `watchIncident`); states tagged `busy` are waiting on one.
  *
  * Free text arrives read (src/understanding): a reading below the confidence threshold never ends
  * the conversation, sends a packet or withholds one — only a confident reading or a button does;
@@ -89,16 +89,43 @@ export const troubleshootMachine = troubleshootSetup.createMachine({
       },
       on: {
         'user.chose': [
+          { guard: 'pointsAtIncident', target: 'incident', actions: ['recordUser', 'selectRun'] },
           // A run still queued or processing (within its time or stuck past it) is waited for, not retried as failed.
           { guard: { type: 'pointsAtRun', params: { running: true } }, target: 'waiting', actions: ['recordUser', 'selectRun'] },
           { guard: { type: 'pointsAtRun', params: { running: false } }, target: 'retry', actions: ['recordUser', 'selectRun'] },
           { guard: chose('other'), target: 'retry', actions: 'recordUser' },
         ],
         'user.said': [
+          { guard: 'pointsAtIncident', target: 'incident', actions: ['recordUser', 'selectRun', 'noteProblem'] },
           { guard: { type: 'pointsAtRun', params: { running: true } }, target: 'waiting', actions: ['recordUser', 'selectRun', 'noteProblem'] },
           { guard: { type: 'pointsAtRun', params: { running: false } }, target: 'retry', actions: ['recordUser', 'selectRun', 'noteProblem'] },
           { guard: 'describes', target: 'retry', actions: ['recordUser', 'noteProblem'] },
         ],
+      },
+    },
+    // A failed run of an open incident: told it is known, what it cost, and offered to be told when it is fixed.
+    incident: {
+      entry: 'tellIncident',
+      initial: 'offered',
+      states: {
+        offered: {
+          on: { 'user.chose': { guard: chose('watch_incident'), target: 'watching', actions: 'recordUser' } },
+        },
+        watching: {
+          tags: ['busy'],
+          invoke: {
+            id: 'watchIncident',
+            src: 'watchIncident',
+            input: ({ context }) => ({
+              incidentId: context.runs.find((r) => r.generationId === context.runId)?.incident?.id ?? '',
+              conversationId: context.conversationId,
+              email: context.identity?.email ?? null,
+            }),
+            onDone: { target: 'watched', actions: 'confirmWatch' },
+            onError: { target: 'offered', actions: 'watchFailed' },
+          },
+        },
+        watched: {},
       },
     },
     waiting: {

@@ -1,20 +1,29 @@
 import { createActor, fromPromise, getNextSnapshot } from 'xstate';
 import { getShortestPaths, getSimplePaths, type StatePath } from 'xstate/graph';
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { TroubleshootInput } from './context.ts';
-import { anonymous, expectedOptionIds, findings, handOffResult, kbAnswer, maya, recentRuns, said, chose } from './test-fakes.ts';
+import { anonymous, expectedOptionIds, findings, handOffResult, kbAnswer, maya, recentRuns, recentRunsDuringIncident, said, chose } from './test-fakes.ts';
 import { flowState, flowStates, isBusy, troubleshootMachine, type TroubleshootEvent, type TroubleshootSnapshot } from './troubleshoot-machine.ts';
-import type { CheckFindingsInput, HandOffInput, HandOffResult, RecentRunsResult } from './types.ts';
+import type { CheckFindingsInput, HandOffInput, HandOffResult, RecentRunsResult, WatchIncidentInput } from './types.ts';
 import type { ReconciliationResult } from '../src/core/reconcile-account.ts';
 
 // Graph traversal runs no actors; it feeds their done/error events itself. The replay below runs
 // the same path on a live actor whose fake actors answer as the path says.
-const actorIds = ['loadRecentRuns', 'checkFindings', 'handOff'] as const;
+const actorIds = ['loadRecentRuns', 'checkFindings', 'handOff', 'watchIncident'] as const;
 type ActorId = (typeof actorIds)[number];
-const outputs: Record<ActorId, unknown> = { loadRecentRuns: recentRuns, checkFindings: findings, handOff: handOffResult };
+// The recent runs are those of the case at hand (with or without an open incident): set by each case below.
+const outputs: Record<ActorId, unknown> = { loadRecentRuns: recentRuns, checkFindings: findings, handOff: handOffResult, watchIncident: null };
 const asEvent = (event: object) => event as TroubleshootEvent; // done/error events are not user events
 const busyActor = (s: TroubleshootSnapshot): ActorId | null =>
-  s.matches({ greeting: 'loading' }) ? 'loadRecentRuns' : s.matches({ credits: 'checking' }) ? 'checkFindings' : s.matches({ packet: 'sending' }) ? 'handOff' : null;
+  s.matches({ greeting: 'loading' })
+    ? 'loadRecentRuns'
+    : s.matches({ credits: 'checking' })
+      ? 'checkFindings'
+      : s.matches({ packet: 'sending' })
+        ? 'handOff'
+        : s.matches({ incident: 'watching' })
+          ? 'watchIncident'
+          : null;
 
 function actorEvents(s: TroubleshootSnapshot): TroubleshootEvent[] {
   const id = busyActor(s);
@@ -71,7 +80,7 @@ async function replay(
   input: TroubleshootInput,
   serialize: (s: TroubleshootSnapshot) => string,
 ) {
-  const plan: Record<ActorId, unknown[]> = { loadRecentRuns: [], checkFindings: [], handOff: [] };
+  const plan: Record<ActorId, unknown[]> = { loadRecentRuns: [], checkFindings: [], handOff: [], watchIncident: [] };
   for (const { event } of path.steps) {
     const id = actorIds.find((a) => event.type.endsWith(`.actor.${a}`));
     if (id) plan[id].push(event.type.startsWith('xstate.done') ? outputs[id] : new Error('down'));
@@ -85,6 +94,9 @@ async function replay(
       loadRecentRuns: fromPromise<RecentRunsResult, { email: string }>(() => next('loadRecentRuns') as Promise<RecentRunsResult>),
       checkFindings: fromPromise<ReconciliationResult, CheckFindingsInput>(() => next('checkFindings') as Promise<ReconciliationResult>),
       handOff: fromPromise<HandOffResult, HandOffInput>(() => next('handOff') as Promise<HandOffResult>),
+      watchIncident: fromPromise<void, WatchIncidentInput>(async () => {
+        await next('watchIncident');
+      }),
     },
   });
   const actor = createActor(machine, { input }).start();
@@ -104,16 +116,25 @@ async function replay(
 }
 
 describe.each([
-  ['identified', maya],
-  ['anonymous', anonymous],
-])('every path of the flow (%s)', (_, input) => {
+  ['identified', maya, recentRuns],
+  ['anonymous', anonymous, recentRuns],
+  // A failed run of an open incident: told so, offered to be told when it is fixed, never retried.
+  ['identified, during an incident', maya, recentRunsDuringIncident],
+])('every path of the flow (%s)', (_, input, runs) => {
+  const duringIncident = runs === recentRunsDuringIncident;
+  beforeEach(() => {
+    outputs.loadRecentRuns = runs;
+  });
+
   it('reaches every state, each settled one offering the options of chat-api.md', async () => {
     const paths = getShortestPaths(troubleshootMachine, { input, events: allEvents, serializeState: fine });
     const reached = new Set(paths.map((p) => flowState(p.state)));
     const expected = input.identity
-      ? ['greeting', 'waiting', 'retry', 'simplify', 'credits', 'findings', 'packet', 'handed_off', 'resolved']
+      ? ['greeting', 'waiting', 'retry', 'simplify', 'credits', 'findings', 'packet', 'handed_off', 'resolved', ...(duringIncident ? ['incident'] : [])]
       : ['greeting', 'waiting', 'retry', 'simplify', 'findings', 'packet', 'handed_off', 'resolved'];
     expect([...reached].sort()).toEqual(expected.sort());
+    // The user who asked is told they will hear of the fix; a failed ask offers it again.
+    if (duringIncident) expect(paths.some((p) => p.state.matches({ incident: 'watched' }))).toBe(true);
     for (const path of paths) {
       // The flow state read from the state value is the one state it matches.
       expect(flowStates.filter((state) => path.state.matches(state))).toEqual([flowState(path.state)]);
@@ -136,7 +157,7 @@ describe.each([
     const before = new Set(paths.filter((p) => p.state.matches('resolved')).map((p) => flowState(p.steps.at(-2)?.state ?? p.state)));
     expect([...before].sort()).toEqual(
       input.identity
-        ? ['findings', 'greeting', 'packet', 'retry', 'simplify', 'waiting']
+        ? ['findings', 'greeting', ...(duringIncident ? ['incident'] : []), 'packet', 'retry', 'simplify', 'waiting']
         : ['findings', 'greeting', 'packet', 'retry', 'simplify'],
     );
     for (const path of paths) await replay(path, input, coarse);
@@ -144,7 +165,8 @@ describe.each([
 });
 
 /** Every settled state the flow reaches (one snapshot per vertex of the graph), with the input it started from. */
-function settledStates(input: TroubleshootInput) {
+function settledStates(input: TroubleshootInput, runs: RecentRunsResult) {
+  outputs.loadRecentRuns = runs;
   return getShortestPaths(troubleshootMachine, { input, events: allEvents, serializeState: fine })
     .map((p) => p.state)
     .filter((s) => !isBusy(s));
@@ -154,10 +176,11 @@ const after = (s: TroubleshootSnapshot, event: TroubleshootEvent) => getNextSnap
 const added = (before: TroubleshootSnapshot, next: TroubleshootSnapshot) => next.context.messages.slice(-(next.context.messageCount - before.context.messageCount));
 
 describe.each([
-  ['identified', maya],
-  ['anonymous', anonymous],
-])('the intents acted on in any state (%s)', (_, input) => {
-  const states = settledStates(input);
+  ['identified', maya, recentRuns],
+  ['anonymous', anonymous, recentRuns],
+  ['identified, during an incident', maya, recentRunsDuringIncident],
+])('the intents acted on in any state (%s)', (_, input, runs) => {
+  const states = settledStates(input, runs);
 
   it('a charge or refund concern: the account is checked at once (anonymous: what signing in would let the bot check)', () => {
     for (const s of states) {

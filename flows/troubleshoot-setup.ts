@@ -4,14 +4,16 @@ import { inState } from '../src/understanding/intents.ts';
 import { dueOn, nearbySpends, runsToPresent } from './advice.ts';
 import {
   type AdvisedStep, append, describesProblem, detailsFromRun, isRunning, matchRun, MAX_RUNS, missingFromCase,
-  noteDetails, say, toCaseDetails, type TroubleshootContext, type TroubleshootInput, zoneOf,
+  langOf, noteDetails, say, toCaseDetails, type TroubleshootContext, type TroubleshootInput, zoneOf,
 } from './context.ts';
 import { runLabel } from './format.ts';
+import { incidentParts, renderParts, watchFailedParts, watchingParts, watchOption } from './incident-replies.ts';
 import * as reply from './replies.ts';
 import type { Closing } from './replies.ts';
 import { HandOffTakenError, NoAccountError } from './types.ts';
 import type {
-  BotOption, CheckFindingsInput, FlowState, HandOffInput, HandOffResult, Intent, KbAnswer, RecentRun, RecentRunsResult, StepTried, Understanding,
+  BotOption, CheckFindingsInput, FlowState, HandOffInput, HandOffResult, Intent, KbAnswer, RecentRun, RecentRunsResult, StepTried, TextPart, Understanding,
+  WatchIncidentInput,
 } from './types.ts';
 
 
@@ -63,7 +65,7 @@ function chargesDue(context: TroubleshootContext): reply.ChargedRun[] {
 }
 
 function chargeSentences(context: TroubleshootContext): string[] {
-  return chargesDue(context).map((run) => reply.runSentence(run, zoneOf(context), context.findings?.now ?? null));
+  return chargesDue(context).map((run) => reply.runSentence(run, zoneOf(context), context.findings?.now ?? null, langOf(context)));
 }
 
 /** The options offered now, with `extra` added (once). */
@@ -78,6 +80,12 @@ function offerPerson(context: TroubleshootContext) {
   return say(context, reply.offerPerson(context.asking), options);
 }
 
+/** A bot message written from catalogue keys (English here; the conversation's language in flow-texts.ts). */
+function sayParts(context: TroubleshootContext, parts: TextPart[], options: BotOption[]) {
+  const message = { from: 'bot' as const, text: renderParts(parts, 'en'), parts, ...(options.length > 0 && { options }) };
+  return { ...append(context, message), options, asking: null };
+}
+
 /**
  * Types, placeholder actors, guards and actions of the troubleshooting statechart: every effect is a
  * named implementation, the actors throw until the service provides the real ones.
@@ -88,6 +96,7 @@ export const troubleshootSetup = setup({
     loadRecentRuns: fromPromise<RecentRunsResult, { email: string }>(notProvided('loadRecentRuns')),
     checkFindings: fromPromise<ReconciliationResult, CheckFindingsInput>(notProvided('checkFindings')),
     handOff: fromPromise<HandOffResult, HandOffInput>(notProvided('handOff')),
+    watchIncident: fromPromise<void, WatchIncidentInput>(notProvided('watchIncident')),
   },
   guards: {
     identified: ({ context }) => context.identity !== null,
@@ -106,6 +115,12 @@ export const troubleshootSetup = setup({
       if (isSaid(event) && !aboutTheRun.includes(meaning(event, 'greeting'))) return false;
       const run = runOf(context, event);
       return run !== null && isRunning(run) === params.running;
+    },
+    /** A failed run that belongs to an open incident: told so, not troubleshot. */
+    pointsAtIncident: ({ context, event }) => {
+      if (isSaid(event) && !aboutTheRun.includes(meaning(event, 'greeting'))) return false;
+      const run = runOf(context, event);
+      return run !== null && run.status === 'failed' && Boolean(run.incident);
     },
     describes: ({ event }) => {
       if (!isSaid(event)) return false;
@@ -134,7 +149,7 @@ export const troubleshootSetup = setup({
     answerAgainstAccount: assign(({ context, event }) => {
       if (!isSaid(event) || !event.answer) return {};
       const answered = { ...context, ...say(context, reply.kbAnswerText(event.answer), []) };
-      return say(answered, reply.accountSaysOtherwise(chargeSentences(context)), withOption(context.options, 'send_to_support'));
+      return say(answered, reply.accountSaysOtherwise(chargeSentences(context), langOf(context)), withOption(context.options, 'send_to_support'));
     }),
     confirm: assign(({ context }) =>
       context.misses >= 2 ? offerPerson(context) : say(context, reply.confirm(context.asking), context.options),
@@ -147,7 +162,7 @@ export const troubleshootSetup = setup({
     acknowledge: assign(({ context, event }) => {
       if (!isSaid(event)) return {};
       const { details, stepsTried, noted } = noteDetails(context, event.understood.fields, false);
-      return { details, stepsTried, ...say(context, reply.notedText(noted, details, zoneOf(context), context.asking), context.options) };
+      return { details, stepsTried, ...say(context, reply.notedText(noted, details, zoneOf(context), context.asking, langOf(context)), context.options) };
     }),
     noteProblem: assign(({ context, event }) => {
       if (!isSaid(event)) return {};
@@ -179,6 +194,20 @@ export const troubleshootSetup = setup({
     markStep: assign(({ context }, params: { step: StepTried }) =>
       context.stepsTried.includes(params.step) ? {} : { stepsTried: [...context.stepsTried, params.step] },
     ),
+    /**
+     * The case's run belongs to an open incident: a known problem, what it cost, the offer to be told
+     * when it is fixed. Retrying or simplifying cannot help: that advice counts as given.
+     */
+    tellIncident: assign(({ context }) => {
+      const run = caseRun(context);
+      if (!run?.incident) return {};
+      return {
+        advised: ['retry' as const, 'simplify' as const],
+        ...sayParts(context, incidentParts(run, run.incident, zoneOf(context)), [watchOption, ...reply.options('human')]),
+      };
+    }),
+    confirmWatch: assign(({ context }) => sayParts(context, watchingParts(context.identity?.email ?? null), reply.options('human'))),
+    watchFailed: assign(({ context }) => sayParts(context, watchFailedParts, [watchOption, ...reply.options('human')])),
     markStuck: assign(({ context }) => ({ details: { ...context.details, stuck: true } })),
     markFailed: assign(({ context }) => ({ details: { ...context.details, stuck: false } })),
     /** A new problem after the conversation was closed: the advice starts over. */
@@ -192,21 +221,21 @@ export const troubleshootSetup = setup({
       const restart = !restarted && (run === null || run.stuck);
       return {
         ...(restart && { advised: [...context.advised, 'retry' as const] }),
-        ...say(context, reply.waitingText(run, zoneOf(context), restarted), reply.options('arrived', 'still_stuck'), 'arrived'),
+        ...say(context, reply.waitingText(run, zoneOf(context), restarted, langOf(context)), reply.options('arrived', 'still_stuck'), 'arrived'),
       };
     }),
     adviseRetry: assign(({ context }) => ({
       advised: context.advised.includes('retry') ? context.advised : [...context.advised, 'retry' as const],
       ...say(
         context,
-        reply.retryAdvice(context.details, { stuck: context.details.stuck, due: dueOn(chargesDue(context)) }),
+        reply.retryAdvice(context.details, { stuck: context.details.stuck, due: dueOn(chargesDue(context)) }, langOf(context)),
         reply.options('worked', 'still_failing', 'more'),
         'retried',
       ),
     })),
     adviseSimplify: assign(({ context }) => ({
       advised: context.advised.includes('simplify') ? context.advised : [...context.advised, 'simplify' as const],
-      ...say(context, reply.simplifyAdvice(context.details, { stuck: context.details.stuck }), reply.options('worked', 'still_failing', 'more'), 'simplified'),
+      ...say(context, reply.simplifyAdvice(context.details, { stuck: context.details.stuck }, langOf(context)), reply.options('worked', 'still_failing', 'more'), 'simplified'),
     })),
     /** The details of the step, a tap away; the option goes once they are shown. */
     showMore: assign(({ context }) => {
@@ -214,11 +243,11 @@ export const troubleshootSetup = setup({
       const { findings } = context;
       const text =
         context.asking === 'retried'
-          ? reply.retryMore(context.details)
+          ? reply.retryMore(context.details, langOf(context))
           : context.asking === 'simplified'
             ? reply.simplifyMore
             : context.asking === 'send_to_support' && findings
-              ? reply.findingsMore(nearbySpends(findings, runsToPresent(findings, context.details.generationIds)), findings.balance, zoneOf(context), findings.now)
+              ? reply.findingsMore(nearbySpends(findings, runsToPresent(findings, context.details.generationIds)), findings.balance, zoneOf(context), findings.now, langOf(context))
               : reply.confirm(context.asking);
       return say(context, text, rest);
     }),
@@ -244,30 +273,30 @@ export const troubleshootSetup = setup({
     }),
     findingsUnavailable: assign(({ context, event }) => {
       const error = 'error' in event ? event.error : null;
-      return say(context, error instanceof NoAccountError ? reply.findingsNoAccount(error.email) : reply.findingsUnavailable, []);
+      return say(context, error instanceof NoAccountError ? reply.findingsNoAccount(error.email, langOf(context)) : reply.findingsUnavailable, []);
     }),
     presentFindings: assign(({ context }) => {
       const { findings } = context;
       const remain = needs(context, 'retry') || needs(context, 'simplify');
       const facts = findings
-        ? reply.findingsText(runsToPresent(findings, context.details.generationIds), zoneOf(context), findings.now)
+        ? reply.findingsText(runsToPresent(findings, context.details.generationIds), zoneOf(context), findings.now, langOf(context))
         : context.identity === null
-          ? reply.anonymousFindings
+          ? reply.anonymousFindingsIn(langOf(context))
           : '';
-      const text = [facts, reply.askToSend(remain)].filter(Boolean).join(' ');
+      const text = [facts, reply.askToSend(remain, langOf(context))].filter(Boolean).join(' ');
       const ids: reply.OptionId[] = ['send_to_support', remain ? 'troubleshoot' : 'all_good', ...(findings ? ['more' as const] : [])];
       return say(context, text, reply.options(...ids), 'send_to_support');
     }),
-    chargeInPacket: assign(({ context }) => say(context, reply.chargeInPacket(chargeSentences(context)), context.options)),
-    showPacket: assign(({ context }) => say(context, reply.packetText(toCaseDetails(context), missingFromCase(context)), reply.options('send', 'dont_send'), 'send')),
+    chargeInPacket: assign(({ context }) => say(context, reply.chargeInPacket(chargeSentences(context), langOf(context)), context.options)),
+    showPacket: assign(({ context }) => say(context, reply.packetText(toCaseDetails(context), missingFromCase(context), langOf(context)), reply.options('send', 'dont_send'), 'send')),
     handOffFailed: assign(({ context }) => say(context, reply.handOffFailed, reply.options('send', 'dont_send'))),
     storeHandOff: assign(({ context }, result: HandOffResult) => {
       const ids = context.details.generationIds;
       const runs = context.findings?.runs.filter((r) => ids.length === 0 || ids.includes(r.generationId)) ?? [];
       const found = context.findings ? { due: dueOn(runs.filter((r) => r.verdict === 'refund_due')) } : null;
-      return { handOff: result, ...say(context, reply.handedOffText(result, found), [], null) };
+      return { handOff: result, ...say(context, reply.handedOffText(result, found, langOf(context)), [], null) };
     }),
-    remindRef: assign(({ context }) => say(context, reply.afterHandOffText(context.handOff?.ref ?? ''), [])),
+    remindRef: assign(({ context }) => say(context, reply.afterHandOffText(context.handOff?.ref ?? '', langOf(context)), [])),
     close: assign(({ context }, params: { reason: Closing }) => say(context, reply.closing(params.reason), [], null)),
     stillClosed: assign(({ context }) => say(context, reply.stillClosed, [])),
   },

@@ -6,7 +6,7 @@ export type { Studio } from '../src/core/platform-types.ts';
 export type { Intent } from '../src/understanding/index.ts';
 
 /** The top-level states of chat-api.md, in flow order. */
-export const flowStates = ['greeting', 'waiting', 'retry', 'simplify', 'credits', 'findings', 'packet', 'handed_off', 'resolved'] as const;
+export const flowStates = ['greeting', 'incident', 'waiting', 'retry', 'simplify', 'credits', 'findings', 'packet', 'handed_off', 'resolved'] as const;
 export type FlowState = (typeof flowStates)[number];
 
 /**
@@ -31,6 +31,38 @@ export interface RecentRun {
   outstanding: number;
   /** The stuck limit of this run (its studio's limit, doubled for high resolution), in minutes. */
   expectedMinutes: number;
+  /** The open incident this failed run belongs to (src/incidents), when there is one. */
+  incident?: RunIncident | null;
+}
+
+/** What the flow tells of an open incident a run belongs to. */
+export interface RunIncident {
+  /** `INC-…` */
+  id: string;
+  studio: Studio;
+  /** Its error: the code, else the normalised message. */
+  error: string;
+  /** ISO 8601, UTC: its first failure. */
+  since: string;
+}
+
+/** Input of the `watchIncident` actor: who asks to be told when the incident is fixed. */
+export interface WatchIncidentInput {
+  incidentId: string;
+  conversationId: string | null;
+  /** A verified user's email, else null. */
+  email: string | null;
+}
+
+/**
+ * A piece of a bot message by its catalogue key (knowledge/messages), for texts made of facts that
+ * are written in the conversation's language (src/chat/flow-texts.ts); `studio` fills `{studio}`
+ * with the studio's name in that language.
+ */
+export interface TextPart {
+  key: string;
+  params?: Record<string, string | number>;
+  studio?: Studio;
 }
 
 /**
@@ -96,6 +128,8 @@ export interface BotMessage {
   from: 'bot' | 'user';
   text: string;
   options?: BotOption[];
+  /** The text by its catalogue keys, when it is written in the user's language from them. */
+  parts?: TextPart[];
 }
 
 /** Output of the `loadRecentRuns` actor. */

@@ -47,6 +47,7 @@ export function chatSide(parts: ChatParts): ChatSide {
       ttlMs: config.chat.ttlMs,
       autoRefundLimit: config.autoRefundLimit,
       autoRefundWindowMs: config.autoRefundWindowMs,
+      incidents,
     });
     const processMetrics = parts.processMetrics ?? null;
     const conversations = processMetrics ? timedConversations(service, processMetrics) : service;

@@ -120,6 +120,7 @@ export function createDesk<S extends SlackPort>(parts: DeskParts<S>): Desk<S> {
     newId,
     settings: config.incidents,
     slackChannel: config.destinations.slackChannel,
+    localeOf: async (id) => (await store.getConversation(id))?.locale ?? null,
   });
   const packets = createPacketService({
     platform,

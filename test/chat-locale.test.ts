@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { articles, translations } from '../knowledge/articles.generated.ts';
 import { type Locale, locales } from '../src/i18n/locales.ts';
-import { message } from '../src/i18n/messages.ts';
+import { catalogues, message } from '../src/i18n/messages.ts';
 import { type ChatDesk, WIDGET_SECRET, chatClient, errorOf, identityHeaders, startChatDesk } from './support/chat-desk.ts';
 
 /*
@@ -138,6 +138,61 @@ describe('chat API: the conversation’s language', () => {
     const answer = turn.messages.filter((m) => m.from === 'bot').map((m) => m.text).join('\n');
     expect(answer).toContain(`${message(locale, 'flow.kb_answer', { text: '', title: article?.title ?? '' }).trim()}`);
     expect(articles.find((a) => a.id === id)?.title).not.toBe(article?.title);
+  });
+
+  /** The flow's English words of each text made of an account's facts (3 words or more between placeholders). */
+  const englishFragments = Object.entries(catalogues.en)
+    .filter(([key]) => key.startsWith('flow.') || key.startsWith('notice.'))
+    .flatMap(([, text]) => text.split(/\{\w+\}/))
+    .map((part) => part.trim())
+    .filter((part) => (part.match(/\p{L}+/gu) ?? []).length >= 3);
+
+  /** Maya's charged failed run from the greeting to the hand-off, by option ids; every bot text on the way. */
+  async function chargedRunHandedOff(locale: Locale) {
+    const maya = chatClient(desk.url, identityHeaders(MAYA));
+    const { conversationId } = await maya.start({ locale });
+    for (const step of [(o: string) => o.startsWith('run:'), (o: string) => o === 'still_failing', (o: string) => o === 'still_failing', (o: string) => o === 'more', (o: string) => o === 'send_to_support', (o: string) => o === 'send']) {
+      const option = (await maya.get(conversationId)).messages.at(-1)?.options?.find((o) => step(o.id));
+      expect(option, `${locale}: an option on the way`).toBeDefined();
+      await maya.send(conversationId, { option: option?.id ?? '' });
+    }
+    await maya.send(conversationId, { text: locale === 'en' ? 'anything new?' : 'et alors ? rien de nouveau' });
+    const done = await maya.get(conversationId);
+    return { maya, conversationId, done, bot: done.messages.filter((m) => m.from === 'bot').map((m) => m.text) };
+  }
+
+  it.each(locales.filter((l) => l !== 'en'))('%s: says the charge, the advice, the packet summary and the hand-off of a charged failed run in the language, no English sentence left', async (locale) => {
+    const { done, bot } = await chargedRunHandedOff(locale);
+    expect(done.state).toBe('handed_off');
+    const ref = done.packet?.ref ?? '';
+    const credits = message(locale, 'flow.credits', { count: 40, n: 40 });
+    // The charge sentence: the run failed, what it cost, in the language's words.
+    expect(bot.some((text) => text.includes(message(locale, 'flow.run.how.failed')) && text.includes(credits))).toBe(true);
+    const packet = bot.find((text) => text.startsWith(message(locale, 'flow.packet.intro')));
+    expect(packet).toContain(message(locale, 'flow.packet.ready'));
+    expect(bot).toContainEqual(expect.stringContaining(message(locale, 'flow.handed.sent', { ref })));
+    expect(bot.at(-1)).toBe(message(locale, 'flow.after_hand_off', { ref }));
+    for (const text of bot) {
+      expect(englishFragments.filter((english) => text.includes(english)), text).toEqual([]);
+    }
+  });
+
+  it('keeps the English conversation as it was', async () => {
+    const { bot } = await chargedRunHandedOff('en');
+    expect(bot).toContainEqual(expect.stringMatching(/^Your Video Studio run at \d\d:\d\d failed and was charged 40 credits: that is due back to you\./));
+    expect(bot).toContainEqual(expect.stringMatching(/^Here’s what I’ll send to support:/));
+  });
+
+  it('tells a French user in French when staff approve the refund and close the case', async () => {
+    const { maya, conversationId, done } = await chargedRunHandedOff('fr');
+    const ref = done.packet?.ref ?? '';
+    const maria = { id: 'U0STAFF1', name: 'Maria' };
+    expect((await desk.deps.triage.approveRefund(ref, maria)).status).toBe('done');
+    expect((await desk.deps.triage.resolve(ref, maria)).status).toBe('done');
+    const notices = (await maya.get(conversationId)).messages.slice(done.messages.length).map((m) => m.text);
+    expect(notices).toContainEqual(expect.stringMatching(new RegExp(`^Maria: Nous avons remboursé 40 crédits sur votre compte pour la génération Video Studio gen_\\w+ qui a échoué\\. Votre référence : ${ref}\\.`)));
+    expect(notices).toContainEqual(expect.stringContaining(message('fr', 'notice.resolved', { ref })));
+    for (const text of notices) expect(englishFragments.filter((english) => text.includes(english)), text).toEqual([]);
   });
 
   it('refuses a language it does not speak, naming the field, and changes nothing', async () => {

@@ -21,7 +21,7 @@ export const Message = z
   .openapi('Message');
 
 export const FlowStateSchema = z
-  .enum(['greeting', 'waiting', 'retry', 'simplify', 'credits', 'findings', 'packet', 'handed_off', 'resolved'])
+  .enum(['greeting', 'incident', 'waiting', 'retry', 'simplify', 'credits', 'findings', 'packet', 'handed_off', 'resolved'])
   .openapi('FlowState');
 
 export const PacketSchema = Packet;

@@ -7,6 +7,7 @@ import type { StuckLimits } from '../core/reconcile-account.ts';
 import type { Packet } from '../core/support-packet.ts';
 import type { ConversationRecord, StoredMessage, SupportStore } from '../core/support-store.ts';
 import { DEFAULT_LOCALE, type Locale, isLocale } from '../i18n/locales.ts';
+import type { IncidentService } from '../incidents/incident-service.ts';
 import type { KnowledgeBase } from '../knowledge/knowledge-base.ts';
 import { guessLocale } from '../understanding/index.ts';
 import { createHandOff } from './hand-off.ts';
@@ -32,6 +33,8 @@ export interface ConversationServiceDeps {
   stuckLimits?: StuckLimits;
   /** How long a turn may wait on the platform before answering anyway. */
   turnTimeoutMs?: number;
+  /** Open incidents, told to users whose failed run belongs to one (turn-runner.ts). */
+  incidents?: Pick<IncidentService, 'matching' | 'watch'> | null;
 }
 
 /** What a turn answers (chat-api.md). */

@@ -1,6 +1,7 @@
 import type { Asking } from '../../flows/context.ts';
+import { renderParts } from '../../flows/incident-replies.ts';
 import * as reply from '../../flows/replies.ts';
-import type { BotOption } from '../../flows/types.ts';
+import type { BotOption, TextPart } from '../../flows/types.ts';
 import { DEFAULT_LOCALE, isLocale } from '../i18n/locales.ts';
 import { type MessageKey, translator } from '../i18n/messages.ts';
 
@@ -10,7 +11,7 @@ import { type MessageKey, translator } from '../i18n/messages.ts';
  * (knowledge/messages/<locale>.json): every option label by its id, a run's status in its label,
  * a help-article answer's frame, and each of the flow's fixed texts (greetings, questions, confirmations,
  * closings…) by what the flow wrote. A text made of the account's facts (a run's charge, the packet's
- * summary, advice naming a run) stays English for now: docs/languages.md says which.
+ * summary, advice naming a run) is written in the language by flows/replies.ts and passes unchanged.
  */
 
 type T = ReturnType<typeof translator>;
@@ -91,10 +92,15 @@ function safe(t: T, key: string, fallback: string): string {
 }
 
 /** A bot message's text and options in `locale`; English (and the user's own words) as they are. */
-export function localizeMessage<M extends { from: string; text: string; options?: BotOption[] }>(message: M, locale: string | null | undefined): M {
+export function localizeMessage<M extends { from: string; text: string; options?: BotOption[]; parts?: TextPart[] }>(
+  message: M,
+  locale: string | null | undefined,
+): M {
   if (!isLocale(locale) || locale === DEFAULT_LOCALE || message.from !== 'bot') return message;
   const t = translator(locale);
   fixed ??= fixedTexts();
+  // A text the flow wrote from catalogue keys is written again from them.
+  if (message.parts) return { ...message, text: renderParts(message.parts, locale), ...(message.options && { options: message.options.map((o) => ({ id: o.id, label: label(o, t) })) }) };
   const known = fixed.get(message.text);
   const answer = known ? null : KB_ANSWER.exec(message.text);
   const text = known ? known(t) : answer ? t('flow.kb_answer', { text: answer[1] ?? '', title: answer[2] ?? '' }) : message.text;

@@ -9,7 +9,7 @@ import {
   troubleshootMachine,
 } from '../../flows/troubleshoot-machine.ts';
 import { upgradeContext } from '../../flows/context.ts';
-import type { HandOffInput, HandOffResult } from '../../flows/types.ts';
+import type { HandOffInput, HandOffResult, RecentRunsResult } from '../../flows/types.ts';
 import { DeskError } from '../core/errors.ts';
 import { maskSecrets } from '../core/mask-secrets.ts';
 import type { Clock, PlatformData } from '../core/ports.ts';
@@ -21,6 +21,7 @@ import { checkFindings, loadRecentRuns } from './account-lookups.ts';
 import { DEFAULT_LOCALE } from '../i18n/locales.ts';
 import { localizeMessage } from './flow-texts.ts';
 import type { Identity } from './identity.ts';
+import type { IncidentService } from '../incidents/incident-service.ts';
 
 export interface TurnRunnerDeps {
   store: SupportStore;
@@ -35,6 +36,8 @@ export interface TurnRunnerDeps {
   ttlMs: number;
   /** How long a turn may wait on the platform before answering anyway. */
   turnTimeoutMs: number;
+  /** Open incidents: a failed run of one is told so, and its user may ask to be told when it is fixed. */
+  incidents?: Pick<IncidentService, 'matching' | 'watch'> | null;
 }
 
 export type UserInput = { text: string } | { option: string };
@@ -59,12 +62,29 @@ const lastAt = (messages: readonly StoredMessage[], now: number) => messages.at(
  * carries on where it stood.
  */
 export function createTurnRunner(deps: TurnRunnerDeps) {
+  const incidents = deps.incidents ?? null;
+
+  /** The recent runs, each failed one with the open incident it belongs to. */
+  async function withIncidents(result: RecentRunsResult): Promise<RecentRunsResult> {
+    if (!incidents) return result;
+    const runs = [];
+    for (const run of result.runs) {
+      const found = run.status === 'failed' ? await incidents.matching(run) : null;
+      runs.push(found ? { ...run, incident: { id: found.id, studio: found.studio, error: found.error, since: new Date(found.since).toISOString() } } : run);
+    }
+    return { ...result, runs };
+  }
+
   // Built once: providing a machine builds all its state nodes again, several times what a turn costs.
   const machine = troubleshootMachine.provide({
     actors: {
-      loadRecentRuns: fromPromise(({ input }) => loadRecentRuns(deps.platform, input.email, deps.now(), deps.stuckLimits)),
+      loadRecentRuns: fromPromise(async ({ input }) => withIncidents(await loadRecentRuns(deps.platform, input.email, deps.now(), deps.stuckLimits))),
       checkFindings: fromPromise(({ input }) => checkFindings(deps.platform, input.email, deps.now(), deps.stuckLimits)),
       handOff: fromPromise(({ input }) => deps.handOff(input)),
+      watchIncident: fromPromise(async ({ input }) => {
+        if (!incidents) throw new Error('no incidents on this desk');
+        await incidents.watch(input.incidentId, { conversationId: input.conversationId, email: input.email });
+      }),
     },
   });
   type FlowActor = ReturnType<typeof createActor<typeof machine>>;
@@ -138,7 +158,7 @@ export function createTurnRunner(deps: TurnRunnerDeps) {
     /** A new conversation's first turn (the greeting, after the account's recent runs), stored at version 0. */
     async begin(id: string, identity: Identity, timezone: string | null, locale: string | null = null): Promise<TurnOutcome> {
       const email = identity.kind === 'verified' ? identity.email : null;
-      const actor = createActor(machine, { input: { identity: email === null ? null : { email }, timezone, conversationId: id } });
+      const actor = createActor(machine, { input: { identity: email === null ? null : { email }, timezone, conversationId: id, locale } });
       const { snapshot, persisted } = await play(actor, null);
       const now = deps.now();
       const messages = newMessages(0, snapshot, now, locale);
@@ -171,10 +191,11 @@ export function createTurnRunner(deps: TurnRunnerDeps) {
     async run(record: ConversationRecord, input: UserInput): Promise<TurnOutcome | 'conflict'> {
       // Our own snapshot, written by this runner; its context is told the version read, for the hand-off's claim.
       const stored = record.snapshot as Snapshot<unknown> & { context: TroubleshootContext };
-      const context = { ...upgradeContext(stored.context), version: record.version };
+      // …and the conversation's language now (the user may have switched since the last turn).
+      const context = { ...upgradeContext(stored.context), version: record.version, locale: record.locale ?? null };
       const snapshot: typeof stored = { ...stored, context };
       const actor = createActor(machine, { snapshot, input: { identity: null, timezone: null } });
-      const locale = record.locale ?? null;
+      const { locale } = context;
       const played = await play(actor, eventOf(input, context, locale));
       const now = deps.now();
       // After the last turn's messages even within the same millisecond: times keep the order.

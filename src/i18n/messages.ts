@@ -12,6 +12,8 @@ import { DEFAULT_LOCALE, type Locale, isLocale } from './locales.ts';
  * `Intl.PluralRules` on `count`.
  */
 export type MessageKey = keyof typeof en;
+/** A key whose text is chosen by `count` among its `_one`/`_other` variants: `flow.credits`. */
+export type PluralKey = MessageKey extends infer K ? (K extends `${infer Base}_other` ? Base : never) : never;
 export type Catalogue = Readonly<Record<MessageKey, string>>;
 
 export const catalogues: Readonly<Record<Locale, Catalogue>> = { en, fr, es, de, pt };
@@ -21,7 +23,7 @@ export type MessageParams = Readonly<Record<string, string | number>>;
 const pluralRules = new Map<Locale, Intl.PluralRules>();
 
 /** The language's text for `key` with its placeholders filled; a language's missing key falls back to English. */
-export function message(locale: string | null | undefined, key: MessageKey | `${string}_${'one' | 'other'}`, params: MessageParams = {}): string {
+export function message(locale: string | null | undefined, key: MessageKey | PluralKey | `${string}_${'one' | 'other'}`, params: MessageParams = {}): string {
   const lang = isLocale(locale) ? locale : DEFAULT_LOCALE;
   const catalogue = catalogues[lang] as Record<string, string>;
   const english = catalogues[DEFAULT_LOCALE] as Record<string, string>;

@@ -4,6 +4,7 @@ import type { Clock, IdGenerator, PlatformData } from '../core/ports.ts';
 import type { Packet } from '../core/support-packet.ts';
 import type { OutboxItem } from '../core/support-store.ts';
 import { type Detection, type IncidentSettings, detectIncidents } from './detect-incidents.ts';
+import { message } from '../i18n/messages.ts';
 import { errorKey } from './error-key.ts';
 import type { Incident, IncidentStore, PublicIncident } from './incident-types.ts';
 
@@ -17,6 +18,8 @@ export interface IncidentServiceDeps {
   slackChannel: string | null;
   /** How long a resolved incident stays on `/api/status`. */
   resolvedShownMs?: number;
+  /** The language of a watcher's conversation, which they are told in (null, or none given: English). */
+  localeOf?: (conversationId: string) => Promise<string | null>;
 }
 
 export interface SweepResult extends Detection {
@@ -24,7 +27,6 @@ export interface SweepResult extends Detection {
   opened: string[];
 }
 
-const STUDIO_NAMES: Record<Studio, string> = { image: 'Image Studio', video: 'Video Studio', music: 'Music Studio', storyboard: 'Storyboard Studio' };
 const ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 
 function newIncidentId(): string {
@@ -33,9 +35,13 @@ function newIncidentId(): string {
   return id;
 }
 
-/** What the user who asked is told when the incident is resolved. */
-export function resolvedNotice(incident: Incident): string {
-  return `The problem in ${STUDIO_NAMES[incident.studio]} you asked about (${incident.error}) is fixed: you can run it again. (${incident.id})`;
+/** What the user who asked is told when the incident is resolved, in their conversation's language. */
+export function resolvedNotice(incident: Incident, locale: string | null = null): { subject: string; text: string } {
+  const studio = message(locale, `studio.${incident.studio}`);
+  return {
+    subject: message(locale, 'incident.fixed_subject', { studio }),
+    text: message(locale, 'incident.fixed', { studio, error: incident.error, id: incident.id }),
+  };
 }
 
 /**
@@ -64,10 +70,11 @@ export function createIncidentService(deps: IncidentServiceDeps) {
   /** Tells each watcher who was not told yet: in their conversation while it is kept, else by mail when verified. */
   async function notifyWatchers(incident: Incident): Promise<number> {
     const now = deps.now();
-    const text = resolvedNotice(incident);
     let told = 0;
     for (const watcher of await incidents.listWatchers(incident.id)) {
       if (watcher.notifiedAt !== null) continue;
+      const locale = watcher.conversationId && deps.localeOf ? await deps.localeOf(watcher.conversationId) : null;
+      const { subject, text } = resolvedNotice(incident, locale);
       const widget = watcher.conversationId
         ? await incidents.notifyWatcher(
             incident.id,
@@ -85,7 +92,7 @@ export function createIncidentService(deps: IncidentServiceDeps) {
         id: deps.newId('out'),
         kind: 'email.incident',
         destination: watcher.email,
-        payload: { id: incident.id, subject: `Fixed: the problem in ${STUDIO_NAMES[incident.studio]}`, text },
+        payload: { id: incident.id, subject, text },
         dedupeKey: `incident:${incident.id}:notify:${watcher.watcher}`,
         packetRef: null,
       };

@@ -1,8 +1,11 @@
+import { formatCredits, studioName } from '../../flows/format.ts';
 import type { LedgerEntry } from '../core/platform-types.ts';
 import type { Clock, PlatformData } from '../core/ports.ts';
 import type { ReconciledRun, StuckLimits } from '../core/reconcile-account.ts';
 import { reconcilePacket, refundOutstanding } from '../core/refund-outstanding.ts';
 import type { Findings, Packet } from '../core/support-packet.ts';
+import { DEFAULT_LOCALE, isLocale } from '../i18n/locales.ts';
+import { message } from '../i18n/messages.ts';
 import { type Plan, decisionAudit } from './decide.ts';
 import { type StaffMember, TriageAction } from './triage-types.ts';
 
@@ -51,7 +54,11 @@ export async function planRefund(deps: RefundDeps, packet: Packet, staff: StaffM
   }
   const evidence = evidenceOf(outcome.entries, outcome.due, outcome.findings);
   const { amount } = evidence;
-  const runs = outcome.due.map((r) => `${r.studio} run ${r.generationId}`).join(', ');
+  // The user's notice in the conversation's language; English names the studio as it always has ("video run …").
+  const lang = isLocale(packet.locale) ? packet.locale : DEFAULT_LOCALE;
+  const runs = outcome.due
+    .map((r) => message(lang, 'notice.refund_run', { studio: lang === DEFAULT_LOCALE ? r.studio : studioName(r.studio, lang), id: r.generationId }))
+    .join(', ');
   return {
     kind: 'apply',
     packet: { ...packet, status: 'refunded' },
@@ -59,7 +66,7 @@ export async function planRefund(deps: RefundDeps, packet: Packet, staff: StaffM
     audited: outcome.audited,
     notice: {
       topic: 'refund',
-      text: `We have refunded ${amount} credits to your account for the ${runs} that failed. Your reference: ${packet.ref}.`,
+      text: message(lang, 'notice.refund', { count: outcome.due.length, credits: formatCredits(amount, lang), runs, ref: packet.ref }),
     },
     summary: `Refunded ${amount} credits on ${packet.ref}.`,
   };

@@ -1,5 +1,6 @@
 import type { PlatformData } from '../core/ports.ts';
 import type { StuckLimits } from '../core/reconcile-account.ts';
+import { message } from '../i18n/messages.ts';
 import { planRefund, refundRefusal } from './approve-refund.ts';
 import { type DecideDeps, decide } from './decide.ts';
 import { assigneeOf } from './packet-history.ts';
@@ -46,7 +47,7 @@ export function createTriageService(deps: TriageDeps) {
           kind: 'apply',
           packet: { ...packet, status: 'needs_info' },
           evidence: { question: text, missing: packet.missing, findings: packet.findings, previousStatus: packet.status },
-          notice: { topic: 'question', text: `${text}\n\n(About your case ${ref}.)` },
+          notice: { topic: 'question', text: `${text}\n\n${message(packet.locale, 'notice.about_case', { ref })}` },
           summary: `Asked the user about ${ref}.`,
         }),
       });
@@ -81,7 +82,7 @@ export function createTriageService(deps: TriageDeps) {
           evidence: { previousStatus: packet.status, findings: packet.findings, missing: packet.missing },
           notice: {
             topic: 'resolved',
-            text: `We have closed your case ${ref}. If anything is still wrong, write to us and quote ${ref}.`,
+            text: message(packet.locale, 'notice.resolved', { ref }),
           },
           summary: `${ref} is resolved.`,
         }),

@@ -25,7 +25,7 @@ describe('message catalogue', () => {
 
   it('writes each language in its own words: a sentence left in English is a mistake', () => {
     // Product names (studios) are the platform's and stay as they are; a few texts are the same words.
-    const samePurposely = new Set(['email.run_line', 'de:email.understood.studio', 'pt:email.understood.prompt']);
+    const samePurposely = new Set(['email.run_line', 'de:email.understood.studio', 'pt:email.understood.prompt', 'pt:flow.packet.prompt']);
     const sentences = Object.keys(english).filter((key) => !key.startsWith('studio.') && !key.startsWith('language.') && (english[key] ?? '').includes(' '));
     for (const locale of locales.filter((l) => l !== 'en')) {
       const same = sentences.filter((key) => (catalogues[locale] as Record<string, string>)[key] === english[key] && !samePurposely.has(key) && !samePurposely.has(`${locale}:${key}`));

@@ -127,7 +127,8 @@ describe('incidents', () => {
     const conversation = await user1.start();
     const run = conversation.messages[0]?.options?.find((o) => o.id.startsWith('run:'))?.id ?? '';
     expect(run).toBe('run:gen_video_1_10');
-    for (const option of [run, 'still_failing', 'still_failing', 'send_to_support']) await user1.send(conversation.conversationId, { option });
+    // Told it is a known problem, they ask for a person (no retry advice: it cannot help).
+    for (const option of [run, 'human']) await user1.send(conversation.conversationId, { option });
     const sent = await user1.send(conversation.conversationId, { option: 'send' });
     const ref = sent.packet?.ref ?? '';
     expect((await desk.store.listAudit(ref)).filter((e) => e.action === 'incident.linked').map((e) => e.evidence)).toEqual([{ incidentId: id }]);
@@ -159,7 +160,8 @@ describe('incidents', () => {
     expect(await desk.incidents.get(id)).toMatchObject({ status: 'resolved', resolvedBy: `slack:${STAFF.id}`, resolvedAt: clock.now });
     // Resolving again changes nothing and tells nobody again.
     expect(await desk.incidents.resolve(id, 'slack:U0JON')).toBeNull();
-    const told = (await user1.get(conversation.conversationId)).messages.filter((m) => m.text.includes(id));
+    // The conversation named the incident when the run was picked: the notice is the message saying it is fixed.
+    const told = (await user1.get(conversation.conversationId)).messages.filter((m) => m.text.includes(id) && m.text.includes('is fixed'));
     expect(told).toHaveLength(1);
     expect(told[0]?.text).toBe(`The problem in Video Studio you asked about (model_overloaded) is fixed: you can run it again. (${id})`);
 
@@ -175,7 +177,7 @@ describe('incidents', () => {
     await desk.incidents.sweep();
     await desk.relay.runOnce();
     expect(smtp.received).toHaveLength(1);
-    expect((await user1.get(conversation.conversationId)).messages.filter((m) => m.text.includes(id))).toHaveLength(1);
+    expect((await user1.get(conversation.conversationId)).messages.filter((m) => m.text.includes(id) && m.text.includes('is fixed'))).toHaveLength(1);
     expect((await status()).body.incidents).toEqual([expect.objectContaining({ id, status: 'resolved', accounts: 7 })]);
   });
 
