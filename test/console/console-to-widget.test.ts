@@ -5,6 +5,7 @@ import { BROWSER_INSTALL_TIMEOUT_MS } from '../support/browser.ts';
 import { killAll } from '../support/desk-process.ts';
 import { type WidgetHarness, screenshotPath, startWidgetHarness, widget } from '../widget/widget-harness.ts';
 import { staffAdd } from './console-client.ts';
+import { expectResumedWithoutLoss } from '../support/reconnect-check.ts';
 
 /*
  * Issue #24's whole loop on one machine, in Chromium: Maya hands her failed, charged video off in
@@ -102,26 +103,6 @@ describe('console decisions reach the open widget live', () => {
   }, 120_000);
 
   it('reconnects after the desk drops the stream, and shows what staff wrote meanwhile, once', async () => {
-    const texts = () => widget(user).texts();
-    const before = await texts();
-    const connections = eventsRequests.length;
-
-    harness.desk.dropConnections();
-    await reply('Written while your connection was down.');
-    await reply('And a second one.');
-    await expect.poll(async () => (await texts()).length, { timeout: 10_000, interval: 50 }).toBe(before.length + 2);
-
-    const after = await texts();
-    expect(after.slice(0, before.length)).toEqual(before);
-    expect(after.slice(before.length).map((t) => t.replace(/\s+/g, ' '))).toEqual([
-      expect.stringContaining('Written while your connection was down.'),
-      expect.stringContaining('And a second one.'),
-    ]);
-    // Through a new stream that resumed after the last message it had shown.
-    expect(eventsRequests.length).toBeGreaterThan(connections);
-    expect(eventsRequests.at(-1)).toMatch(/^msg_/);
-    // Nothing shown twice, even after a while.
-    await new Promise((resolve) => setTimeout(resolve, 1500));
-    expect(await texts()).toEqual(after);
+    await expectResumedWithoutLoss({ texts: () => widget(user).texts(), eventsRequests, drop: () => harness.desk.dropConnections(), write: reply });
   }, 60_000);
 });

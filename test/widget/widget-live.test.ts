@@ -6,6 +6,7 @@ import { threadMessage } from '../slack/slack-payloads.ts';
 import { messageOf } from '../slack/slack-desk.ts';
 import { sign } from '../slack/slack-signing.ts';
 import { type WidgetHarness, screenshotPath, startWidgetHarness, storedConversationId, widget } from './widget-harness.ts';
+import { expectResumedWithoutLoss } from '../support/reconnect-check.ts';
 
 /*
  * Live replies in real Chromium: Maya hands her case off in the widget, the packet goes to the
@@ -95,27 +96,7 @@ describe('help widget: staff replies arrive live', () => {
   }, 90_000);
 
   it('reconnects after the desk drops the stream, and misses nothing written meanwhile', async () => {
-    const w = widget(page);
-    const before = await texts();
-    const connections = eventsRequests.length;
-
-    harness.desk.dropConnections();
-    await slackReply('Written while your connection was down.');
-    await slackReply('And a second one.');
-    await expect.poll(async () => (await texts()).length, { timeout: 10_000, interval: 50 }).toBe(before.length + 2);
-
-    const after = await texts();
-    expect(after.slice(0, before.length)).toEqual(before);
-    expect(after.slice(before.length).map((t) => t.replace(/\s+/g, ' '))).toEqual([
-      expect.stringContaining('Written while your connection was down.'),
-      expect.stringContaining('And a second one.'),
-    ]);
-    // It came back through a new stream that resumed where the last one stopped.
-    expect(eventsRequests.length).toBeGreaterThan(connections);
-    expect(eventsRequests.at(-1)).toMatch(/^msg_/);
-    // Nothing shown twice.
-    await new Promise((resolve) => setTimeout(resolve, 1500));
-    expect(await texts()).toEqual(after);
+    await expectResumedWithoutLoss({ texts, eventsRequests, drop: () => harness.desk.dropConnections(), write: slackReply });
   }, 60_000);
 
   it('puts a badge on the launcher for replies that come while the panel is closed', async () => {
