@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -72,6 +72,20 @@ describe('openSqlite', () => {
     const other = new Database(path, { readonly: true });
     cleanups.push(() => other.close());
     expect(other.pragma('journal_mode', { simple: true })).toBe('wal');
+  });
+
+  it('copies the WAL into the file by time, not at a commit', async () => {
+    const path = fileInTempDir();
+    const handle = open(path);
+    expect(handle.sqlite.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
+    const before = statSync(path).size;
+    handle.sqlite.exec('CREATE TABLE filler (x TEXT)');
+    const insert = handle.sqlite.prepare('INSERT INTO filler VALUES (?)');
+    for (let i = 0; i < 100; i++) insert.run('x'.repeat(4000));
+    // Committed, in the WAL only: the file has not grown yet.
+    expect(statSync(path).size).toBe(before);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(statSync(path).size).toBeGreaterThan(before + 100 * 4000);
   });
 
   it('takes the busy timeout it is given', () => {

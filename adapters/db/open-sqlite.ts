@@ -8,6 +8,9 @@ import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import type { DeskDb } from './desk-db.ts';
 import * as schema from './schema.ts';
 
+/** How often the WAL is copied into the database file. */
+const CHECKPOINT_EVERY_MS = 100;
+
 export const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url));
 
 export interface SqliteHandle extends DeskDb {
@@ -30,6 +33,18 @@ export function openSqlite(path: string, options: { busyTimeoutMs?: number } = {
   sqlite.pragma('synchronous = NORMAL');
   // The schema's references hold, and a conversation's messages go with it (ON DELETE CASCADE).
   sqlite.pragma('foreign_keys = ON');
+  // The WAL is copied into the file by time, not by size (SQLite's default, every 1,000 pages): at a
+  // widget's pace a checkpoint is then a few pages, not a stall of milliseconds in the middle of a
+  // turn; under heavy writes it copies as much, as often, as before (docs/speed.md).
+  // A checkpoint that fails (the disk) is tried again by the next; the commits themselves are in the WAL.
+  const checkpoint = () => {
+    try {
+      if (sqlite.open) sqlite.pragma('wal_checkpoint(PASSIVE)');
+    } catch {}
+  };
+  const checkpoints = path === ':memory:' ? null : setInterval(checkpoint, CHECKPOINT_EVERY_MS);
+  checkpoints?.unref();
+  if (checkpoints) sqlite.pragma('wal_autocheckpoint = 0');
   const db = drizzle(sqlite, { schema });
   migrate(db, { migrationsFolder });
   return {
@@ -48,6 +63,10 @@ export function openSqlite(path: string, options: { busyTimeoutMs?: number } = {
         { behavior: 'immediate' },
       );
     },
-    close: () => sqlite.close(),
+    // SQLite copies what the WAL still holds into the file as its last connection closes.
+    close: () => {
+      if (checkpoints) clearInterval(checkpoints);
+      sqlite.close();
+    },
   };
 }

@@ -18,6 +18,8 @@ function languageGuesser(): Language {
 const MIN_LETTERS = 12;
 /** How far ahead of the runner-up the best language must be, on the sum of the two scores below. */
 const MIN_LEAD = 0.3;
+/** A language shows in the first lines: a long mail costs the guess no more than a short one. */
+const MAX_GUESSED = 2000;
 /** Every language's known words, as its model's features name them. */
 const vocabularies = new Map<string, ReadonlySet<string>>();
 
@@ -58,7 +60,7 @@ function trigramGuess(text: string, supported: string[]): Array<{ alpha2: string
  * conversation keeps its language on a null; only a sure guess sets or changes it.
  */
 export function guessLocale(text: string): string | null {
-  const own = text.replace(NOT_THEIR_WORDS, ' ');
+  const own = text.slice(0, MAX_GUESSED).replace(NOT_THEIR_WORDS, ' ');
   if ((own.match(/\p{L}/gu)?.length ?? 0) < MIN_LETTERS) return null;
   const supported = Object.keys(localePacks);
   if (supported.length === 1) return supported[0] ?? null;
