@@ -1,9 +1,9 @@
 import { createHmac } from 'node:crypto';
-import { startSlackApiServer } from '../test/support/slack-api-server.ts';
-import { startSmtpSink } from '../test/support/smtp-sink.ts';
+import type { startSlackApiServer } from '../test/support/slack-api-server.ts';
+import { startDeskWithStandIns } from './desk-with-stand-ins.ts';
 import { type Arrival, type Completed, runOpenLoad, seededRandom } from './open-load.ts';
-import { type ServerBuild, startServerProcess, thisCheckout } from './server-process.ts';
-import { CHANNEL, SECRET as SLACK_SECRET, TOKEN, slackRequest, waitForPost } from './slack-ack-bench.ts';
+import { type ServerBuild, thisCheckout } from './server-process.ts';
+import { slackRequest, waitForPost } from './slack-ack-bench.ts';
 import { TRUSTED, emailReport } from './soak-bench.ts';
 import { type BenchSection, percentile } from './stats.ts';
 
@@ -87,26 +87,13 @@ function schedule(ids: readonly string[], packetRef: string, threadTs: string, s
 
 /** Starts `build`'s server with Slack and mail wired to local stand-ins, runs the open load, stops it. */
 export async function measureRealistic(build: ServerBuild): Promise<RealisticMeasurement> {
-  const slack = await startSlackApiServer({ token: TOKEN, userNames: { U0STAFF1: 'Maria' } });
-  const smtp = await startSmtpSink();
-  const server = await startServerProcess(
-    {
-      WIDGET_IDENTITY_SECRET: WIDGET_SECRET,
-      // 500 users behind one address: the limiter is not what is measured.
-      CHAT_RATE_PER_MINUTE: '100000000',
-      CHAT_RATE_BURST: '100000000',
-      SLACK_BOT_TOKEN: TOKEN,
-      SLACK_SIGNING_SECRET: SLACK_SECRET,
-      SLACK_TRIAGE_CHANNEL: CHANNEL,
-      SLACK_API_URL: slack.apiUrl,
-      SUPPORT_INBOX: 'triage@realistic.test',
-      SMTP_URL: smtp.url,
-      SUPPORT_FROM: 'support@realistic.test',
-      INBOUND_EMAIL_SECRET: INBOUND_SECRET,
-      TRUSTED_AUTHSERV_ID: TRUSTED,
-    },
-    build,
-  );
+  const { slack, server, close } = await startDeskWithStandIns(build, {
+    widgetSecret: WIDGET_SECRET,
+    inboundSecret: INBOUND_SECRET,
+    trusted: TRUSTED,
+    inbox: 'triage@realistic.test',
+    from: 'support@realistic.test',
+  });
   try {
     const first = (await (
       await fetch(`${server.url}/api/email/inbound`, {
@@ -141,9 +128,7 @@ export async function measureRealistic(build: ServerBuild): Promise<RealisticMea
       firstError: wrong[0] ? `${wrong[0].kind} ${wrong[0].status} ${wrong[0].body.slice(0, 160)}` : null,
     };
   } finally {
-    await server.stop();
-    await slack.close();
-    await smtp.close();
+    await close();
   }
 }
 

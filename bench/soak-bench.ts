@@ -1,9 +1,8 @@
 import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { startSlackApiServer } from '../test/support/slack-api-server.ts';
-import { startSmtpSink } from '../test/support/smtp-sink.ts';
-import { type ServerBuild, startServerProcess, thisCheckout } from './server-process.ts';
-import { CHANNEL, SECRET as SLACK_SECRET, TOKEN, slackRequest, waitForPost } from './slack-ack-bench.ts';
+import { startDeskWithStandIns } from './desk-with-stand-ins.ts';
+import { type ServerBuild, thisCheckout } from './server-process.ts';
+import { slackRequest, waitForPost } from './slack-ack-bench.ts';
 import { type BenchSection, summarize } from './stats.ts';
 
 const CONVERSATIONS = 3_000;
@@ -50,23 +49,11 @@ export async function soakBench(): Promise<BenchSection> {
 
 /** The soak against `build`'s server: its section, and the peak RSS for the before/after. */
 export async function measureSoak(build: ServerBuild): Promise<{ section: BenchSection; peakRssMb: number; errors: number }> {
-  const slack = await startSlackApiServer({ token: TOKEN, userNames: { U0STAFF1: 'Maria' } });
-  const smtp = await startSmtpSink();
-  const server = await startServerProcess({
-    WIDGET_IDENTITY_SECRET: WIDGET_SECRET,
-    CHAT_RATE_PER_MINUTE: '100000000',
-    CHAT_RATE_BURST: '100000000',
-    SLACK_BOT_TOKEN: TOKEN,
-    SLACK_SIGNING_SECRET: SLACK_SECRET,
-    SLACK_TRIAGE_CHANNEL: CHANNEL,
-    SLACK_API_URL: slack.apiUrl,
-    SUPPORT_INBOX: INBOX,
-    SMTP_URL: smtp.url,
-    SUPPORT_FROM: 'support@soak.test',
-    INBOUND_EMAIL_SECRET: INBOUND_SECRET,
-    TRUSTED_AUTHSERV_ID: TRUSTED,
-    OUTBOX_INTERVAL_MS: '200',
-  }, build);
+  const { slack, smtp, server, close } = await startDeskWithStandIns(
+    build,
+    { widgetSecret: WIDGET_SECRET, inboundSecret: INBOUND_SECRET, trusted: TRUSTED, inbox: INBOX, from: 'support@soak.test' },
+    { OUTBOX_INTERVAL_MS: '200' },
+  );
   const latencies = { turn: [] as number[], email: [] as number[], slack: [] as number[] };
   const errors: string[] = [];
   const rss: { at: number; mb: number }[] = [];
@@ -183,8 +170,6 @@ export async function measureSoak(build: ServerBuild): Promise<{ section: BenchS
     return { section, peakRssMb: peak, errors: errors.length };
   } finally {
     clearInterval(sampler);
-    await server.stop();
-    await slack.close();
-    await smtp.close();
+    await close();
   }
 }
