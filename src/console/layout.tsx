@@ -94,3 +94,14 @@ export const Layout: FC<{ title: string; staff: PageStaff | null; children?: Chi
     </html>
   </>
 );
+
+/** A table's column headings, each a header for its column (screen readers announce it with every cell). */
+export const ColumnHeads: FC<{ names: string[] }> = ({ names }) => (
+  <thead>
+    <tr>
+      {names.map((name) => (
+        <th scope="col">{name}</th>
+      ))}
+    </tr>
+  </thead>
+);

@@ -4,7 +4,7 @@ import { refundRefusal } from '../triage/approve-refund.ts';
 import { assigneeOf, verdictOf } from '../triage/packet-history.ts';
 import type { DecisionOutcome } from '../triage/triage-types.ts';
 import { formatWhen } from './format.ts';
-import { type PageStaff, Layout } from './layout.tsx';
+import { ColumnHeads, type PageStaff, Layout } from './layout.tsx';
 import { statusWords } from './queue-page.tsx';
 
 const stepWords = { retry: 'retried', simplify: 'simplified the prompt', checked_credits: 'checked credits' } as const;
@@ -121,18 +121,7 @@ export const PacketPage = ({ staff, packet, audit, formKey, outcome }: PacketPag
               <caption>
                 Refund due: {findings.refundDue} credits · balance {findings.balance} credits · as of {formatWhen(findings.now)}
               </caption>
-              <thead>
-                <tr>
-                  <th scope="col">Run</th>
-                  <th scope="col">Studio</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Started</th>
-                  <th scope="col">Charged</th>
-                  <th scope="col">Refunded</th>
-                  <th scope="col">Outstanding</th>
-                  <th scope="col">Verdict</th>
-                </tr>
-              </thead>
+              <ColumnHeads names={['Run', 'Studio', 'Status', 'Started', 'Charged', 'Refunded', 'Outstanding', 'Verdict']} />
               <tbody>
                 {findings.runs.map((run) => (
                   <tr>
@@ -195,14 +184,7 @@ export const PacketPage = ({ staff, packet, audit, formKey, outcome }: PacketPag
         <h2 id="history">Audit trail</h2>
         <table>
           <caption>Every step on this packet, oldest first</caption>
-          <thead>
-            <tr>
-              <th scope="col">When</th>
-              <th scope="col">Who</th>
-              <th scope="col">What</th>
-              <th scope="col">Detail</th>
-            </tr>
-          </thead>
+          <ColumnHeads names={['When', 'Who', 'What', 'Detail']} />
           <tbody>
             {audit.map((entry) => (
               <tr>

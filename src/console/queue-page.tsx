@@ -1,7 +1,7 @@
 import type { Packet, PacketStatus } from '../core/support-packet.ts';
 import { type VerdictKind, verdictKindOf, verdictKinds, verdictOf } from '../triage/packet-history.ts';
 import { formatAge, formatWhen } from './format.ts';
-import { type PageStaff, Layout } from './layout.tsx';
+import { ColumnHeads, type PageStaff, Layout } from './layout.tsx';
 
 export const statusWords: Record<PacketStatus, string> = {
   open: 'Open',
@@ -64,17 +64,7 @@ export const QueuePage = ({ staff, packets, filter, now }: { staff: PageStaff; p
         {filter.status ? ` · ${statusWords[filter.status]}` : ''}
         {filter.verdict ? ` · ${verdictWords[filter.verdict]}` : ''}
       </caption>
-      <thead>
-        <tr>
-          <th scope="col">Packet</th>
-          <th scope="col">Status</th>
-          <th scope="col">Verdict</th>
-          <th scope="col">Account</th>
-          <th scope="col">Studio</th>
-          <th scope="col">Refund due</th>
-          <th scope="col">Age</th>
-        </tr>
-      </thead>
+      <ColumnHeads names={['Packet', 'Status', 'Verdict', 'Account', 'Studio', 'Refund due', 'Age']} />
       <tbody>
         {packets.map((p) => (
           <tr>

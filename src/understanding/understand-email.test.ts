@@ -2,6 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { readEml } from '../../test/eval/read-eml.ts';
 import { understandEmail } from './understand.ts';
+import { FORWARDED_NOTIFICATION } from '../../test/email/forwarded-notification.ts';
 
 const dir = new URL('../../test/fixtures/eml/', import.meta.url);
 const fields = ['accountEmail', 'studio', 'prompt', 'settings', 'errorMessage', 'occurredAt', 'timezone', 'generationIds'] as const;
@@ -54,16 +55,7 @@ describe('understandEmail reads what the intake missed (issue "Understanding peo
     const body = [
       'See below.',
       '',
-      '---------- Forwarded message ---------',
-      'From: PrismPoster <notifications@prismposter.com>',
-      'Date: Thu, Nov 19, 2026 at 6:41 PM',
-      'Subject: Your generation failed',
-      'To: <kim@example.com>',
-      '',
-      'Your Music Studio generation failed.',
-      'Prompt: lo-fi beat with rain sounds',
-      'Time: 2026-11-19T18:32:05Z',
-      'Error: Music generation failed: encoder crashed',
+      ...FORWARDED_NOTIFICATION,
     ].join('\r\n');
     const u = await read(`${head('Fwd: Your generation failed')}Content-Type: text/plain\r\n\r\n${body}\r\n`);
     expect(u.fields).toMatchObject({ prompt: 'lo-fi beat with rain sounds', occurredAt: '2026-11-19T18:32:05Z', errorMessage: 'Music generation failed: encoder crashed' });

@@ -3,7 +3,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BROWSER_INSTALL_TIMEOUT_MS } from '../support/browser.ts';
 import { killAll } from '../support/desk-process.ts';
-import { type WidgetHarness, screenshotPath, startWidgetHarness, widget } from '../widget/widget-harness.ts';
+import { type WidgetHarness, handOffFromWidget, screenshotPath, startWidgetHarness, widget } from '../widget/widget-harness.ts';
 import { staffAdd } from './console-client.ts';
 import { expectResumedWithoutLoss } from '../support/reconnect-check.ts';
 
@@ -53,19 +53,7 @@ describe('console decisions reach the open widget live', () => {
   }
 
   it('a reply and a refund approved in the console show in the open widget within 2 s each, under the staff member’s name', async () => {
-    ({ page: user } = await harness.open('/'));
-    user.on('request', (request) => {
-      if (request.url().endsWith('/events')) eventsRequests.push(request.headers()['last-event-id'] ?? '');
-    });
-    const w = widget(user);
-    await w.launcher.click();
-    await w.settled(0);
-    await w.choose(/^Video Studio · .* · failed$/);
-    await w.choose('Still failing');
-    await w.choose('Still failing');
-    await w.choose('Send to support');
-    await w.choose('Send');
-    ref = (await w.packet.locator('.ref').innerText()).trim();
+    ({ page: user, ref } = await handOffFromWidget(harness, eventsRequests));
     expect(ref).toMatch(/^PKT-/);
     // The widget follows its conversation before staff answer.
     await expect.poll(() => eventsRequests.length, { timeout: 10_000 }).toBeGreaterThan(0);

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildEml } from './build-eml.ts';
 import { type EmailDesk, startEmailDesk } from './email-desk.ts';
+import { FORWARDED_NOTIFICATION } from './forwarded-notification.ts';
 
 /*
  * The mails of the issue "Understanding people" that the intake used to misread, each received by
@@ -65,16 +66,7 @@ describe('the email intake reads the mails the issue quotes', () => {
     const body = [
       'See below, this keeps happening.',
       '',
-      '---------- Forwarded message ---------',
-      'From: PrismPoster <notifications@prismposter.com>',
-      'Date: Thu, Nov 19, 2026 at 6:41 PM',
-      'Subject: Your generation failed',
-      'To: <kim@example.com>',
-      '',
-      'Your Music Studio generation failed.',
-      'Prompt: lo-fi beat with rain sounds',
-      'Time: 2026-11-19T18:32:05Z',
-      'Error: Music generation failed: encoder crashed',
+      ...FORWARDED_NOTIFICATION,
     ].join('\n');
     const packet = await packetOf(buildEml({ from: 'kim@example.com', subject: 'Fwd: Your generation failed', date: DATE, body }));
     expect(packet).toMatchObject({

@@ -1,19 +1,15 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { LogLevel } from '@slack/web-api';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { importPlatformData } from '../../adapters/db/import-platform-data.ts';
-import { type NodeDesk, openNodeDesk } from '../../adapters/node/node-desk.ts';
+import type { NodeDesk } from '../../adapters/node/node-desk.ts';
 import { createStaffAuth } from '../../src/console/staff-auth.ts';
-import { loadConfig } from '../../src/config.ts';
 import { newId } from '../../src/core/ids.ts';
 import type { Generation } from '../../src/core/platform-types.ts';
 import { consoleClient, csrfOf } from '../console/console-client.ts';
-import { WIDGET_SECRET, chatClient, identityHeaders } from '../support/chat-desk.ts';
-import { type ServedApp, serveApp } from '../support/serve-app.ts';
-import { type SlackApiServer, startSlackApiServer } from '../support/slack-api-server.ts';
-import { type SmtpSink, startSmtpSink } from '../support/smtp-sink.ts';
+import { chatClient, identityHeaders } from '../support/chat-desk.ts';
+import type { ServedApp } from '../support/serve-app.ts';
+import type { SlackApiServer } from '../support/slack-api-server.ts';
+import type { SmtpSink } from '../support/smtp-sink.ts';
+import { startIncidentDesk, stopIncidentDesk } from './incident-desk.ts';
 
 /*
  * Staff resolve an incident in the console, as they do with Slack's button: the real desk on
@@ -48,30 +44,10 @@ const failed = (n: number, minutesAgo: number): Generation => ({
 
 beforeEach(async () => {
   clock.now = T;
-  dir = mkdtempSync(join(tmpdir(), 'incidents-console-'));
-  slack = await startSlackApiServer({ token: SLACK_TOKEN });
-  smtp = await startSmtpSink();
-  const config = loadConfig({
-    SUPPORT_DB_PATH: join(dir, 'support.db'),
-    WIDGET_IDENTITY_SECRET: WIDGET_SECRET,
-    SLACK_BOT_TOKEN: SLACK_TOKEN,
-    SLACK_SIGNING_SECRET: 'incident-console-signing-secret',
-    SLACK_TRIAGE_CHANNEL: 'C0TRIAGE',
-    SLACK_API_URL: slack.apiUrl,
-    SMTP_URL: smtp.url,
-    SUPPORT_FROM: 'help@prismposter.test',
-  });
-  desk = openNodeDesk(config, { now: () => clock.now, slack: { logLevel: LogLevel.ERROR, timeoutMs: 1000 } });
-  server = await serveApp(desk.app);
+  ({ dir, slack, smtp, desk, server } = await startIncidentDesk('incident-console', clock, SLACK_TOKEN));
 });
 
-afterEach(async () => {
-  await server?.close();
-  desk?.close();
-  await slack?.close();
-  await smtp?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterEach(() => stopIncidentDesk({ dir, slack, smtp, desk, server }));
 
 /** Maria, signed in to the console with a link issued on the desk's clock. */
 async function signedInStaff() {

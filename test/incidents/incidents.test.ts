@@ -1,16 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { LogLevel } from '@slack/web-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { importPlatformData } from '../../adapters/db/import-platform-data.ts';
-import { type NodeDesk, openNodeDesk } from '../../adapters/node/node-desk.ts';
-import { loadConfig } from '../../src/config.ts';
+import type { NodeDesk } from '../../adapters/node/node-desk.ts';
 import type { Generation } from '../../src/core/platform-types.ts';
-import { WIDGET_SECRET, chatClient, identityHeaders } from '../support/chat-desk.ts';
-import { type ServedApp, serveApp } from '../support/serve-app.ts';
-import { type SlackApiServer, startSlackApiServer } from '../support/slack-api-server.ts';
-import { type SmtpSink, startSmtpSink } from '../support/smtp-sink.ts';
+import { chatClient, identityHeaders } from '../support/chat-desk.ts';
+import type { ServedApp } from '../support/serve-app.ts';
+import type { SlackApiServer } from '../support/slack-api-server.ts';
+import type { SmtpSink } from '../support/smtp-sink.ts';
+import { startIncidentDesk, stopIncidentDesk } from './incident-desk.ts';
 import { INCIDENT_RESOLVE } from '../../adapters/slack/blocks/incident-message.ts';
 import { STAFF, buttonClick } from '../slack/slack-payloads.ts';
 import { sign } from '../slack/slack-signing.ts';
@@ -58,30 +54,10 @@ async function status(): Promise<{ status: number; text: string; body: { inciden
 
 beforeEach(async () => {
   clock.now = T;
-  dir = mkdtempSync(join(tmpdir(), 'incidents-'));
-  slack = await startSlackApiServer({ token: SLACK_TOKEN });
-  smtp = await startSmtpSink();
-  const config = loadConfig({
-    SUPPORT_DB_PATH: join(dir, 'support.db'),
-    WIDGET_IDENTITY_SECRET: WIDGET_SECRET,
-    SLACK_BOT_TOKEN: SLACK_TOKEN,
-    SLACK_SIGNING_SECRET: 'incident-signing-secret',
-    SLACK_TRIAGE_CHANNEL: 'C0TRIAGE',
-    SLACK_API_URL: slack.apiUrl,
-    SMTP_URL: smtp.url,
-    SUPPORT_FROM: 'help@prismposter.test',
-  });
-  desk = openNodeDesk(config, { now: () => clock.now, slack: { logLevel: LogLevel.ERROR, timeoutMs: 1000 } });
-  server = await serveApp(desk.app);
+  ({ dir, slack, smtp, desk, server } = await startIncidentDesk('incident', clock, SLACK_TOKEN));
 });
 
-afterEach(async () => {
-  await server?.close();
-  desk?.close();
-  await slack?.close();
-  await smtp?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterEach(() => stopIncidentDesk({ dir, slack, smtp, desk, server }));
 
 describe('incidents', () => {
   it('opens one incident for six accounts failing in Video Studio with one error within ten minutes, shows it, posts it once and tells who asked once', async () => {

@@ -99,3 +99,24 @@ export async function storedConversationId(page: Page): Promise<string | null> {
 }
 
 export const screenshotPath = (name: string) => join(SCREENSHOTS, `${name}.png`);
+
+/**
+ * Opens the demo page, notes the `Last-Event-ID` of every live-reply stream the widget opens (''
+ * for a fresh one) in `eventsRequests`, and hands the demo user's failed video run to support the
+ * way a user does: retried twice, then sent. Answers the page and the packet's reference.
+ */
+export async function handOffFromWidget(harness: WidgetHarness, eventsRequests: string[]): Promise<{ page: Page; ref: string }> {
+  const { page } = await harness.open('/');
+  page.on('request', (request) => {
+    if (request.url().endsWith('/events')) eventsRequests.push(request.headers()['last-event-id'] ?? '');
+  });
+  const w = widget(page);
+  await w.launcher.click();
+  await w.settled(0);
+  await w.choose(/^Video Studio · .* · failed$/);
+  await w.choose('Still failing');
+  await w.choose('Still failing');
+  await w.choose('Send to support');
+  await w.choose('Send');
+  return { page, ref: (await w.packet.locator('.ref').innerText()).trim() };
+}

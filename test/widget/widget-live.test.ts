@@ -5,7 +5,7 @@ import { type SlackApiServer, startSlackApiServer } from '../support/slack-api-s
 import { threadMessage } from '../slack/slack-payloads.ts';
 import { messageOf } from '../slack/slack-desk.ts';
 import { sign } from '../slack/slack-signing.ts';
-import { type WidgetHarness, screenshotPath, startWidgetHarness, storedConversationId, widget } from './widget-harness.ts';
+import { type WidgetHarness, handOffFromWidget, screenshotPath, startWidgetHarness, storedConversationId, widget } from './widget-harness.ts';
 import { expectResumedWithoutLoss } from '../support/reconnect-check.ts';
 
 /*
@@ -61,19 +61,9 @@ describe('help widget: staff replies arrive live', () => {
   const texts = () => widget(page).texts();
 
   it('shows a staff reply from the Slack thread in the open widget within 2 s, with the staff member’s name', async () => {
-    ({ page } = await harness.open('/'));
-    page.on('request', (request) => {
-      if (request.url().endsWith('/events')) eventsRequests.push(request.headers()['last-event-id'] ?? '');
-    });
+    let ref: string;
+    ({ page, ref } = await handOffFromWidget(harness, eventsRequests));
     const w = widget(page);
-    await w.launcher.click();
-    await w.settled(0);
-    await w.choose(/^Video Studio · .* · failed$/);
-    await w.choose('Still failing');
-    await w.choose('Still failing');
-    await w.choose('Send to support');
-    await w.choose('Send');
-    const ref = (await w.packet.locator('.ref').innerText()).trim();
     await harness.desk.deps.relay.runOnce();
     threadTs = messageOf(slack, ref).ts;
     const before = await w.messages.count();
