@@ -3,9 +3,6 @@ import { defineConfig } from 'vitest/config';
 /** Two projects: everything on Node, and the Worker's tests inside workerd (test/workers/). */
 export default defineConfig({
   test: {
-    // Vitest's default on a 2-core machine is one file at a time; most test time waits on servers,
-    // browsers and timers, so two at a time take about two thirds as long (CI must stay near 10 min).
-    maxWorkers: 2,
     projects: [
       {
         test: {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { OutboxRow, SupportStore } from '../core/support-store.ts';
+import { type MessageKey, message } from '../i18n/messages.ts';
 import type { DeliveryHandler, DeliveryResult } from '../outbox/outbox-relay.ts';
 import type { EmailStore } from './email-store.ts';
 import { domainOf, textToHtml } from './mail-format.ts';
@@ -37,11 +38,12 @@ const AutoReplyPayload = z.object({
 
 const IncidentPayload = z.object({ id: z.string(), subject: z.string(), text: z.string() });
 
-const TOPICS: Record<string, string> = {
-  refund: 'Your refund',
-  question: 'A question about your request',
-  reply: 'About your request',
-  resolved: 'Your request is resolved',
+/** The subject of staff's words to the user, by what they are about. */
+const TOPICS: Record<string, MessageKey> = {
+  refund: 'email.reply.subject.refund',
+  question: 'email.reply.subject.question',
+  reply: 'email.reply.subject.reply',
+  resolved: 'email.reply.subject.resolved',
 };
 
 const badPayload = (row: OutboxRow, error: z.ZodError): DeliveryResult => ({
@@ -66,13 +68,24 @@ export function createEmailDelivery(deps: { store: SupportStore; emailStore: Ema
     return deps.send({ ...base(row), ...packetMail(found, update), inReplyTo: null, references: [], headers: {} });
   };
 
-  /** Staff's words to the user, in the user's own thread (the messages they sent about this case). */
-  async function reply(row: OutboxRow, { ref, topic, text, from }: z.infer<typeof ReplyPayload>, footer: string): Promise<DeliveryResult> {
+  /**
+   * Staff's words to the user, in the user's own thread (the messages they sent about this case),
+   * the subject and the lines around them in the case's language.
+   */
+  async function reply(row: OutboxRow, { ref, topic, text, from }: z.infer<typeof ReplyPayload>, widgetHint: boolean): Promise<DeliveryResult> {
     const thread = (await deps.emailStore.listThread(ref)).map((m) => m.messageId).filter((id) => id.startsWith('<'));
-    const body = `${text}\n\n${from ? `${from}, ` : ''}PrismPoster Support\nCase ${ref}: just reply to this email, keeping [${ref}] in the subject.${footer}`;
+    const locale = (await deps.store.getPacket(ref))?.locale ?? null;
+    const lines = [
+      text,
+      '',
+      `${from ? `${from}, ` : ''}${message(locale, 'email.reply.team')}`,
+      message(locale, 'email.reply.keep_ref', { ref }),
+      ...(widgetHint ? [message(locale, 'email.reply.in_widget')] : []),
+    ];
+    const body = lines.join('\n');
     return deps.send({
       ...base(row),
-      subject: `[${ref}] ${TOPICS[topic] ?? 'About your request'}`,
+      subject: `[${ref}] ${message(locale, TOPICS[topic] ?? 'email.reply.subject.reply')}`,
       text: body,
       html: textToHtml(body),
       inReplyTo: thread.at(-1) ?? null,
@@ -88,7 +101,7 @@ export function createEmailDelivery(deps: { store: SupportStore; emailStore: Ema
     async 'email.reply'(row) {
       const payload = ReplyPayload.safeParse(row.payload);
       if (!payload.success) return badPayload(row, payload.error);
-      return reply(row, payload.data, '');
+      return reply(row, payload.data, false);
     },
 
     /** A staff message written into the widget and still not given to it: the same words, by email. */
@@ -98,7 +111,7 @@ export function createEmailDelivery(deps: { store: SupportStore; emailStore: Ema
       if (await deps.store.isRead(payload.data.conversationId, payload.data.messageId)) {
         return { status: 'unneeded', reason: 'read in the help widget' };
       }
-      return reply(row, payload.data, '\n(You can also read it in the help widget on the site.)');
+      return reply(row, payload.data, true);
     },
 
     /** An incident a user asked about is resolved (src/incidents): told once, by the row's dedupe key. */

@@ -100,6 +100,30 @@ describe('outbound mail through the outbox, nodemailer and a real SMTP server', 
     expect(staff?.parsed.inReplyTo).toBe('<maya-smtp@mail.example>');
     expect(staff?.parsed.text).toContain('We refunded 40 credits.');
     expect(staff?.parsed.html).toContain('We refunded 40 credits.');
+    expect(staff?.parsed.text).toContain(`Jo, PrismPoster Support\nCase ${outcome.packetRef}: just reply to this email, keeping [${outcome.packetRef}] in the subject.`);
+  });
+
+  it("writes a staff reply's subject and the lines around it in the case's language", async () => {
+    const report = buildEml({
+      from: 'maya@example.com',
+      subject: 'Vidéo en échec',
+      date: 'Sat, 21 Nov 2026 10:58:00 +0100',
+      messageId: '<maya-fr@mail.example>',
+      body: 'Ma vidéo a échoué ce matin vers 9h25 et les crédits ont quand même été débités.',
+    });
+    const outcome = await desk.intake.receive(report);
+    if (outcome.status !== 'accepted') throw new Error(outcome.status);
+    const packet = await desk.store.getPacket(outcome.packetRef);
+    expect(packet?.locale).toBe('fr');
+    if (!packet) throw new Error('no packet');
+    const notifier = createUserNotifier({ store: desk.store, now: () => desk.clock.now, newId: (p) => `${p}_staff2`, ttlMs: 1000 });
+    await notifier.notify(packet, { topic: 'question', text: 'Quelle résolution aviez-vous choisie ?', from: 'Jo', key: 'question-1' });
+    await relayTo(sink.url).runOnce();
+    const staff = (await sink.waitFor(3)).find((m) => m.parsed.subject === `[${outcome.packetRef}] Une question sur votre demande`);
+    expect(staff?.parsed.inReplyTo).toBe('<maya-fr@mail.example>');
+    expect(staff?.parsed.text).toContain('Quelle résolution aviez-vous choisie ?');
+    expect(staff?.parsed.text).toContain(`Jo, L’assistance PrismPoster\nDossier ${outcome.packetRef} : répondez simplement à cet e-mail en gardant [${outcome.packetRef}] dans l’objet.`);
+    expect(staff?.parsed.text).not.toMatch(/reply to this email|PrismPoster Support/);
   });
 
   it('SMTP down: the row stays pending with backoff, is delivered once it comes back, and never twice', async () => {
