@@ -151,19 +151,25 @@ describe('chat API: the conversation’s language', () => {
   async function chargedRunHandedOff(locale: Locale) {
     const maya = chatClient(desk.url, identityHeaders(MAYA));
     const { conversationId } = await maya.start({ locale });
+    /** The labels of the buttons Maya pressed, as shown to her. */
+    const pressed: string[] = [];
     for (const step of [(o: string) => o.startsWith('run:'), (o: string) => o === 'still_failing', (o: string) => o === 'still_failing', (o: string) => o === 'more', (o: string) => o === 'send_to_support', (o: string) => o === 'send']) {
       const option = (await maya.get(conversationId)).messages.at(-1)?.options?.find((o) => step(o.id));
       expect(option, `${locale}: an option on the way`).toBeDefined();
+      pressed.push(option?.label ?? '');
       await maya.send(conversationId, { option: option?.id ?? '' });
     }
     await maya.send(conversationId, { text: locale === 'en' ? 'anything new?' : 'et alors ? rien de nouveau' });
     const done = await maya.get(conversationId);
-    return { maya, conversationId, done, bot: done.messages.filter((m) => m.from === 'bot').map((m) => m.text) };
+    const user = done.messages.filter((m) => m.from === 'user').map((m) => m.text);
+    return { maya, conversationId, done, pressed, user, bot: done.messages.filter((m) => m.from === 'bot').map((m) => m.text) };
   }
 
   it.each(locales.filter((l) => l !== 'en'))('%s: says the charge, the advice, the packet summary and the hand-off of a charged failed run in the language, no English sentence left', async (locale) => {
-    const { done, bot } = await chargedRunHandedOff(locale);
+    const { done, bot, pressed, user } = await chargedRunHandedOff(locale);
     expect(done.state).toBe('handed_off');
+    // Her own lines for the buttons she pressed read as the buttons did.
+    expect(user.slice(0, pressed.length)).toEqual(pressed);
     const ref = done.packet?.ref ?? '';
     const credits = message(locale, 'flow.credits', { count: 40, n: 40 });
     // The charge sentence: the run failed, what it cost, in the language's words.
@@ -178,7 +184,8 @@ describe('chat API: the conversation’s language', () => {
   });
 
   it('keeps the English conversation as it was', async () => {
-    const { bot } = await chargedRunHandedOff('en');
+    const { bot, pressed, user } = await chargedRunHandedOff('en');
+    expect(user.slice(0, pressed.length)).toEqual(pressed);
     expect(bot).toContainEqual(expect.stringMatching(/^Your Video Studio run at \d\d:\d\d failed and was charged 40 credits: that is due back to you\./));
     expect(bot).toContainEqual(expect.stringMatching(/^Here’s what I’ll send to support:/));
   });

@@ -91,6 +91,12 @@ function safe(t: T, key: string, fallback: string): string {
   }
 }
 
+/** The user's line for an option they pressed, in `locale`: the label the button showed them. */
+export function localizeChoice(option: BotOption, locale: string | null | undefined): string {
+  if (!isLocale(locale) || locale === DEFAULT_LOCALE) return option.label;
+  return label(option, translator(locale));
+}
+
 /** A bot message's text and options in `locale`; English (and the user's own words) as they are. */
 export function localizeMessage<M extends { from: string; text: string; options?: BotOption[]; parts?: TextPart[] }>(
   message: M,

@@ -9,7 +9,7 @@ import {
   troubleshootMachine,
 } from '../../flows/troubleshoot-machine.ts';
 import { upgradeContext } from '../../flows/context.ts';
-import type { HandOffInput, HandOffResult, RecentRunsResult } from '../../flows/types.ts';
+import type { BotOption, HandOffInput, HandOffResult, RecentRunsResult } from '../../flows/types.ts';
 import { DeskError } from '../core/errors.ts';
 import { maskSecrets } from '../core/mask-secrets.ts';
 import type { Clock, PlatformData } from '../core/ports.ts';
@@ -19,7 +19,7 @@ import type { KnowledgeBase } from '../knowledge/knowledge-base.ts';
 import { understand } from '../understanding/index.ts';
 import { checkFindings, loadRecentRuns } from './account-lookups.ts';
 import { DEFAULT_LOCALE } from '../i18n/locales.ts';
-import { localizeMessage } from './flow-texts.ts';
+import { localizeChoice, localizeMessage } from './flow-texts.ts';
 import type { Identity } from './identity.ts';
 import type { IncidentService } from '../incidents/incident-service.ts';
 
@@ -123,10 +123,15 @@ export function createTurnRunner(deps: TurnRunnerDeps) {
     }
   }
 
-  /** The messages the flow added since it had `before`, stamped from `at` on, in the conversation's language. */
-  function newMessages(before: number, snapshot: TroubleshootSnapshot, at: number, locale: string | null): StoredMessage[] {
+  /**
+   * The messages the flow added since it had `before`, stamped from `at` on, in the conversation's
+   * language: the bot's, and the user's line for the option they pressed (`chosen`, as the flow labels it).
+   */
+  function newMessages(before: number, snapshot: TroubleshootSnapshot, at: number, locale: string | null, chosen?: BotOption): StoredMessage[] {
     const { messages, messageCount } = snapshot.context;
-    const fresh = messages.slice(Math.max(0, messages.length - (messageCount - before))).map((m) => localizeMessage(m, locale));
+    const fresh = messages
+      .slice(Math.max(0, messages.length - (messageCount - before)))
+      .map((m) => (chosen && m.from === 'user' && m.text === chosen.label ? { ...m, text: localizeChoice(chosen, locale) } : localizeMessage(m, locale)));
     return fresh.map((m, i) => ({
       id: deps.newId('msg'),
       from: m.from,
@@ -199,7 +204,8 @@ export function createTurnRunner(deps: TurnRunnerDeps) {
       const played = await play(actor, eventOf(input, context, locale));
       const now = deps.now();
       // After the last turn's messages even within the same millisecond: times keep the order.
-      const messages = newMessages(context.messageCount, played.snapshot, Math.max(now, record.updatedAt + 1), locale);
+      const chosen = 'option' in input ? context.options.find((o) => o.id === input.option) : undefined;
+      const messages = newMessages(context.messageCount, played.snapshot, Math.max(now, record.updatedAt + 1), locale, chosen);
       const state = flowState(played.snapshot);
       const packetRef = played.snapshot.context.handOff?.ref ?? record.packetRef;
       const saved = await deps.store.saveTurn(
