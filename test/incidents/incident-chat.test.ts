@@ -139,7 +139,7 @@ describe('a conversation about a run of an open incident', () => {
     // And told it is fixed in French too, once.
     await desk.incidents.resolve(id, 'slack:U0LEAD');
     await desk.incidents.resolve(id, 'slack:U0LEAD');
-    const fixed = (await user.get(started.conversationId)).messages.filter((m) => m.text.includes('est réparé'));
+    const fixed = (await user.get(started.conversationId)).messages.filter((m) => m.from !== 'user' && m.text.includes('est réparé'));
     expect(fixed.map((m) => m.text)).toEqual([
       `Le problème de Video Studio dont vous m’avez parlé (model_overloaded) est réparé : vous pouvez relancer votre génération. (${id})`,
     ]);
