@@ -35,8 +35,8 @@ export function openSqlite(path: string, options: { busyTimeoutMs?: number } = {
   sqlite.pragma('foreign_keys = ON');
   // The WAL is copied into the file by time, not by size (SQLite's default, every 1,000 pages): at a
   // widget's pace a checkpoint is then a few pages, not a stall of milliseconds in the middle of a
-  // turn; under heavy writes it copies as much, as often, as before (docs/speed.md).
-  // A checkpoint that fails (the disk) is tried again by the next; the commits themselves are in the WAL.
+  // turn; under heavy writes it copies about as much as before (docs/speed.md). A checkpoint that
+  // fails (the disk) is tried again by the next; the commits themselves are safe in the WAL.
   const checkpoint = () => {
     try {
       if (sqlite.open) sqlite.pragma('wal_checkpoint(PASSIVE)');
