@@ -6,6 +6,7 @@ import { importPlatformData } from '../../adapters/db/import-platform-data.ts';
 import { type NodeDesk, openNodeDesk } from '../../adapters/node/node-desk.ts';
 import { loadConfig } from '../../src/config.ts';
 import type { Generation, LedgerEntry } from '../../src/core/platform-types.ts';
+import { failedRun, incidentAccount } from './incident-desk.ts';
 import { WIDGET_SECRET, chatClient, identityHeaders } from '../support/chat-desk.ts';
 import { type ServedApp, serveApp } from '../support/serve-app.ts';
 
@@ -24,23 +25,12 @@ let dir: string;
 let desk: NodeDesk;
 let server: ServedApp;
 
-const account = (n: number) => ({ id: `acc_${n}`, email: `user${n}@example.com`, name: null, timezone: 'UTC' });
-const run = (n: number, minutesAgo: number, studio: Generation['studio'] = 'video', error: Generation['error'] = overloaded): Generation => ({
-  id: `gen_${studio}_${n}`,
-  accountId: `acc_${n}`,
-  studio,
-  prompt: 'a lighthouse in fog',
-  settings: {},
-  status: 'failed',
-  error,
-  createdAt: new Date(T - minutesAgo * MIN).toISOString(),
-  finishedAt: new Date(T - minutesAgo * MIN + 30_000).toISOString(),
-});
+const run = (n: number, minutesAgo: number, studio: Generation['studio'] = 'video', error: Generation['error'] = overloaded) => failedRun(n, minutesAgo, T, error, studio, `gen_${studio}_${n}`);
 
 /** Six accounts failing in Video Studio with one error within ten minutes: one incident, open. */
 async function openIncident(ledger: LedgerEntry[] = [], more: Generation[] = []): Promise<string> {
   const generations = [1, 2, 3, 4, 5, 6].map((n) => run(n, 11 - n));
-  await importPlatformData(desk.sqlite, { accounts: [1, 2, 3, 4, 5, 6, 7].map(account), generations: [...generations, ...more], ledger });
+  await importPlatformData(desk.sqlite, { accounts: [1, 2, 3, 4, 5, 6, 7].map(incidentAccount), generations: [...generations, ...more], ledger });
   const [id] = (await desk.incidents.sweep()).opened;
   expect(id).toMatch(/^INC-/);
   return id ?? '';

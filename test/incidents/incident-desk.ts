@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { LogLevel } from '@slack/web-api';
 import { type NodeDesk, openNodeDesk } from '../../adapters/node/node-desk.ts';
 import { loadConfig } from '../../src/config.ts';
+import type { Generation } from '../../src/core/platform-types.ts';
 import { WIDGET_SECRET } from '../support/chat-desk.ts';
 import { type ServedApp, serveApp } from '../support/serve-app.ts';
 import { type SlackApiServer, startSlackApiServer } from '../support/slack-api-server.ts';
@@ -47,4 +48,22 @@ export async function stopIncidentDesk(parts: Partial<IncidentDesk>): Promise<vo
   await parts.slack?.close();
   await parts.smtp?.close();
   if (parts.dir) rmSync(parts.dir, { recursive: true, force: true });
+}
+
+/** Account `n` of the platform: acc_n, usern@example.com. */
+export const incidentAccount = (n: number) => ({ id: `acc_${n}`, email: `user${n}@example.com`, name: null, timezone: 'UTC' });
+
+/** A run of account `n` that failed with `error` `minutesAgo` before `now` (half a minute after it started). */
+export function failedRun(n: number, minutesAgo: number, now: number, error: Generation['error'], studio: Generation['studio'] = 'video', id = `gen_${studio}_${n}_${minutesAgo}`): Generation {
+  return {
+    id,
+    accountId: `acc_${n}`,
+    studio,
+    prompt: 'a lighthouse in fog',
+    settings: {},
+    status: 'failed',
+    error,
+    createdAt: new Date(now - minutesAgo * 60_000).toISOString(),
+    finishedAt: new Date(now - minutesAgo * 60_000 + 30_000).toISOString(),
+  };
 }

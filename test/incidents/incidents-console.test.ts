@@ -3,13 +3,12 @@ import { importPlatformData } from '../../adapters/db/import-platform-data.ts';
 import type { NodeDesk } from '../../adapters/node/node-desk.ts';
 import { createStaffAuth } from '../../src/console/staff-auth.ts';
 import { newId } from '../../src/core/ids.ts';
-import type { Generation } from '../../src/core/platform-types.ts';
 import { consoleClient, csrfOf } from '../console/console-client.ts';
 import { chatClient, identityHeaders } from '../support/chat-desk.ts';
 import type { ServedApp } from '../support/serve-app.ts';
 import type { SlackApiServer } from '../support/slack-api-server.ts';
 import type { SmtpSink } from '../support/smtp-sink.ts';
-import { startIncidentDesk, stopIncidentDesk } from './incident-desk.ts';
+import { failedRun, startIncidentDesk, stopIncidentDesk } from './incident-desk.ts';
 
 /*
  * Staff resolve an incident in the console, as they do with Slack's button: the real desk on
@@ -30,17 +29,7 @@ let smtp: SmtpSink;
 let desk: NodeDesk;
 let server: ServedApp;
 
-const failed = (n: number, minutesAgo: number): Generation => ({
-  id: `gen_video_${n}_${minutesAgo}`,
-  accountId: `acc_${n}`,
-  studio: 'video',
-  prompt: 'a lighthouse in fog',
-  settings: {},
-  status: 'failed',
-  error: overloaded,
-  createdAt: new Date(clock.now - minutesAgo * MIN).toISOString(),
-  finishedAt: new Date(clock.now - minutesAgo * MIN + 30_000).toISOString(),
-});
+const failed = (n: number, minutesAgo: number) => failedRun(n, minutesAgo, clock.now, overloaded);
 
 beforeEach(async () => {
   clock.now = T;

@@ -6,7 +6,7 @@ import { chatClient, identityHeaders } from '../support/chat-desk.ts';
 import type { ServedApp } from '../support/serve-app.ts';
 import type { SlackApiServer } from '../support/slack-api-server.ts';
 import type { SmtpSink } from '../support/smtp-sink.ts';
-import { startIncidentDesk, stopIncidentDesk } from './incident-desk.ts';
+import { failedRun, incidentAccount, startIncidentDesk, stopIncidentDesk } from './incident-desk.ts';
 import { INCIDENT_RESOLVE } from '../../adapters/slack/blocks/incident-message.ts';
 import { STAFF, buttonClick } from '../slack/slack-payloads.ts';
 import { sign } from '../slack/slack-signing.ts';
@@ -29,21 +29,10 @@ let smtp: SmtpSink;
 let desk: NodeDesk;
 let server: ServedApp;
 
-const account = (n: number) => ({ id: `acc_${n}`, email: `user${n}@example.com`, name: null, timezone: 'UTC' });
-const failed = (n: number, minutesAgo: number, error: Generation['error'], studio: Generation['studio'] = 'video'): Generation => ({
-  id: `gen_${studio}_${n}_${minutesAgo}`,
-  accountId: `acc_${n}`,
-  studio,
-  prompt: 'a lighthouse in fog',
-  settings: {},
-  status: 'failed',
-  error,
-  createdAt: new Date(clock.now - minutesAgo * MIN).toISOString(),
-  finishedAt: new Date(clock.now - minutesAgo * MIN + 30_000).toISOString(),
-});
+const failed = (n: number, minutesAgo: number, error: Generation['error'], studio: Generation['studio'] = 'video') => failedRun(n, minutesAgo, clock.now, error, studio);
 
 async function importRuns(accounts: number[], generations: Generation[]): Promise<void> {
-  await importPlatformData(desk.sqlite, { accounts: accounts.map(account), generations, ledger: [] });
+  await importPlatformData(desk.sqlite, { accounts: accounts.map(incidentAccount), generations, ledger: [] });
 }
 
 async function status(): Promise<{ status: number; text: string; body: { incidents: Record<string, unknown>[] } }> {
