@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { supportStoreContract } from '../../test/contracts/support-store-contract.ts';
 import { createDrizzleSupportStore } from './drizzle-support-store.ts';
-import { migrationsFolder, openSqlite } from './open-sqlite.ts';
+import { CHECKPOINT_EVERY_MS, migrationsFolder, openSqlite } from './open-sqlite.ts';
 
 /** A fresh directory under the OS temp dir, removed by `cleanup`. */
 function tempDir(): { path: string; cleanup: () => void } {
@@ -31,6 +31,7 @@ describe('openSqlite', () => {
   const cleanups: (() => void)[] = [];
   afterEach(() => {
     for (const cleanup of cleanups.splice(0).reverse()) cleanup();
+    vi.useRealTimers();
   });
 
   function fileInTempDir(): string {
@@ -74,7 +75,8 @@ describe('openSqlite', () => {
     expect(other.pragma('journal_mode', { simple: true })).toBe('wal');
   });
 
-  it('copies the WAL into the file by time, not at a commit', async () => {
+  it('copies the WAL into the file by time, not at a commit', () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
     const path = fileInTempDir();
     const handle = open(path);
     expect(handle.sqlite.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
@@ -84,7 +86,9 @@ describe('openSqlite', () => {
     for (let i = 0; i < 100; i++) insert.run('x'.repeat(4000));
     // Committed, in the WAL only: the file has not grown yet.
     expect(statSync(path).size).toBe(before);
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    vi.advanceTimersByTime(CHECKPOINT_EVERY_MS - 1);
+    expect(statSync(path).size).toBe(before);
+    vi.advanceTimersByTime(1);
     expect(statSync(path).size).toBeGreaterThan(before + 100 * 4000);
   });
 
