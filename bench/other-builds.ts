@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Plugin } from 'esbuild';
-import { buildServer } from '../scripts/server-bundle.ts';
+import { buildServer, withOwnUrl } from '../scripts/server-bundle.ts';
 import { npmStartArgs } from '../test/support/desk-process.ts';
 import { type ServerBuild, thisCheckout } from './server-process.ts';
 
@@ -57,7 +57,8 @@ export async function buildVariant(label: string, replace: Record<string, [strin
             if (!source.includes(text)) throw new Error(`variant ${label}: ${file} no longer contains ${JSON.stringify(text)}`);
             source = source.replace(text, replacement);
           }
-          return { contents: source, loader: 'ts' };
+          // This load stands in for the bundle's own, which gives each file its own import.meta.url.
+          return { contents: withOwnUrl(source, path), loader: 'ts' };
         });
       }
     },

@@ -12,6 +12,7 @@ export const benches: readonly [name: string, run: () => Promise<BenchSection>][
   ['email-intake', async () => (await import('./email-intake-bench.ts')).emailIntakeBench()],
   ['soak', async () => (await import('./soak-bench.ts')).soakBench()],
   ['turn-write', async () => (await import('./turn-write-bench.ts')).turnWriteBench()],
+  ['turn-parts', async () => (await import('./turn-parts-bench.ts')).turnPartsBench()],
   ['before-after', async () => (await import('./before-after-bench.ts')).beforeAfterBench()],
   ['metrics', async () => (await import('./metrics-bench.ts')).metricsBench()],
 ];

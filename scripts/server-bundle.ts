@@ -17,13 +17,14 @@ const SERVER_DIR = `${root}dist/server/`;
  * `import.meta.url` is each source file's own URL in the bundle, as when the file runs itself:
  * the migrations, the widget's script and better-sqlite3 are found relative to it.
  */
+export const withOwnUrl = (source: string, path: string): string => source.replaceAll('import.meta.url', JSON.stringify(pathToFileURL(path).href));
+
 const ownUrls: Plugin = {
   name: 'own-import-meta-url',
   setup(b) {
     b.onLoad({ filter: /\.ts$/ }, async (args) => {
       if (args.path.includes('/node_modules/')) return undefined;
-      const source = await readFile(args.path, 'utf8');
-      return { contents: source.replaceAll('import.meta.url', JSON.stringify(pathToFileURL(args.path).href)), loader: 'ts' };
+      return { contents: withOwnUrl(await readFile(args.path, 'utf8'), args.path), loader: 'ts' };
     });
   },
 };
