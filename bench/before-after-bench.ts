@@ -3,7 +3,7 @@ import { buildCommit } from './other-builds.ts';
 import { describeLatencies, measureRealistic, P99_TARGET_MS, type RealisticMeasurement, realisticMethod } from './realistic-bench.ts';
 import { type ServerBuild, thisCheckout } from './server-process.ts';
 import { measureSoak } from './soak-bench.ts';
-import type { BenchSection } from './stats.ts';
+import { type BenchSection, median } from './stats.ts';
 
 /**
  * The last commit of main before issue #21's work (one path per write, the conversation service in
@@ -53,12 +53,6 @@ async function measurePair([first, second]: Builds, pair: number): Promise<Map<s
     }),
   );
 }
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-};
 
 function describeRuns(label: string, runs: readonly Run[]): string[] {
   const list = (f: (r: Run) => number, digits: number) => runs.map((r) => f(r).toFixed(digits)).join(', ');

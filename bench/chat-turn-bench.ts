@@ -122,6 +122,22 @@ export async function measureChat(build: ServerBuild): Promise<ChatMeasurement> 
   return { turns, health, ratio: turns.requestsPerSecond / health.requestsPerSecond, failures };
 }
 
+/**
+ * The chat benchmark against several builds, `rounds` times, each round starting with another build so
+ * none always runs first: each build's measurements, round by round.
+ */
+export async function measureChatInRounds(builds: readonly ServerBuild[], rounds: number): Promise<Map<string, ChatMeasurement[]>> {
+  const runs = new Map<string, ChatMeasurement[]>(builds.map((b) => [b.label, []]));
+  for (let round = 0; round < rounds; round++) {
+    for (const build of builds.map((_, i) => builds[(i + round) % builds.length] as ServerBuild)) {
+      const m = await measureChat(build);
+      console.log(`  ${build.label}: ${m.turns.requestsPerSecond.toFixed(0)} turns/s, ratio ${m.ratio.toFixed(3)}`);
+      runs.get(build.label)?.push(m);
+    }
+  }
+  return runs;
+}
+
 export const RATIO_TARGET = 0.15;
 
 /** How this benchmark measures, for its section and the before/after's. */

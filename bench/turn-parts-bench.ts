@@ -1,7 +1,7 @@
-import { type ChatMeasurement, measureChat, RATIO_TARGET } from './chat-turn-bench.ts';
+import { type ChatMeasurement, measureChatInRounds, RATIO_TARGET } from './chat-turn-bench.ts';
 import { buildVariant, type OtherBuild } from './other-builds.ts';
 import { type ServerBuild, thisCheckout } from './server-process.ts';
-import type { BenchSection } from './stats.ts';
+import { type BenchSection, median } from './stats.ts';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 
@@ -26,12 +26,6 @@ const noCors: [string, string][] = [["    '/api/*',\n    cors({", "    '/no-such
 /** No checkpoint during the run (SQLite's own stays off): the WAL grows for the benchmark's minute. */
 const noCheckpoints: [string, string][] = [['setInterval(checkpoint, CHECKPOINT_EVERY_MS)', 'setInterval(checkpoint, 1e9)']];
 
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
-}
-
 /**
  * Where a chat turn's cost goes, measured by taking each part out of the server: the chat benchmark
  * against this checkout's server and against builds without the cost of reading the text (the
@@ -53,15 +47,7 @@ export async function turnPartsBench(): Promise<BenchSection> {
       }),
     );
     const builds: ServerBuild[] = [{ ...thisCheckout(), label: 'as served' }, ...variants];
-    const runs = new Map<string, ChatMeasurement[]>(builds.map((b) => [b.label, []]));
-    for (let round = 0; round < ROUNDS; round++) {
-      // Each round starts with another build, so none always runs first.
-      for (const build of builds.map((_, i) => builds[(i + round) % builds.length] as ServerBuild)) {
-        const m = await measureChat(build);
-        console.log(`  ${build.label}: ${m.turns.requestsPerSecond.toFixed(0)} turns/s, ratio ${m.ratio.toFixed(3)}`);
-        runs.get(build.label)?.push(m);
-      }
-    }
+    const runs = await measureChatInRounds(builds, ROUNDS);
     const of = (label: string) => runs.get(label) as ChatMeasurement[];
     const withoutReading = median(of('without the reading').map((m) => m.ratio));
     // Each build's ratio is measured within its own run (turns and /health in alternating rounds), so it

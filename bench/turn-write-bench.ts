@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { type ChatMeasurement, measureChat } from './chat-turn-bench.ts';
+import { type ChatMeasurement, measureChatInRounds } from './chat-turn-bench.ts';
 import { buildVariant, type OtherBuild } from './other-builds.ts';
 import { type ServerBuild, thisCheckout } from './server-process.ts';
-import type { BenchSection } from './stats.ts';
+import { type BenchSection, median } from './stats.ts';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 /** The gain a speed mechanism must show to stay (issue #21). */
@@ -31,21 +31,11 @@ export async function turnWriteBench(): Promise<BenchSection> {
       }),
     );
     const builds: ServerBuild[] = [{ ...withBoth, label: 'prepared + group commit (as served)' }, ...variants];
-    const runs = new Map<string, ChatMeasurement[]>(builds.map((b) => [b.label, []]));
-    for (let round = 0; round < ROUNDS; round++) {
-      // Each round starts with another build, so none always runs first.
-      const order = builds.map((_, i) => builds[(i + round) % builds.length] as ServerBuild);
-      for (const build of order) {
-        const m = await measureChat(build);
-        console.log(`  ${build.label}: ${m.turns.requestsPerSecond.toFixed(0)} turns/s, ratio ${m.ratio.toFixed(3)}`);
-        runs.get(build.label)?.push(m);
-      }
-    }
+    const runs = await measureChatInRounds(builds, ROUNDS);
     const [both, noGroup, neither] = builds.map((b) => runs.get(b.label) as ChatMeasurement[]) as [ChatMeasurement[], ChatMeasurement[], ChatMeasurement[]];
     // Gains within each round (the same minutes of the machine), then their median.
     const gains = (a: ChatMeasurement[], b: ChatMeasurement[]) =>
       a.map((m, i) => m.turns.requestsPerSecond / (b[i] as ChatMeasurement).turns.requestsPerSecond - 1).sort((x, y) => x - y);
-    const median = (values: number[]) => values[Math.floor(values.length / 2)] as number;
     const groupGain = gains(both, noGroup);
     const preparedGain = gains(noGroup, neither);
     const pct = (v: number) => `${v >= 0 ? '+' : ''}${(v * 100).toFixed(0)} %`;
