@@ -33,10 +33,9 @@ export function openSqlite(path: string, options: { busyTimeoutMs?: number } = {
   sqlite.pragma('synchronous = NORMAL');
   // The schema's references hold, and a conversation's messages go with it (ON DELETE CASCADE).
   sqlite.pragma('foreign_keys = ON');
-  // The WAL is copied into the file once a second, not by size (SQLite's default, at the commit that
-  // reaches 1,000 pages): at a widget's pace a checkpoint is then a few hundred pages, not a stall of
-  // milliseconds in the middle of one turn, and its two fsyncs are paid once a second, not at every
-  // 1,000 pages of a busy minute (docs/speed.md). A checkpoint that fails (the disk) is tried again by
+  // The WAL is copied into the file once a second, between turns, not inside the commit that reaches
+  // 1,000 pages (SQLite's default). A copy still holds this thread for its two fsyncs, so it runs
+  // rarely, not often and small (docs/speed.md). A checkpoint that fails (the disk) is tried again by
   // the next; the commits themselves are safe in the WAL.
   const checkpoint = () => {
     try {
