@@ -2,6 +2,7 @@ import { Language } from '@nlpjs/language-min';
 import { defaultLocale, localePacks } from './locales/index.ts';
 import { models } from './models.ts';
 import { prepareText } from './prepare-text.ts';
+import { own } from '../core/own.ts';
 
 let guesser: Language | null = null;
 
@@ -78,6 +79,6 @@ export function guessLocale(text: string): string | null {
  */
 export function pickLocale(text: string, asked?: string | null): string {
   const base = asked?.toLowerCase().split(/[-_]/)[0];
-  if (base && localePacks[base]) return base;
+  if (base && own(localePacks, base)) return base;
   return guessLocale(text) ?? defaultLocale;
 }

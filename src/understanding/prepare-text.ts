@@ -1,5 +1,6 @@
 import { type LookupHit, lookupHits } from './direction.ts';
 import type { LocalePack } from './locales/locale-pack.ts';
+import { own } from '../core/own.ts';
 
 /** One word of a message as the classifier sees it. */
 export interface Token {
@@ -62,7 +63,7 @@ export function prepareText(text: string, pack: LocalePack): Prepared {
   const raw = (plain.match(TOKEN) ?? []).flatMap((t) => {
     if (!/^[\p{L}\p{N}]/u.test(t)) return [t.trim() || ','];
     const word = t.replace(REPEATED_LETTER, '$1');
-    return (pack.rewrites[word] ?? word).split(' ');
+    return (own(pack.rewrites, word) ?? word).split(' ');
   });
 
   const asks = raw.some((t) => t.includes('?'));

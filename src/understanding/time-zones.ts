@@ -1,3 +1,5 @@
+import { own } from '../core/own.ts';
+
 /**
  * A time zone as a user names it, normalized for the report (`name`) and for reading times
  * (`chrono`: an abbreviation chrono-node knows, with its own DST rules, or a fixed offset in
@@ -128,7 +130,7 @@ const zone = (name: string): NamedZone => {
 
 function fromWord(word: string): NamedZone | null {
   const key = word.trim().toLowerCase().replace(/\s+/g, ' ');
-  const phrase = PHRASES[key];
+  const phrase = own(PHRASES, key);
   if (phrase) return zone(phrase);
   const city = cityZones().get(key);
   return city ? zone(city) : null;

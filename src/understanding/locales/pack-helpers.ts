@@ -1,6 +1,7 @@
 import type { Chrono, ParsedResult, Parser, ParsingReference } from 'chrono-node';
 // From a locale entry: the package's main one would bring every language's parsers into the Worker.
 import { ParsingComponents } from 'chrono-node/en';
+import { own } from '../../core/own.ts';
 
 /** A set of words, space-separated. */
 export const words = (text: string): ReadonlySet<string> => new Set(text.split(/\s+/).filter(Boolean));
@@ -40,7 +41,7 @@ export function clockWithH(prefix: string): Parser {
 export function timeAgo(pattern: RegExp, numbers: Readonly<Record<string, number>>): Parser {
   return parser(rx(pattern), (m, reference) => {
     const raw = (m[1] ?? '').toLowerCase();
-    const n = numbers[raw] ?? Number(raw.replace(',', '.'));
+    const n = own(numbers, raw) ?? Number(raw.replace(',', '.'));
     const unit = (m[2] ?? '').toLowerCase();
     if (!Number.isFinite(n)) return null;
     const minutes = unit.startsWith('h') || unit.startsWith('st') ? n * 60 : n;
