@@ -10,6 +10,7 @@ export const benches: readonly [name: string, run: () => Promise<BenchSection>][
   ['realistic', async () => (await import('./realistic-bench.ts')).realisticBench()],
   ['slack-ack', async () => (await import('./slack-ack-bench.ts')).slackAckBench()],
   ['email-intake', async () => (await import('./email-intake-bench.ts')).emailIntakeBench()],
+  ['large-mail', async () => (await import('./large-mail-bench.ts')).largeMailBench()],
   ['soak', async () => (await import('./soak-bench.ts')).soakBench()],
   ['turn-write', async () => (await import('./turn-write-bench.ts')).turnWriteBench()],
   ['turn-parts', async () => (await import('./turn-parts-bench.ts')).turnPartsBench()],

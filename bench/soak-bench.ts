@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { memoryOf } from '../test/support/process-memory.ts';
 import { startDeskWithStandIns } from './desk-with-stand-ins.ts';
 import { type ServerBuild, thisCheckout } from './server-process.ts';
 import { slackRequest, waitForPost } from './slack-ack-bench.ts';
@@ -15,11 +15,8 @@ const RSS_TARGET_MB = 200;
 
 const hash = (email: string) => createHmac('sha256', WIDGET_SECRET).update(email).digest('hex');
 
-/** The server's resident memory (Linux: VmRSS of /proc/PID/status), in MB. */
-function rssMb(pid: number): number {
-  const line = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return line ? Number(line[1]) / 1024 : Number.NaN;
-}
+/** The server's resident memory now, in MB. */
+const rssMb = (pid: number) => memoryOf(pid).rssMb;
 
 /** The n-th email report: verified (DMARC passed at our MX) or from an unknown sender. */
 export function emailReport(n: number, verified: boolean): string {

@@ -1,10 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type DeskProcess, killAll, startDeskProcess } from '../support/desk-process.ts';
+import { memoryOf, resetPeak } from '../support/process-memory.ts';
 import { TRUSTED_ID, buildEml } from './build-eml.ts';
 import { attachmentEml, emptyPartsEml, shortLinesEml } from './large-eml.ts';
 
@@ -119,15 +120,8 @@ async function deliverWhileProbing(desk: DeskProcess, messages: Uint8Array<Array
   return { answers, slowestHealthMs: await probe.stop(), quietMs };
 }
 
-/** The process's memory from /proc: resident now and its peak since the last `resetPeak`, in MB. */
-function memoryOf(desk: DeskProcess): { rssMb: number; peakMb: number } {
-  const status = readFileSync(`/proc/${desk.child.pid}/status`, 'utf8');
-  const kb = (key: string) => Number(new RegExp(`${key}:\\s+(\\d+) kB`).exec(status)?.[1] ?? Number.NaN);
-  return { rssMb: kb('VmRSS') / 1024, peakMb: kb('VmHWM') / 1024 };
-}
-
-/** Starts the process's peak resident memory over from what it holds now (Linux: clear_refs 5). */
-const resetPeak = (desk: DeskProcess) => writeFileSync(`/proc/${desk.child.pid}/clear_refs`, '5');
+/** The desk process's memory now and at its peak since `resetPeak`, in MB. */
+const memoryOfDesk = (desk: DeskProcess) => memoryOf(desk.child.pid as number);
 
 function deadLetters(desk: DeskProcess) {
   const db = new Database(databases.get(desk) ?? '', { readonly: true, fileMustExist: true });
@@ -174,8 +168,8 @@ describe('npm start and one large or absurd email', () => {
       attachmentEml(20 * MB, '<big-2@mail.example>'),
       shortLinesEml(20 * MB, '<big-3@mail.example>'),
     ];
-    resetPeak(desk);
-    const before = memoryOf(desk);
+    resetPeak(desk.child.pid as number);
+    const before = memoryOfDesk(desk);
     const { answers, slowestHealthMs, quietMs } = await deliverWhileProbing(desk, messages);
     expect(answers.map((a) => [a.status, a.body.status, a.body.messageId])).toEqual([
       [202, 'accepted', '<big-1@mail.example>'],
@@ -184,28 +178,8 @@ describe('npm start and one large or absurd email', () => {
     ]);
     expect(slowestHealthMs, `slowest /health while read; ${quietMs.toFixed(0)} ms before`).toBeLessThan(quietMs + HEALTH_MS);
     // The three bodies are held while they wait their turn; one parse at a time, on what is read of each.
-    const after = memoryOf(desk);
+    const after = memoryOfDesk(desk);
     expect(after.peakMb - before.rssMb, `peak RSS ${after.peakMb.toFixed(0)} MB, ${before.rssMb.toFixed(0)} MB before`).toBeLessThan(300);
     await alive(desk);
   });
-
-  it('measures what one 25 MiB message costs the server (printed)', async () => {
-    const costs: string[] = [];
-    for (const [what, message] of [
-      ['short lines', shortLinesEml(25 * MB - 1024, '<measure-1@mail.example>')],
-      ['an attachment', attachmentEml(25 * MB - 1024, '<measure-2@mail.example>')],
-    ] as const) {
-      const desk = await startDesk();
-      resetPeak(desk);
-      const before = memoryOf(desk);
-      const { answers } = await deliverWhileProbing(desk, [message]);
-      expect(answers[0]?.status).toBe(202);
-      const after = memoryOf(desk);
-      costs.push(`${what}: ${(after.peakMb - before.rssMb).toFixed(0)} MB (peak RSS ${after.peakMb.toFixed(0)} MB, ${before.rssMb.toFixed(0)} MB before)`);
-      expect(after.peakMb - before.rssMb).toBeLessThan(200);
-      await alive(desk);
-      killAll(children);
-    }
-    console.info(`one 25 MiB message costs the server, ${costs.join('; ')}`);
-  }, 90_000);
 });

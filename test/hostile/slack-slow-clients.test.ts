@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { type Socket, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +9,7 @@ import { BOT_TOKEN, SIGNING_SECRET, type SlackDesk, TRIAGE_CHANNEL, startSlackDe
 import { buttonClick } from '../slack/slack-payloads.ts';
 import { sign } from '../slack/slack-signing.ts';
 import { type DeskProcess, killAll, startDeskProcess } from '../support/desk-process.ts';
+import { memoryOf, resetPeak } from '../support/process-memory.ts';
 import { type ServedApp, serveApp } from '../support/serve-app.ts';
 import { type SlackApiServer, startSlackApiServer } from '../support/slack-api-server.ts';
 
@@ -87,13 +88,6 @@ async function streamUntilAnswered(url: string, total: number): Promise<{ status
   return { status: statusOf(received), sentBeforeAnswer: sentBeforeAnswer < 0 ? sent : sentBeforeAnswer };
 }
 
-/** Resident memory of a process now, and its peak since the last reset, in bytes (Linux /proc). */
-function memoryOf(pid: number): { rss: number; peak: number } {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN) * 1024;
-  return { rss: kb('VmRSS'), peak: kb('VmHWM') };
-}
-
 describe('a chunked Slack request past the size limit, against the real server process', () => {
   const children = new Set<ChildProcess>();
   let dir: string;
@@ -124,15 +118,14 @@ describe('a chunked Slack request past the size limit, against the real server p
 
   it('is answered 413 soon after the first MiB, without the server reading (or holding) the rest of 96 MB', async () => {
     const pid = desk.child.pid as number;
-    // Resets the process's peak resident memory (VmHWM) to what it is now.
-    writeFileSync(`/proc/${pid}/clear_refs`, '5');
+    resetPeak(pid);
     const before = memoryOf(pid);
     const { status, sentBeforeAnswer } = await streamUntilAnswered(desk.url, 96 * MiB);
     const after = memoryOf(pid);
     expect(status).toBe(413);
     // What the sockets' buffers take on both sides aside, the server stopped reading at the limit.
     expect(sentBeforeAnswer).toBeLessThan(16 * MiB);
-    expect(after.peak - before.rss).toBeLessThan(32 * MiB);
+    expect(after.peakMb - before.rssMb).toBeLessThan(32);
     // And the server goes on answering.
     expect((await fetch(`${desk.url}/health`)).status).toBe(200);
   });
