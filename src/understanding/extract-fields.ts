@@ -2,6 +2,7 @@ import type { Studio } from '../core/platform-types.ts';
 import type { Step } from '../core/support-packet.ts';
 import { extractSettings } from './extract-settings.ts';
 import type { LocalePack } from './locales/locale-pack.ts';
+import { EMAIL_ADDRESS } from './email-address.ts';
 
 /** The report's fields that one stretch of a user's own words gives. */
 export interface ReportFields {
@@ -29,12 +30,24 @@ const QUOTED = /(["“„«])([^"“”„«»\n]{2,600}?)(["”“»])|(?<![\p{
 const LABELLED_LINE = /^[ \t>*-]*([\p{L}][\p{L} ()/'’-]{0,30}?)[ \t]*[:：][ \t]*(\S[^\n]*)$/gmu;
 const KNOWN_ERROR_TEXT = /^(?:Generation failed|(?:Image|Video|Music|Storyboard) generation (?:failed|timed out)|Something went wrong)/;
 const KNOWN_ERROR =
-  /(?:^|\n)\s*((?:Generation failed|(?:Image|Video|Music|Storyboard) generation (?:failed|timed out))(?::[^\n"”“»]*)?|Something went wrong\. Please try again\.?)\s*(?=\n|$)|\b((?:Generation failed|(?:Image|Video|Music|Storyboard) generation (?:failed|timed out)):\s[^\n."”“»]{2,200})/;
-const ANY_EMAIL = /[a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)+/i;
+  /(?:^|\n)[^\S\n]*((?:Generation failed|(?:Image|Video|Music|Storyboard) generation (?:failed|timed out))(?::[^\n"”“»]*)?|Something went wrong\. Please try again\.?)\s*(?=\n|$)|\b((?:Generation failed|(?:Image|Video|Music|Storyboard) generation (?:failed|timed out)):\s[^\n."”“»]{2,200})/;
+const ANY_EMAIL = new RegExp(EMAIL_ADDRESS, 'i');
+const EVERY_EMAIL = new RegExp(EMAIL_ADDRESS, 'gi');
 const GENERATION_ID = /\bgen_[A-Za-z0-9_-]*[A-Za-z0-9]/g;
-const LIBRARY_LINK = /https?:\/\/[^\s<>"')\]]+?\/library\/(?:items?\/)?([A-Za-z0-9_-]*[A-Za-z0-9])/gi;
+/** A link to a run in the Library; its host and path before `/library/` are bounded, so text of nothing but links reads in one pass. */
+const LIBRARY_LINK = /https?:\/\/[^\s<>"')\]]{1,200}?\/library\/(?:items?\/)?([A-Za-z0-9_-]*[A-Za-z0-9])/gi;
 
 const blank = (text: string, from: number, to: number) => text.slice(0, from) + ' '.repeat(to - from) + text.slice(to);
+/** `text` with spans blanked, in one pass: they come in order and apart, as one `matchAll` finds them. */
+function blankSpans(text: string, spans: readonly { at: readonly [number, number] }[]): string {
+  let out = '';
+  let from = 0;
+  for (const { at: [start, end] } of spans) {
+    out += text.slice(from, start) + ' '.repeat(end - start);
+    from = end;
+  }
+  return out + text.slice(from);
+}
 
 function studioOf(word: string, pack: LocalePack): Studio | null {
   return pack.fields.studios.find(([, pattern]) => pattern.test(word))?.[0] ?? null;
@@ -169,18 +182,18 @@ export function extractFields(text: string, pack: LocalePack, mode: FieldsMode, 
   const rest = error ? blank(withoutPrompt, ...error.at) : withoutPrompt;
   const ids = [...rest.matchAll(GENERATION_ID)].map((m) => ({ at: m.index, id: m[0] }));
   const links = [...rest.matchAll(LIBRARY_LINK)].map((m) => ({ at: m.index, id: m[1] ?? '' }));
-  const unquoted = unlabelled.reduce((t, s) => blank(t, ...s.at), rest);
+  // In chat an address inside quotes is the user's prompt or error, not their account.
   const account =
-    labelledAccount ?? pack.fields.account.exec(rest)?.[1] ?? (mode === 'chat' ? (ANY_EMAIL.exec(unquoted)?.[0]?.toLowerCase() ?? null) : null);
+    labelledAccount ?? pack.fields.account.exec(rest)?.[1] ?? (mode === 'chat' ? (ANY_EMAIL.exec(blankSpans(rest, unlabelled))?.[0]?.toLowerCase() ?? null) : null);
   return {
     accountEmail: account,
-    studio: labelledStudio ?? findStudio(withoutPrompt.replace(ANY_EMAIL, ' ').replace(/https?:\/\/\S+/g, ' '), pack, mode),
+    studio: labelledStudio ?? findStudio(withoutPrompt.replace(EVERY_EMAIL, ' ').replace(/https?:\/\/\S+/g, ' '), pack, mode),
     prompt: prompt?.value || null,
     settings: extractSettings(rest, pack),
     errorMessage: error?.value || null,
     generationIds: [...new Set([...[...ids, ...links].sort((a, b) => a.at - b.at).map((x) => x.id), ...labelledIds.filter((id) => id.startsWith('gen_'))])],
     stepsTried: pack.fields.steps.filter(([, pattern]) => pattern.test(rest)).map(([step]) => step),
     labelledTime,
-    rest: rest.replace(/https?:\/\/\S+/g, ' ').replace(GENERATION_ID, ' ').replace(ANY_EMAIL, ' '),
+    rest: rest.replace(/https?:\/\/\S+/g, ' ').replace(GENERATION_ID, ' ').replace(EVERY_EMAIL, ' '),
   };
 }

@@ -3,6 +3,7 @@ import { defaultLocale, localePacks } from './locales/index.ts';
 import { models } from './models.ts';
 import { prepareText } from './prepare-text.ts';
 import { own } from '../core/own.ts';
+import { EMAIL_ADDRESS } from './email-address.ts';
 
 let guesser: Language | null = null;
 
@@ -43,7 +44,7 @@ function knownShare(text: string, locale: string): number {
   return tokens.filter((t) => vocabulary.has(t.stem) || vocabulary.has(`not_${t.stem}`)).length / tokens.length;
 }
 /** What is not the user's own language: quotes (a prompt, an error), links, addresses, run ids, numbers. */
-const NOT_THEIR_WORDS = /“[^”\n]*”|„[^“”\n]*[“”]|«[^»\n]*»|"[^"\n]*"|https?:\/\/\S+|[\w.%+-]+@[\w-]+(?:\.[\w-]+)+|\bgen_[\w-]+|\bPKT-[A-Z0-9]+|[\d:.,/-]+/gu;
+const NOT_THEIR_WORDS = new RegExp(String.raw`“[^”\n]*”|„[^“”\n]*[“”]|«[^»\n]*»|"[^"\n]*"|https?://\S+|${EMAIL_ADDRESS}|\bgen_[\w-]+|\bPKT-[A-Z0-9]+|[\d:.,/-]+`, 'gu');
 
 /** NLP.js's trigram scores; its guesser throws on a script none of our languages is written in (Cyrillic). */
 function trigramGuess(text: string, supported: string[]): Array<{ alpha2: string; score: number }> {

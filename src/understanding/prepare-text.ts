@@ -1,6 +1,7 @@
 import { type LookupHit, lookupHits } from './direction.ts';
 import type { LocalePack } from './locales/locale-pack.ts';
 import { own } from '../core/own.ts';
+import { EMAIL_ADDRESS } from './email-address.ts';
 
 /** One word of a message as the classifier sees it. */
 export interface Token {
@@ -41,7 +42,7 @@ const EMOJI = new RegExp([...emojiWord.keys()].sort((a, b) => b.length - a.lengt
 
 /** Spans that are the user's prompt or error text, never words to the bot. */
 const QUOTED = /“[^”\n]{1,600}”|„[^“”\n]{1,600}[“”]|«[^»\n]{1,600}»|"[^"\n]{1,600}"|(?<![\p{L}\p{N}])'[^'\n]{2,300}'(?![\p{L}\p{N}])/gu;
-const NOISE = /https?:\/\/\S+|[\w.%+-]+@[\w-]+(?:\.[\w-]+)+|\bgen_[\w-]+|\bPKT-[A-Z0-9]+/gi;
+const NOISE = new RegExp(String.raw`https?://\S+|${EMAIL_ADDRESS}|\bgen_[\w-]+|\bPKT-[A-Z0-9]+`, 'gi');
 /** "sooo", "pleaseee": three or more of a letter are one. */
 const REPEATED_LETTER = /(\p{L})\1{2,}/gu;
 const TOKEN = /[\p{L}\p{N}]+(?:_[\p{L}\p{N}]+)?|[.!?;,:]+|\s-\s|—/gu;

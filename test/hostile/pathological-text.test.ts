@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { understand, understandEmail } from '../../src/understanding/index.ts';
+
+/*
+ * Text built to make a regular expression backtrack: one character or a short piece repeated to
+ * the longest text the desk reads (2,000 characters in chat, 100,000 of a mail's body). Shapes of
+ * this list took time growing with the square of their length in the reader: an address pattern
+ * on a run without an "@", blank lines before an error line, links without "/library/", and
+ * quotes that never close, each blanked with a copy of the whole text. 100 KB of "a" took ~11 s
+ * of the parse thread, of "“0:" ~14 s; the worst chat message ~20 ms of the server's thread. Read
+ * in one pass now. A chat message must read well under a bound that leaves room for a slow
+ * machine; a mail body that takes a while must take about four times as long for four times the
+ * text: that catches a pattern gone quadratic again, not a few per cent.
+ */
+
+const SHAPES = ['a', 'a.', '\n', ' \n', 'http://', 'https://a', 'sooo', '2026-', 'UTC+', '“', '“0:', 'a “', "“l'", 'a@', 'Time: ', 'gen_a', 'PKT-', '-', '_'];
+const CHAT_MS = 100;
+const MAIL_MS = 250;
+
+const repeated = (unit: string, length: number) => unit.repeat(Math.ceil(length / unit.length)).slice(0, length);
+/** The fastest of two readings: the first pays for compiling what it runs. */
+function fastest(read: () => unknown): number {
+  let best = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < 2; i++) {
+    const started = performance.now();
+    read();
+    best = Math.min(best, performance.now() - started);
+  }
+  return best;
+}
+
+describe('text built to make the reader backtrack', () => {
+  it(`reads a 2,000-character chat message of each shape in under ${CHAT_MS} ms`, () => {
+    for (const unit of SHAPES) {
+      const text = repeated(unit, 2000);
+      const ms = fastest(() => understand(text, { now: Date.parse('2026-11-24T12:00:00Z'), timezone: 'UTC', locale: 'en' }));
+      expect(ms, `${JSON.stringify(unit)} × 2,000 characters`).toBeLessThan(CHAT_MS);
+    }
+  });
+
+  it('reads a mail body of each shape in time that grows with its length, not its square', () => {
+    const read = (own: string) => () => understandEmail({ subject: 'Video failed', own, forwarded: null, sentAt: Date.parse('2026-11-24T12:00:00Z'), headerOffset: 60 });
+    for (const unit of SHAPES) {
+      const large = fastest(read(repeated(unit, 100_000)));
+      // Quick enough is enough; slower, it must be a pass over the text: four times the text, about four times the time.
+      if (large < MAIL_MS) continue;
+      const small = fastest(read(repeated(unit, 25_000)));
+      expect(large / small, `${JSON.stringify(unit)}: ${large.toFixed(0)} ms for 100,000 characters, ${small.toFixed(0)} ms for 25,000`).toBeLessThan(8);
+    }
+  }, 60_000);
+});
