@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { htmlToText } from '../../src/email/html-to-text.ts';
 import { understand, understandEmail } from '../../src/understanding/index.ts';
 
 /*
@@ -6,14 +7,17 @@ import { understand, understandEmail } from '../../src/understanding/index.ts';
  * the longest text the desk reads (2,000 characters in chat, 100,000 of a mail's body). Shapes of
  * this list took time growing with the square of their length in the reader: an address pattern
  * on a run without an "@", blank lines before an error line, links without "/library/", and
- * quotes that never close, each blanked with a copy of the whole text. 100 KB of "a" took ~11 s
- * of the parse thread, of "“0:" ~14 s; the worst chat message ~20 ms of the server's thread. Read
+ * quotes that never close, each blanked with a copy of the whole text; in an HTML-only mail, tags,
+ * comments and <style> blocks that never close. 100 KB of "a" took ~11 s of the parse thread, of
+ * "“0:" ~14 s, of "<<" as HTML ~4 s; the worst chat message ~20 ms of the server's thread. Read
  * in one pass now. A chat message must read well under a bound that leaves room for a slow
  * machine; a mail body that takes a while must take about four times as long for four times the
  * text: that catches a pattern gone quadratic again, not a few per cent.
  */
 
 const SHAPES = ['a', 'a.', '\n', ' \n', 'http://', 'https://a', 'sooo', '2026-', 'UTC+', '“', '“0:', 'a “', "“l'", 'a@', 'Time: ', 'gen_a', 'PKT-', '-', '_'];
+/** An HTML-only mail's body: tags, comments and <style> blocks that never close. */
+const HTML_SHAPES = ['<<', '</', '<!--<', '<!--', '<style', '<style<', '<a ', '<blockquote ', '<div class=', '<hr ', '&#'];
 const CHAT_MS = 100;
 const MAIL_MS = 250;
 
@@ -45,6 +49,15 @@ describe('text built to make the reader backtrack', () => {
       // Quick enough is enough; slower, it must be a pass over the text: four times the text, about four times the time.
       if (large < MAIL_MS) continue;
       const small = fastest(read(repeated(unit, 25_000)));
+      expect(large / small, `${JSON.stringify(unit)}: ${large.toFixed(0)} ms for 100,000 characters, ${small.toFixed(0)} ms for 25,000`).toBeLessThan(8);
+    }
+  }, 60_000);
+
+  it('turns an HTML body of each shape into text in time that grows with its length, not its square', () => {
+    for (const unit of HTML_SHAPES) {
+      const large = fastest(() => htmlToText(repeated(unit, 100_000)));
+      if (large < MAIL_MS) continue;
+      const small = fastest(() => htmlToText(repeated(unit, 25_000)));
       expect(large / small, `${JSON.stringify(unit)}: ${large.toFixed(0)} ms for 100,000 characters, ${small.toFixed(0)} ms for 25,000`).toBeLessThan(8);
     }
   }, 60_000);
