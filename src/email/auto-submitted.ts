@@ -1,7 +1,7 @@
 import type { Header } from 'postal-mime';
 
 const first = (headers: readonly Header[], key: string) => headers.find((h) => h.key === key)?.value;
-const stripComments = (value: string) => value.replace(/\([^)]*\)/g, '').trim().toLowerCase();
+const stripComments = (value: string) => value.replace(/\([^()]*\)/g, '').trim().toLowerCase();
 
 /**
  * Whether a message was sent by a machine and must never be answered (RFC 3834): an

@@ -116,7 +116,7 @@ const OBSOLETE_ZONES: Record<string, number> = { UT: 0, GMT: 0, Z: 0, EST: -300,
 /** The offset a `Date` header was written in (`+0100`, or an RFC 822 zone name), in minutes. */
 export function dateHeaderOffset(value: string | undefined): number | null {
   if (!value) return null;
-  const cleaned = value.replace(/\([^)]*\)/g, ' ').trim();
+  const cleaned = value.replace(/\([^()]*\)/g, ' ').trim();
   const m = /(?:^|\s)([+-])(\d{2}):?(\d{2})$/.exec(cleaned);
   if (m) return (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3]));
   const zone = /\s([A-Z]{1,3})$/.exec(cleaned)?.[1];

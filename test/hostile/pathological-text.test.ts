@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { htmlToText } from '../../src/email/html-to-text.ts';
+import { parseEmail } from '../../src/email/parse-email.ts';
 import { understand, understandEmail } from '../../src/understanding/index.ts';
 
 /*
@@ -9,7 +10,7 @@ import { understand, understandEmail } from '../../src/understanding/index.ts';
  * on a run without an "@", blank lines before an error line, links without "/library/", and
  * quotes that never close, each blanked with a copy of the whole text; in an HTML-only mail, tags,
  * comments and <style> blocks that never close. 100 KB of "a" took ~11 s of the parse thread, of
- * "“0:" ~14 s, of "<<" as HTML ~4 s; the worst chat message ~20 ms of the server's thread. Read
+ * "“0:" ~14 s, of "<<" as HTML ~4 s, of "(" as a Date header (comments never closed) ~4 s; the worst chat message ~20 ms of the server's thread. Read
  * in one pass now. A chat message must read well under a bound that leaves room for a slow
  * machine; a mail body that takes a while must take about four times as long for four times the
  * text: that catches a pattern gone quadratic again, not a few per cent.
@@ -58,6 +59,25 @@ describe('text built to make the reader backtrack', () => {
       const large = fastest(() => htmlToText(repeated(unit, 100_000)));
       if (large < MAIL_MS) continue;
       const small = fastest(() => htmlToText(repeated(unit, 25_000)));
+      expect(large / small, `${JSON.stringify(unit)}: ${large.toFixed(0)} ms for 100,000 characters, ${small.toFixed(0)} ms for 25,000`).toBeLessThan(8);
+    }
+  }, 60_000);
+
+  it('reads headers of comments that never close in time that grows with their length, not its square', async () => {
+    for (const unit of ['(', '( ', '(a']) {
+      const mail = (length: number) => {
+        const value = repeated(unit, length);
+        const headers = [`Date: ${value}`, `Auto-Submitted: ${value}`, `Precedence: ${value}`, `Return-Path: ${value}`];
+        return ['From: a@example.com', 'Subject: hi', 'Message-ID: <x@example.com>', ...headers, '', 'My video failed.'].join('\r\n');
+      };
+      const timed = async (raw: string) => {
+        const started = performance.now();
+        await parseEmail(raw, { receivedAt: 0 });
+        return performance.now() - started;
+      };
+      const large = Math.min(await timed(mail(100_000)), await timed(mail(100_000)));
+      if (large < MAIL_MS) continue;
+      const small = Math.min(await timed(mail(25_000)), await timed(mail(25_000)));
       expect(large / small, `${JSON.stringify(unit)}: ${large.toFixed(0)} ms for 100,000 characters, ${small.toFixed(0)} ms for 25,000`).toBeLessThan(8);
     }
   }, 60_000);
