@@ -37,8 +37,7 @@ const GENERATION_ID = /\bgen_[A-Za-z0-9_-]*[A-Za-z0-9]/g;
 /** A link to a run in the Library; its host and path before `/library/` are bounded, so text of nothing but links reads in one pass. */
 const LIBRARY_LINK = /https?:\/\/[^\s<>"')\]]{1,200}?\/library\/(?:items?\/)?([A-Za-z0-9_-]*[A-Za-z0-9])/gi;
 
-const blank = (text: string, from: number, to: number) => text.slice(0, from) + ' '.repeat(to - from) + text.slice(to);
-/** `text` with spans blanked, in one pass: they come in order and apart, as one `matchAll` finds them. */
+/** `text` with spans blanked (spaces, so positions hold), in one pass: they come in order and apart, as one `matchAll` finds them. */
 function blankSpans(text: string, spans: readonly { at: readonly [number, number] }[]): string {
   let out = '';
   let from = 0;
@@ -178,8 +177,8 @@ export function extractFields(text: string, pack: LocalePack, mode: FieldsMode, 
     }
   }
 
-  const withoutPrompt = prompt ? blank(text, ...prompt.at) : text;
-  const rest = error ? blank(withoutPrompt, ...error.at) : withoutPrompt;
+  const withoutPrompt = prompt ? blankSpans(text, [prompt]) : text;
+  const rest = error ? blankSpans(withoutPrompt, [error]) : withoutPrompt;
   const ids = [...rest.matchAll(GENERATION_ID)].map((m) => ({ at: m.index, id: m[0] }));
   const links = [...rest.matchAll(LIBRARY_LINK)].map((m) => ({ at: m.index, id: m[1] ?? '' }));
   // In chat an address inside quotes is the user's prompt or error, not their account.
